@@ -1,0 +1,27 @@
+/* Shared by the subcommands. Exit codes: see docs/amtscope.1 and findings.md. */
+#ifndef AMT_CLI_H
+#define AMT_CLI_H
+#include <stdio.h>
+
+enum {
+	EXIT_CLEAN = 0,     /* nothing at or above --fail-on */
+	EXIT_FINDINGS = 1,  /* findings at or above --fail-on (certs/check: something is wrong) */
+	EXIT_USAGE = 2,     /* usage or input error */
+	EXIT_INTERNAL = 3,
+};
+
+int cmd_analyze(int argc, char **argv, int decode_mode);
+int cmd_certs(int argc, char **argv);
+int cmd_logs(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+/* One line on stderr: "amtscope: <what>". */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Opens an output file; mode 0600 since it may hold captured payloads.
+ * "-" or NULL is stdout. NULL on failure (message printed). */
+FILE *cli_open_output(const char *path);
+/* Where rules/formats and rules/kb are found. */
+const char *cli_data_dir(void);
+
+#endif

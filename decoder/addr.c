@@ -1,0 +1,61 @@
+#include "addr.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+char *amt_addr_str(const amt_addr *a, char *buf)
+{
+	if (a->family == 4)
+		inet_ntop(AF_INET, a->b, buf, AMT_ADDRSTRLEN);
+	else if (a->family == 6)
+		inet_ntop(AF_INET6, a->b, buf, AMT_ADDRSTRLEN);
+	else
+		strcpy(buf, "-");
+	return buf;
+}
+
+bool amt_addr_parse(const char *s, amt_addr *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (inet_pton(AF_INET, s, out->b) == 1) {
+		out->family = 4;
+		return true;
+	}
+	if (inet_pton(AF_INET6, s, out->b) == 1) {
+		out->family = 6;
+		return true;
+	}
+	return false;
+}
+
+bool amt_addr_eq(const amt_addr *a, const amt_addr *b)
+{
+	if (a->family != b->family)
+		return false;
+	return memcmp(a->b, b->b, a->family == 4 ? 4 : 16) == 0;
+}
+
+amt_addr amt_addr_v4(const uint8_t b[4])
+{
+	amt_addr a;
+	memset(&a, 0, sizeof(a));
+	a.family = 4;
+	memcpy(a.b, b, 4);
+	return a;
+}
+
+amt_addr amt_addr_v6(const uint8_t b[16])
+{
+	amt_addr a;
+	memset(&a, 0, sizeof(a));
+	a.family = 6;
+	memcpy(a.b, b, 16);
+	return a;
+}
+
+char *amt_mac_str(const uint8_t m[6], char *buf)
+{
+	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
+	return buf;
+}

@@ -1,0 +1,142 @@
+#include "arena.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct arena_block {
+	arena_block *next;
+	size_t size, used;
+	max_align_t data[];
+};
+
+static arena_block *block_new(size_t size)
+{
+	arena_block *b = malloc(sizeof(*b) + size);
+	if (!b)
+		abort();
+	b->next = NULL;
+	b->size = size;
+	b->used = 0;
+	return b;
+}
+
+void arena_init(arena *a, size_t block_size)
+{
+	a->block_size = block_size ? block_size : 16384;
+	a->head = NULL;
+	a->total = 0;
+}
+
+void arena_reset(arena *a)
+{
+	if (!a->head)
+		return;
+	arena_block *keep = a->head;
+	while (keep->next) {
+		arena_block *b = keep;
+		keep = keep->next;
+		free(b);
+	}
+	/* keep the oldest (first-allocated) block, which has the default size */
+	keep->used = 0;
+	a->head = keep;
+	a->total = 0;
+}
+
+void arena_free(arena *a)
+{
+	arena_block *b = a->head;
+	while (b) {
+		arena_block *n = b->next;
+		free(b);
+		b = n;
+	}
+	a->head = NULL;
+	a->total = 0;
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+	size_t need = (n + 7) & ~(size_t)7;
+	if (need < n)
+		abort();
+	if (!a->head || a->head->size - a->head->used < need) {
+		size_t sz = need > a->block_size ? need : a->block_size;
+		arena_block *b = block_new(sz);
+		b->next = a->head;
+		a->head = b;
+	}
+	char *p = (char *)a->head->data + a->head->used;
+	a->head->used += need;
+	a->total += need;
+	memset(p, 0, n);
+	return p;
+}
+
+char *arena_strndup(arena *a, const char *s, size_t n)
+{
+	if (!s)
+		return NULL;
+	char *d = arena_alloc(a, n + 1);
+	memcpy(d, s, n);
+	d[n] = 0;
+	return d;
+}
+
+char *arena_strdup(arena *a, const char *s)
+{
+	return s ? arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+char *arena_vprintf(arena *a, const char *fmt, va_list ap)
+{
+	va_list ap2;
+	va_copy(ap2, ap);
+	int n = vsnprintf(NULL, 0, fmt, ap2);
+	va_end(ap2);
+	if (n < 0)
+		return arena_strdup(a, "");
+	char *d = arena_alloc(a, (size_t)n + 1);
+	vsnprintf(d, (size_t)n + 1, fmt, ap);
+	return d;
+}
+
+char *arena_printf(arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	char *s = arena_vprintf(a, fmt, ap);
+	va_end(ap);
+	return s;
+}
+
+char *arena_printable(arena *a, const uint8_t *s, size_t n)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < n; i++)
+		out += (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') ? 1 : 4;
+	char *d = arena_alloc(a, out + 1), *q = d;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
+			*q++ = (char)s[i];
+		} else {
+			snprintf(q, 5, "\\x%02x", s[i]);
+			q += 4;
+		}
+	}
+	*q = 0;
+	return d;
+}
+
+char *arena_hex(arena *a, const uint8_t *s, size_t n)
+{
+	static const char hx[] = "0123456789abcdef";
+	char *d = arena_alloc(a, n * 2 + 1);
+	for (size_t i = 0; i < n; i++) {
+		d[2 * i] = hx[s[i] >> 4];
+		d[2 * i + 1] = hx[s[i] & 15];
+	}
+	d[n * 2] = 0;
+	return d;
+}

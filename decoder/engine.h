@@ -1,0 +1,45 @@
+/* The capture engine: reads captures (files or a live interface), decodes
+ * link/IP/TCP/UDP, keeps flows, reassembles TCP and feeds dissectors, whose
+ * events go to run->bus. */
+#ifndef AMT_ENGINE_H
+#define AMT_ENGINE_H
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "run.h"
+
+typedef struct engine engine;
+
+engine *engine_new(amt_run *run);
+void engine_free(engine *e);
+
+/* Offline. Each file becomes an input; all are read as one timeline (merged
+ * by timestamp). "-" is standard input. Returns false with *err set (one
+ * line, saying what and how to fix) when the file cannot be opened. */
+bool engine_add_file(engine *e, const char *path, char **err);
+/* Reads every added file to its end. Problems met on the way (a truncated
+ * record) are kept in the input's error field. */
+void engine_run_files(engine *e);
+
+/* Live. filter NULL = the default filter (engine_default_filter()). */
+typedef struct live_opts {
+	const char *iface;
+	const char *filter;
+	uint64_t count;        /* 0 = unlimited */
+	uint64_t duration_s;   /* 0 = unlimited */
+	const char *write_file;
+	const char *user;      /* drop privileges to this user; NULL = "nobody" when root */
+} live_opts;
+const char *engine_default_filter(void);
+bool engine_run_live(engine *e, const live_opts *o, char **err);
+void engine_stop(engine *e);  /* async-signal-safe: ends a live capture */
+
+/* Flushes every flow (dissectors see the end of their streams) and ends the
+ * dissectors' per-run state. Call once after reading. */
+void engine_finish(engine *e);
+
+/* One frame, for tests and fuzzers: linktype is a DLT_ value. */
+void engine_frame(engine *e, uint16_t input, uint32_t frame, int linktype, int64_t ts_us,
+		  const uint8_t *data, uint32_t caplen, uint32_t wirelen);
+
+#endif

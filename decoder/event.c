@@ -1,0 +1,208 @@
+#include "event.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+#include "events/flow.h"
+
+static const char *const kind_names[EV_KIND_COUNT] = {
+	[EV_NONE] = "none",
+	[EV_FLOW_OPEN] = "flow_open",
+	[EV_FLOW_CLOSE] = "flow_close",
+	[EV_NOTE] = "note",
+	[EV_DNS_QUERY] = "dns_query",
+	[EV_DNS_ANSWER] = "dns_answer",
+	[EV_DNS_FAILURE] = "dns_failure",
+	[EV_DHCP_MESSAGE] = "dhcp_message",
+	[EV_DHCP_LEASE] = "dhcp_lease",
+	[EV_HELLO] = "hello",
+	[EV_TLS_CLIENT_HELLO] = "tls_client_hello",
+	[EV_TLS_SERVER_HELLO] = "tls_server_hello",
+	[EV_TLS_CERTIFICATES] = "tls_certificates",
+	[EV_TLS_CERT_REQUEST] = "tls_cert_request",
+	[EV_TLS_ALERT] = "tls_alert",
+	[EV_TLS_DECRYPT] = "tls_decrypt",
+	[EV_HTTP_REQUEST] = "http_request",
+	[EV_HTTP_RESPONSE] = "http_response",
+	[EV_WSMAN_REQUEST] = "wsman_request",
+	[EV_WSMAN_RESPONSE] = "wsman_response",
+	[EV_REDIR_MESSAGE] = "redir_message",
+	[EV_REDIR_SESSION] = "redir_session",
+	[EV_RFB_MESSAGE] = "rfb_message",
+	[EV_RMCP_PING] = "rmcp_ping",
+	[EV_RMCP_PONG] = "rmcp_pong",
+	[EV_LOG_RECORD] = "log_record",
+};
+
+const char *ev_kind_name(ev_kind k)
+{
+	if ((unsigned)k < EV_KIND_COUNT && kind_names[k])
+		return kind_names[k];
+	return "unknown";
+}
+
+const char *flow_state_name(flow_state s)
+{
+	switch (s) {
+	case FLOW_SYN_SENT: return "syn_sent";
+	case FLOW_ESTABLISHED: return "established";
+	case FLOW_REFUSED: return "refused";
+	case FLOW_NO_ANSWER: return "no_answer";
+	case FLOW_CLOSED: return "closed";
+	case FLOW_TIMED_OUT: return "timed_out";
+	case FLOW_UDP: return "udp";
+	}
+	return "unknown";
+}
+
+const char *note_kind_name(note_kind k)
+{
+	switch (k) {
+	case NOTE_MALFORMED: return "malformed";
+	case NOTE_TRUNCATED: return "truncated";
+	case NOTE_GAP: return "gap";
+	case NOTE_OVERLAP: return "overlap";
+	case NOTE_LIMIT: return "limit";
+	case NOTE_UNDECODABLE: return "undecodable";
+	case NOTE_INFO: return "info";
+	}
+	return "unknown";
+}
+
+const amt_addr *ev_src(const event *e)
+{
+	if (!e->flow)
+		return NULL;
+	return e->dir == DIR_C2S ? &e->flow->cli : &e->flow->srv;
+}
+
+const amt_addr *ev_dst(const event *e)
+{
+	if (!e->flow)
+		return NULL;
+	return e->dir == DIR_C2S ? &e->flow->srv : &e->flow->cli;
+}
+
+uint16_t ev_sport(const event *e)
+{
+	if (!e->flow)
+		return 0;
+	return e->dir == DIR_C2S ? e->flow->cport : e->flow->sport;
+}
+
+uint16_t ev_dport(const event *e)
+{
+	if (!e->flow)
+		return 0;
+	return e->dir == DIR_C2S ? e->flow->sport : e->flow->cport;
+}
+
+event *ev_new(arena *a, ev_kind kind, const char *proto)
+{
+	event *e = arena_alloc(a, sizeof(*e));
+	e->kind = kind;
+	e->proto = proto;
+	e->a = a;
+	return e;
+}
+
+void ev_set_info(event *e, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	e->info = arena_vprintf(e->a, fmt, ap);
+	va_end(ap);
+}
+
+static ev_field *field_add(event *e, const char *name, ev_ftype t)
+{
+	if (e->nfields == e->capfields) {
+		uint32_t ncap = e->capfields ? e->capfields * 2 : 16;
+		ev_field *nf = arena_alloc(e->a, ncap * sizeof(*nf));
+		if (e->nfields)
+			memcpy(nf, e->fields, e->nfields * sizeof(*nf));
+		e->fields = nf;
+		e->capfields = ncap;
+	}
+	ev_field *f = &e->fields[e->nfields++];
+	f->name = name;
+	f->type = t;
+	return f;
+}
+
+void ev_str(event *e, const char *name, const char *val)
+{
+	if (!val)
+		return;
+	field_add(e, name, FT_STR)->v.s = arena_strdup(e->a, val);
+}
+
+void ev_strn(event *e, const char *name, const uint8_t *val, size_t n)
+{
+	if (!val)
+		return;
+	field_add(e, name, FT_STR)->v.s = arena_printable(e->a, val, n);
+}
+
+void ev_uint(event *e, const char *name, uint64_t v)
+{
+	field_add(e, name, FT_UINT)->v.u = v;
+}
+
+void ev_int(event *e, const char *name, int64_t v)
+{
+	field_add(e, name, FT_INT)->v.i = v;
+}
+
+void ev_bool(event *e, const char *name, bool v)
+{
+	field_add(e, name, FT_BOOL)->v.b = v;
+}
+
+void ev_hex(event *e, const char *name, const uint8_t *b, size_t n)
+{
+	field_add(e, name, FT_HEX)->v.s = arena_hex(e->a, b, n);
+}
+
+void ev_addr(event *e, const char *name, const amt_addr *a)
+{
+	if (!a || !a->family)
+		return;
+	field_add(e, name, FT_ADDR)->v.addr = *a;
+}
+
+void ev_time(event *e, const char *name, int64_t us)
+{
+	field_add(e, name, FT_TIME)->v.i = us;
+}
+
+const ev_field *ev_field_get(const event *e, const char *name)
+{
+	for (uint32_t i = 0; i < e->nfields; i++)
+		if (strcmp(e->fields[i].name, name) == 0)
+			return &e->fields[i];
+	return NULL;
+}
+
+void bus_init(ev_bus *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+void bus_subscribe(ev_bus *b, ev_handler fn, void *user)
+{
+	if (b->nsub < (int)(sizeof(b->sub) / sizeof(b->sub[0]))) {
+		b->sub[b->nsub].fn = fn;
+		b->sub[b->nsub].user = user;
+		b->nsub++;
+	}
+}
+
+void bus_emit(ev_bus *b, const event *e)
+{
+	b->emitted++;
+	if ((unsigned)e->kind < EV_KIND_COUNT)
+		b->per_kind[e->kind]++;
+	for (int i = 0; i < b->nsub; i++)
+		b->sub[i].fn(b->sub[i].user, e);
+}

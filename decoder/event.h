@@ -1,0 +1,139 @@
+/* The event model: the only thing dissectors produce and the only thing rules
+ * and reports consume. See docs/events.md.
+ *
+ * An event has a common header (time, input, frames, flow, direction), a
+ * kind-specific payload (`data`, a struct from decoder/events/<proto>.h) for
+ * rules, and a generic list of named fields (dotted names in the Wireshark
+ * style, e.g. "dns.qry.name") that `decode` prints without knowing the kind.
+ * Events live in a scratch arena that is reset after they have been
+ * delivered: a subscriber that keeps anything copies it. */
+#ifndef AMT_EVENT_H
+#define AMT_EVENT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "arena.h"
+
+typedef enum ev_kind {
+	EV_NONE = 0,
+	/* decoder */
+	EV_FLOW_OPEN,   /* data: ev_flow (decoder/events/flow.h) */
+	EV_FLOW_CLOSE,  /* data: ev_flow */
+	EV_NOTE,        /* data: ev_note: malformed input, gap, limit hit */
+	/* dns.c */
+	EV_DNS_QUERY,
+	EV_DNS_ANSWER,
+	EV_DNS_FAILURE,
+	/* dhcp.c */
+	EV_DHCP_MESSAGE,
+	EV_DHCP_LEASE,
+	/* hello.c */
+	EV_HELLO,
+	/* tls.c */
+	EV_TLS_CLIENT_HELLO,
+	EV_TLS_SERVER_HELLO,
+	EV_TLS_CERTIFICATES,
+	EV_TLS_CERT_REQUEST,
+	EV_TLS_ALERT,
+	EV_TLS_DECRYPT,
+	/* http.c / wsman.c */
+	EV_HTTP_REQUEST,
+	EV_HTTP_RESPONSE,
+	EV_WSMAN_REQUEST,
+	EV_WSMAN_RESPONSE,
+	/* redir.c */
+	EV_REDIR_MESSAGE,
+	EV_REDIR_SESSION,
+	EV_RFB_MESSAGE,
+	/* rmcp.c */
+	EV_RMCP_PING,
+	EV_RMCP_PONG,
+	/* rules/logs */
+	EV_LOG_RECORD,
+	EV_KIND_COUNT
+} ev_kind;
+
+const char *ev_kind_name(ev_kind k); /* stable names, e.g. "dns_answer" */
+
+/* A flow as everyone else sees it. cli/srv: the initiator (SYN sender, or the
+ * sender of the first packet seen) and the responder. */
+typedef struct flow_info {
+	uint64_t id;  /* 1-based, in order of first packet */
+	uint8_t ipproto;  /* 6 TCP, 17 UDP */
+	amt_addr cli, srv;
+	uint16_t cport, sport;
+	uint16_t vlan;
+	uint16_t input;
+	uint32_t first_frame;
+	int64_t first_ts;
+	bool midstream;  /* no SYN seen: capture started late */
+} flow_info;
+
+enum { DIR_C2S = 0, DIR_S2C = 1 };
+
+typedef enum ev_ftype {
+	FT_STR, FT_UINT, FT_INT, FT_BOOL, FT_HEX, FT_ADDR, FT_TIME
+} ev_ftype;
+
+typedef struct ev_field {
+	const char *name;  /* static string: "dns.qry.name" */
+	ev_ftype type;
+	union {
+		const char *s;  /* FT_STR, FT_HEX (hex text) */
+		uint64_t u;
+		int64_t i;      /* FT_INT, FT_TIME (µs UTC) */
+		bool b;
+		amt_addr addr;
+	} v;
+} ev_field;
+
+typedef struct event {
+	ev_kind kind;
+	const char *proto;   /* "dns", "dhcp", "hello", "tls", "http", ... */
+	const char *info;    /* one line, like tshark's Info column */
+	int64_t ts;          /* µs since the epoch, UTC */
+	uint16_t input;      /* index into the run's inputs */
+	uint32_t frame_first, frame_last;  /* 1-based; 0 = not from a capture */
+	uint32_t line;       /* 1-based line for log records, else 0 */
+	const flow_info *flow;  /* NULL for logs and pure datagram-less events */
+	uint8_t dir;         /* DIR_C2S or DIR_S2C */
+	const void *data;    /* kind-specific payload, may be NULL */
+	ev_field *fields;
+	uint32_t nfields, capfields;
+	arena *a;            /* where this event and its strings live */
+} event;
+
+/* Sender and receiver of the message this event describes. */
+const amt_addr *ev_src(const event *e);
+const amt_addr *ev_dst(const event *e);
+uint16_t ev_sport(const event *e);
+uint16_t ev_dport(const event *e);
+
+event *ev_new(arena *a, ev_kind kind, const char *proto);
+void ev_set_info(event *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void ev_str(event *e, const char *name, const char *val);  /* copied; NULL skipped */
+void ev_strn(event *e, const char *name, const uint8_t *val, size_t n); /* printable copy */
+void ev_uint(event *e, const char *name, uint64_t v);
+void ev_int(event *e, const char *name, int64_t v);
+void ev_bool(event *e, const char *name, bool v);
+void ev_hex(event *e, const char *name, const uint8_t *b, size_t n);
+void ev_addr(event *e, const char *name, const amt_addr *a);
+void ev_time(event *e, const char *name, int64_t us);
+const ev_field *ev_field_get(const event *e, const char *name);
+
+/* The bus: producers emit, subscribers are called in order of subscription. */
+typedef void (*ev_handler)(void *user, const event *e);
+typedef struct ev_bus {
+	struct { ev_handler fn; void *user; } sub[16];
+	int nsub;
+	uint64_t emitted;
+	uint64_t per_kind[EV_KIND_COUNT];
+} ev_bus;
+
+void bus_init(ev_bus *b);
+void bus_subscribe(ev_bus *b, ev_handler fn, void *user);
+void bus_emit(ev_bus *b, const event *e);
+
+#endif

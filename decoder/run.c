@@ -1,0 +1,37 @@
+#include "run.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static void input_free(gpointer p)
+{
+	amt_input *in = p;
+	g_free(in->path);
+	g_free(in->error);
+	g_free(in);
+}
+
+void run_init(amt_run *r)
+{
+	memset(r, 0, sizeof(*r));
+	amt_config_defaults(&r->cfg);
+	bus_init(&r->bus);
+	r->inputs = g_ptr_array_new_with_free_func(input_free);
+	arena_init(&r->strings, 65536);
+}
+
+void run_free(amt_run *r)
+{
+	g_ptr_array_free(r->inputs, TRUE);
+	arena_free(&r->strings);
+}
+
+amt_input *run_add_input(amt_run *r, const char *path, input_kind k)
+{
+	amt_input *in = g_new0(amt_input, 1);
+	in->path = g_strdup(path);
+	in->kind = k;
+	in->kind_name = k == INPUT_PCAP ? "pcap" : k == INPUT_PCAPNG ? "pcapng" : k == INPUT_LIVE ? "live" : "log";
+	g_ptr_array_add(r->inputs, in);
+	return in;
+}

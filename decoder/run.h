@@ -1,0 +1,44 @@
+/* One run of amtscope: configuration, inputs, the bus, counters. */
+#ifndef AMT_RUN_H
+#define AMT_RUN_H
+#include <glib.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "event.h"
+
+typedef enum input_kind { INPUT_PCAP, INPUT_PCAPNG, INPUT_LIVE, INPUT_LOG } input_kind;
+
+typedef struct amt_input {
+	char *path;
+	input_kind kind;
+	const char *kind_name;  /* "pcap", "pcapng", "live", or the log format id */
+	int linktype;
+	uint64_t packets, bytes, lines;
+	int64_t first_ts, last_ts;  /* 0 when nothing was read */
+	char *error;                /* what went wrong reading it, or NULL */
+	bool truncated;
+} amt_input;
+
+typedef struct amt_stats {
+	uint64_t packets, bytes;
+	uint64_t flows;
+	uint64_t messages;          /* events emitted by dissectors */
+	uint64_t non_ip, malformed, ip_fragments, ip_reassembled;
+	uint64_t limit_hits[LIM_COUNT];
+	uint64_t kernel_drops;      /* live capture: pcap_stats */
+} amt_stats;
+
+typedef struct amt_run {
+	amt_config cfg;
+	ev_bus bus;
+	GPtrArray *inputs;  /* amt_input* */
+	amt_stats stats;
+	arena strings;      /* lives as long as the run */
+} amt_run;
+
+void run_init(amt_run *r);
+void run_free(amt_run *r);
+amt_input *run_add_input(amt_run *r, const char *path, input_kind k);
+
+#endif

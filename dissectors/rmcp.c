@@ -1,0 +1,18 @@
+/* \summary: RMCP / ASF presence ping and pong (UDP 623/664) (stub: filled in by its issue) */
+#include "../decoder/dissector.h"
+
+static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
+{
+	(void)st;
+	(void)c;
+	(void)p;
+	return dis_ok(len);
+}
+
+const dissector dissector_rmcp = {
+	.name = "rmcp",
+	.ipproto = 17,
+	.ports = {623, 664, 0},
+	.tls_ports = {0},
+	.parse = parse,
+};

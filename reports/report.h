@@ -1,0 +1,30 @@
+/* Renderers: they print what the rules concluded and never decide anything. */
+#ifndef AMT_REPORT_H
+#define AMT_REPORT_H
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "../rules/rule.h"
+
+typedef struct report_opts {
+	bool color;       /* ANSI colours (a terminal, NO_COLOR unset) */
+	bool quiet;       /* -q: findings only */
+	bool verbose;     /* -v: add the timeline */
+	const char *version;
+} report_opts;
+
+void report_text(FILE *f, analysis *an, const report_opts *o);
+void report_json(FILE *f, analysis *an, const report_opts *o);
+void report_html(FILE *f, analysis *an, const report_opts *o);
+
+/* `decode`: one line per message (verbose: every field), or one JSON object
+ * per message per line. */
+void decode_text(FILE *f, const amt_run *run, const event *e, bool verbose);
+void decode_json(FILE *f, const amt_run *run, const event *e);
+/* JSON lines, one per event, for --format jsonl / --events (eve-style). */
+void events_jsonl(FILE *f, const amt_run *run, const event *e);
+
+/* Shared by renderers: a field value as text into buf. */
+const char *field_text(const ev_field *fl, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,270 @@
+#include "devices.h"
+
+#include <string.h>
+
+static const char *const fact_names[FACT_KIND_COUNT] = {
+	[FACT_IP] = "ip", [FACT_FQDN] = "fqdn", [FACT_HOSTNAME] = "hostname",
+	[FACT_DOMAIN] = "domain", [FACT_UUID] = "uuid", [FACT_MAC] = "mac",
+	[FACT_AMT_VERSION] = "amt_version", [FACT_PROV_STATE] = "provisioning_state",
+	[FACT_PROV_MODE] = "provisioning_mode", [FACT_CONTROL_MODE] = "control_mode",
+	[FACT_ROOT_HASH] = "root_hash", [FACT_CERT] = "certificate", [FACT_TLS] = "tls",
+	[FACT_NOTE] = "note",
+};
+
+const char *fact_kind_name(fact_kind k)
+{
+	return (unsigned)k < FACT_KIND_COUNT ? fact_names[k] : "unknown";
+}
+
+const char *role_name(unsigned bit)
+{
+	switch (bit) {
+	case ROLE_AMT: return "amt";
+	case ROLE_SETUP_SERVICE: return "setup_service";
+	case ROLE_CONSOLE: return "console";
+	case ROLE_DNS_SERVER: return "dns_server";
+	case ROLE_DHCP_SERVER: return "dhcp_server";
+	case ROLE_CLIENT: return "client";
+	}
+	return "unknown";
+}
+
+static void fact_clear(gpointer p)
+{
+	fact *f = p;
+	g_free(f->value);
+	g_free(f->source);
+}
+
+static void device_free(gpointer p)
+{
+	device *d = p;
+	g_array_free(d->facts, TRUE);
+	g_free(d);
+}
+
+void devtab_init(devtab *t)
+{
+	t->all = g_ptr_array_new_with_free_func(device_free);
+	t->by_ip = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	t->by_uuid = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	t->by_mac = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	t->by_fqdn = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
+					   (GDestroyNotify)g_ptr_array_unref);
+}
+
+void devtab_free(devtab *t)
+{
+	g_hash_table_destroy(t->by_ip);
+	g_hash_table_destroy(t->by_uuid);
+	g_hash_table_destroy(t->by_mac);
+	g_hash_table_destroy(t->by_fqdn);
+	g_ptr_array_free(t->all, TRUE);
+}
+
+device *dev_resolve(device *d)
+{
+	while (d && d->merged_into)
+		d = d->merged_into;
+	return d;
+}
+
+static device *dev_new(devtab *t)
+{
+	device *d = g_new0(device, 1);
+	d->id = t->all->len + 1;
+	d->facts = g_array_new(FALSE, TRUE, sizeof(fact));
+	g_array_set_clear_func(d->facts, fact_clear);
+	g_ptr_array_add(t->all, d);
+	return d;
+}
+
+static GHashTable *index_for(devtab *t, fact_kind k)
+{
+	switch (k) {
+	case FACT_IP: return t->by_ip;
+	case FACT_UUID: return t->by_uuid;
+	case FACT_MAC: return t->by_mac;
+	default: return NULL;
+	}
+}
+
+static device *lookup(devtab *t, fact_kind k, const char *value, bool create)
+{
+	GHashTable *h = index_for(t, k);
+	char *v = g_ascii_strdown(value, -1);
+	device *d = dev_resolve(g_hash_table_lookup(h, v));
+	g_free(v);
+	if (d || !create)
+		return d;
+	d = dev_new(t);
+	evidence none = {0, 0, 0};
+	return dev_fact(t, d, k, value, "", none, 0);
+}
+
+device *dev_by_ip(devtab *t, const amt_addr *ip, bool create)
+{
+	char buf[AMT_ADDRSTRLEN];
+	return lookup(t, FACT_IP, amt_addr_str(ip, buf), create);
+}
+
+device *dev_by_ip_str(devtab *t, const char *ip, bool create)
+{
+	return lookup(t, FACT_IP, ip, create);
+}
+
+device *dev_by_uuid(devtab *t, const char *uuid, bool create)
+{
+	return lookup(t, FACT_UUID, uuid, create);
+}
+
+device *dev_by_mac(devtab *t, const char *mac, bool create)
+{
+	return lookup(t, FACT_MAC, mac, create);
+}
+
+GPtrArray *dev_by_fqdn(devtab *t, const char *fqdn)
+{
+	char *v = g_ascii_strdown(fqdn, -1);
+	size_t n = strlen(v);
+	if (n && v[n - 1] == '.')
+		v[n - 1] = 0;
+	GPtrArray *a = g_hash_table_lookup(t->by_fqdn, v);
+	g_free(v);
+	if (a)
+		for (guint i = 0; i < a->len; i++)
+			a->pdata[i] = dev_resolve(a->pdata[i]);
+	return a;
+}
+
+static bool has_fact(const device *d, fact_kind k, const char *v)
+{
+	for (guint i = 0; i < d->facts->len; i++) {
+		const fact *f = &g_array_index(d->facts, fact, i);
+		if (f->kind == k && g_ascii_strcasecmp(f->value, v) == 0)
+			return true;
+	}
+	return false;
+}
+
+static void index_fqdn(devtab *t, device *d, const char *v)
+{
+	GPtrArray *a = g_hash_table_lookup(t->by_fqdn, v);
+	if (!a) {
+		a = g_ptr_array_new();
+		g_hash_table_insert(t->by_fqdn, g_strdup(v), a);
+	}
+	for (guint i = 0; i < a->len; i++)
+		if (dev_resolve(a->pdata[i]) == d)
+			return;
+	g_ptr_array_add(a, d);
+}
+
+static void append_fact(devtab *t, device *d, fact_kind k, const char *value,
+			const char *source, evidence ev, int64_t ts)
+{
+	fact f = {k, g_strdup(value), g_strdup(source ? source : ""), ev, ts};
+	g_array_append_val(d->facts, f);
+	GHashTable *h = index_for(t, k);
+	if (h)
+		g_hash_table_insert(h, g_ascii_strdown(value, -1), d);
+	else if (k == FACT_FQDN)
+		index_fqdn(t, d, value);
+}
+
+/* Moves everything from `from` into `into`. */
+static void merge(devtab *t, device *into, device *from)
+{
+	into->roles |= from->roles;
+	for (guint i = 0; i < from->facts->len; i++) {
+		const fact *f = &g_array_index(from->facts, fact, i);
+		if (!has_fact(into, f->kind, f->value))
+			append_fact(t, into, f->kind, f->value, f->source, f->ev, f->ts);
+	}
+	g_array_set_size(from->facts, 0);
+	from->merged_into = into;
+}
+
+device *dev_fact(devtab *t, device *d, fact_kind k, const char *value, const char *source,
+		 evidence ev, int64_t ts)
+{
+	d = dev_resolve(d);
+	if (!value || !*value)
+		return d;
+	char *v = (k == FACT_FQDN || k == FACT_MAC || k == FACT_UUID || k == FACT_DOMAIN)
+			  ? g_ascii_strdown(value, -1) : g_strdup(value);
+	size_t n = strlen(v);
+	if ((k == FACT_FQDN || k == FACT_DOMAIN) && n > 1 && v[n - 1] == '.')
+		v[n - 1] = 0;
+	GHashTable *h = index_for(t, k);
+	if (h) {
+		device *other = dev_resolve(g_hash_table_lookup(h, v));
+		if (other && other != d) {
+			/* the older record absorbs the newer one */
+			device *keep = other->id < d->id ? other : d;
+			device *gone = keep == other ? d : other;
+			merge(t, keep, gone);
+			d = keep;
+		}
+	}
+	if (!has_fact(d, k, v))
+		append_fact(t, d, k, v, source, ev, ts);
+	else if (!*source)
+		; /* placeholder facts from lookups never replace real ones */
+	else {
+		/* a placeholder (created by lookup) gets the real source/evidence */
+		for (guint i = 0; i < d->facts->len; i++) {
+			fact *f = &g_array_index(d->facts, fact, i);
+			if (f->kind == k && !g_ascii_strcasecmp(f->value, v) && !*f->source) {
+				g_free(f->source);
+				f->source = g_strdup(source);
+				f->ev = ev;
+				f->ts = ts;
+			}
+		}
+	}
+	g_free(v);
+	return d;
+}
+
+void dev_role(device *d, unsigned roles)
+{
+	dev_resolve(d)->roles |= roles;
+}
+
+const fact *dev_first(const device *d, fact_kind k)
+{
+	for (guint i = 0; i < d->facts->len; i++) {
+		const fact *f = &g_array_index(d->facts, fact, i);
+		if (f->kind == k)
+			return f;
+	}
+	return NULL;
+}
+
+bool dev_has(const device *d, fact_kind k, const char *value)
+{
+	return has_fact(d, k, value);
+}
+
+const char *dev_label(const device *d)
+{
+	static const fact_kind order[] = {FACT_IP, FACT_FQDN, FACT_UUID, FACT_MAC};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+		const fact *f = dev_first(d, order[i]);
+		if (f)
+			return f->value;
+	}
+	return "?";
+}
+
+GPtrArray *devtab_list(const devtab *t)
+{
+	GPtrArray *a = g_ptr_array_new();
+	for (guint i = 0; i < t->all->len; i++) {
+		device *d = t->all->pdata[i];
+		if (!d->merged_into)
+			g_ptr_array_add(a, d);
+	}
+	return a;
+}

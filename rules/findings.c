@@ -1,0 +1,159 @@
+#include "findings.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+const char *severity_name(severity s)
+{
+	switch (s) {
+	case SEV_INFO: return "info";
+	case SEV_WARNING: return "warning";
+	case SEV_ERROR: return "error";
+	}
+	return "info";
+}
+
+bool severity_parse(const char *s, int *out)
+{
+	if (!strcmp(s, "error")) *out = SEV_ERROR;
+	else if (!strcmp(s, "warning")) *out = SEV_WARNING;
+	else if (!strcmp(s, "info")) *out = SEV_INFO;
+	else if (!strcmp(s, "never")) *out = 3;
+	else return false;
+	return true;
+}
+
+static void finding_free(gpointer p)
+{
+	finding *x = p;
+	g_free(x->rule);
+	g_free(x->device);
+	g_free(x->summary);
+	g_free(x->remedy);
+	g_free(x->key);
+	g_array_free(x->evidence, TRUE);
+	g_free(x);
+}
+
+void findings_init(findings *f)
+{
+	f->list = g_ptr_array_new_with_free_func(finding_free);
+	f->by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+}
+
+void findings_free(findings *f)
+{
+	g_hash_table_destroy(f->by_key);
+	g_ptr_array_free(f->list, TRUE);
+}
+
+finding *finding_add(findings *f, const char *rule, severity sev, const char *device,
+		     const char *key, bool *is_new)
+{
+	char *k = g_strdup_printf("%s|%s|%s", rule, device ? device : "", key ? key : "");
+	finding *x = g_hash_table_lookup(f->by_key, k);
+	if (x) {
+		g_free(k);
+		if (is_new)
+			*is_new = false;
+		return x;
+	}
+	x = g_new0(finding, 1);
+	x->rule = g_strdup(rule);
+	x->sev = sev;
+	x->device = g_strdup(device);
+	x->key = g_strdup(key);
+	x->evidence = g_array_new(FALSE, TRUE, sizeof(evidence));
+	g_hash_table_insert(f->by_key, k, x);
+	g_ptr_array_add(f->list, x);
+	if (is_new)
+		*is_new = true;
+	return x;
+}
+
+void finding_summary(finding *x, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	g_free(x->summary);
+	x->summary = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+}
+
+void finding_remedy(finding *x, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	g_free(x->remedy);
+	x->remedy = g_strdup_vprintf(fmt, ap);
+	va_end(ap);
+}
+
+static void add_ev(finding *x, evidence e)
+{
+	for (guint i = 0; i < x->evidence->len; i++) {
+		evidence *o = &g_array_index(x->evidence, evidence, i);
+		if (o->input == e.input && o->frame == e.frame && o->line == e.line)
+			return;
+	}
+	/* a finding cites a handful of places, not thousands */
+	if (x->evidence->len >= 64)
+		return;
+	g_array_append_val(x->evidence, e);
+}
+
+void finding_frame(finding *x, uint16_t input, uint32_t frame)
+{
+	if (!frame)
+		return;
+	evidence e = {input, frame, 0};
+	add_ev(x, e);
+}
+
+void finding_line(finding *x, uint16_t input, uint32_t line)
+{
+	if (!line)
+		return;
+	evidence e = {input, 0, line};
+	add_ev(x, e);
+}
+
+void finding_event(finding *x, const event *e)
+{
+	if (e->line) {
+		finding_line(x, e->input, e->line);
+		return;
+	}
+	finding_frame(x, e->input, e->frame_first);
+	if (e->frame_last != e->frame_first)
+		finding_frame(x, e->input, e->frame_last);
+}
+
+static gint cmp_finding(gconstpointer a, gconstpointer b)
+{
+	const finding *x = *(finding *const *)a, *y = *(finding *const *)b;
+	if (x->sev != y->sev)
+		return (int)y->sev - (int)x->sev;
+	int c = g_strcmp0(x->device, y->device);
+	if (c)
+		return c;
+	return strcmp(x->rule, y->rule);
+}
+
+GPtrArray *findings_sorted(const findings *f)
+{
+	GPtrArray *a = g_ptr_array_sized_new(f->list->len);
+	for (guint i = 0; i < f->list->len; i++)
+		g_ptr_array_add(a, f->list->pdata[i]);
+	g_ptr_array_sort(a, cmp_finding);  /* stable since GLib 2.x uses merge sort */
+	return a;
+}
+
+size_t findings_count_at_least(const findings *f, severity s)
+{
+	size_t n = 0;
+	for (guint i = 0; i < f->list->len; i++)
+		if (((finding *)f->list->pdata[i])->sev >= s)
+			n++;
+	return n;
+}

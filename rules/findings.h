@@ -1,0 +1,53 @@
+/* Findings: what amtscope concludes, with evidence and remedy. The JSON
+ * contract is ../shared/specs/findings.md; ids are stable forever. */
+#ifndef AMT_FINDINGS_H
+#define AMT_FINDINGS_H
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../decoder/event.h"
+
+typedef enum severity { SEV_INFO = 0, SEV_WARNING = 1, SEV_ERROR = 2 } severity;
+const char *severity_name(severity s);
+bool severity_parse(const char *s, int *out); /* "error|warning|info|never"; never = 3 */
+
+typedef struct evidence {
+	uint16_t input;
+	uint32_t frame;  /* 1-based, or 0 */
+	uint32_t line;   /* 1-based, or 0 */
+} evidence;
+
+typedef struct finding {
+	char *rule;      /* "dns.provisionserver.missing" */
+	severity sev;
+	char *device;    /* device label (IP, else FQDN/UUID), or NULL for a service-wide finding */
+	char *summary;
+	char *remedy;
+	GArray *evidence;  /* evidence */
+	char *key;         /* de-duplication identifier */
+} finding;
+
+typedef struct findings {
+	GPtrArray *list;   /* finding*, in order of creation */
+	GHashTable *by_key;
+} findings;
+
+void findings_init(findings *f);
+void findings_free(findings *f);
+/* A finding for (rule, device, key). If one with the same rule+device+key
+ * exists it is returned so that the caller can add evidence; *is_new tells
+ * which (may be NULL). key may be NULL. */
+finding *finding_add(findings *f, const char *rule, severity sev, const char *device,
+		     const char *key, bool *is_new);
+void finding_summary(finding *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void finding_remedy(finding *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void finding_frame(finding *x, uint16_t input, uint32_t frame);
+void finding_line(finding *x, uint16_t input, uint32_t line);
+/* frame_first and frame_last (or the log line) of an event. */
+void finding_event(finding *x, const event *e);
+/* Sorted copy: severity (error first), then device, then rule. */
+GPtrArray *findings_sorted(const findings *f);
+size_t findings_count_at_least(const findings *f, severity s);
+
+#endif

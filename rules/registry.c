@@ -1,0 +1,15 @@
+/* The one table of rules, run in this order for every event. */
+#include "rule.h"
+
+extern const rule rule_infra, rule_tls, rule_hello, rule_redir, rule_wsman, rule_logs, rule_user;
+
+const rule *const amt_rules[] = {
+	&rule_infra,
+	&rule_hello,
+	&rule_tls,
+	&rule_wsman,
+	&rule_redir,
+	&rule_logs,
+	&rule_user,
+	NULL,
+};

@@ -1,0 +1,14 @@
+/* user rules loaded with --rules. */
+#include "rule.h"
+
+static void on_event(void *st, analysis *an, const event *e)
+{
+	(void)st;
+	(void)an;
+	(void)e;
+}
+
+const rule rule_user = {
+	.name = "user",
+	.on_event = on_event,
+};

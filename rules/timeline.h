@@ -1,0 +1,36 @@
+/* Events kept for reports (the -v timeline, the HTML lanes), stored compactly
+ * and capped by LIM_EVENTS. */
+#ifndef AMT_TIMELINE_H
+#define AMT_TIMELINE_H
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../decoder/event.h"
+
+typedef struct tl_entry {
+	int64_t ts;
+	ev_kind kind;
+	uint16_t input;
+	uint32_t frame_first, frame_last, line;
+	uint64_t flow_id;
+	amt_addr src, dst;
+	uint16_t sport, dport;
+	const char *proto;  /* static */
+	char *info;         /* owned by the timeline's string chunk */
+	bool failure;       /* a refusal, error status, alert, fault... */
+} tl_entry;
+
+typedef struct timeline {
+	GArray *entries;       /* tl_entry */
+	GStringChunk *strings;
+	uint64_t cap, dropped;
+} timeline;
+
+void timeline_init(timeline *t, uint64_t cap);
+void timeline_free(timeline *t);
+/* Returns false (and counts a drop) when the cap is reached. */
+bool timeline_add(timeline *t, const event *e, bool failure);
+void timeline_sort(timeline *t);
+
+#endif
