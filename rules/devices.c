@@ -7,7 +7,7 @@ static const char *const fact_names[FACT_KIND_COUNT] = {
 	[FACT_DOMAIN] = "domain", [FACT_UUID] = "uuid", [FACT_MAC] = "mac",
 	[FACT_AMT_VERSION] = "amt_version", [FACT_PROV_STATE] = "provisioning_state",
 	[FACT_PROV_MODE] = "provisioning_mode", [FACT_CONTROL_MODE] = "control_mode",
-	[FACT_ROOT_HASH] = "root_hash", [FACT_CERT] = "certificate", [FACT_TLS] = "tls",
+	[FACT_ROOT_HASH] = "root_hash", [FACT_CERT] = "certificate", [FACT_PROV_DOMAIN] = "provisioning_cert_domain", [FACT_TLS] = "tls",
 	[FACT_NOTE] = "note",
 };
 

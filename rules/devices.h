@@ -26,6 +26,7 @@ typedef enum fact_kind {
 	FACT_CONTROL_MODE,
 	FACT_ROOT_HASH,     /* hex hash announced in a hello ("sha256:...") */
 	FACT_CERT,          /* certificate subject seen for this host (fingerprint in source) */
+	FACT_PROV_DOMAIN,   /* domain suffix of a provisioning certificate offered to this device */
 	FACT_TLS,           /* TLS settings / open ports ("16993") */
 	FACT_NOTE,          /* anything else worth showing */
 	FACT_KIND_COUNT
