@@ -31,13 +31,13 @@ static void test_pong_in_provisioning(void)
 {
 	dis_test t;
 	t.ctx.dir = DIR_S2C;
-	const event *e = one(&t, "06 00 00 06 00 00 11 be 40 2a 00 10  00 00 01 57  42 a0  b1  05  00 20  00 00 00 00 00 00",
+	const event *e = one(&t, "06 00 00 06 00 00 11 be 40 2a 00 10  00 00 01 57  42 60  b1  05  00 20  00 00 00 00 00 00",
 			     "10.0.0.9", "10.0.0.5");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	CU_ASSERT_EQUAL(e->kind, EV_RMCP_PONG);
 	const ev_rmcp *r = e->data;
 	CU_ASSERT_TRUE(r->is_amt);
-	CU_ASSERT_EQUAL(r->open_port, 17056);
+	CU_ASSERT_EQUAL(r->open_port, 16992);
 	CU_ASSERT_EQUAL(r->ver_major, 11);
 	CU_ASSERT_EQUAL(r->ver_minor, 1);
 	CU_ASSERT_EQUAL(r->prov_state, RMCP_PROV_IN);
@@ -50,7 +50,7 @@ static void test_pong_in_provisioning(void)
 static void test_pong_version_in_late_bytes(void)
 {
 	dis_test t;
-	const event *e = one(&t, "06 00 00 06 00 00 11 be 40 07 00 10  00 00 01 57  42 a1  00  02  00 20  10 05 00 00 00 00",
+	const event *e = one(&t, "06 00 00 06 00 00 11 be 40 07 00 10  00 00 01 57  42 61  00  02  00 20  10 05 00 00 00 00",
 			     "10.0.0.9", "10.0.0.5");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
 	const ev_rmcp *r = e->data;
