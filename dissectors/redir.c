@@ -259,8 +259,8 @@ static void emit_session(redir_state *s, dis_ctx *c, redir_session_state state, 
 			 uint8_t status, size_t off, size_t len)
 {
 	event *e = dis_event(c, EV_REDIR_SESSION, REDIR_PROTO, off, len);
-	if (len == 0 && s->last_frame) {
-		/* end of the connection: the evidence is the last message seen */
+	if (!c->nmarks && s->last_frame) {
+		/* no packet to point at: the evidence is the last message seen */
 		e->frame_first = e->frame_last = s->last_frame;
 		e->ts = s->last_ts;
 		e->input = s->last_input;
@@ -558,7 +558,7 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 
 static void flow_end(void *st, dis_ctx *c)
 {
-	close_session(st, c, 0, 0);
+	close_session(st, c, 0, 1);
 }
 
 const dissector dissector_redir = {

@@ -31,6 +31,7 @@ typedef struct hello_dev {
 	char service[AMT_ADDRSTRLEN];
 	char uuid[37];
 	uint32_t count;
+	uint16_t version;     /* of the last hello */
 	uint32_t first_retry, last_retry, max_retry;
 	int64_t first_ts, last_ts;
 	GArray *evidence;     /* evidence of each hello */
@@ -113,6 +114,7 @@ static void on_hello(hello_rules *s, analysis *an, const event *e)
 	}
 	g_strlcpy(x->uuid, h->uuid, sizeof(x->uuid));
 	x->count++;
+	x->version = h->version;
 	x->last_ts = e->ts;
 	x->last_retry = h->retry;
 	if (h->retry > x->max_retry)
@@ -233,12 +235,13 @@ static void check_unanswered(analysis *an, const hello_dev *x, int64_t end_ts)
 	device *d = dev_by_ip_str(&an->dev, x->ip, false);
 	const char *label = d ? dev_label(dev_resolve(d)) : x->ip;
 	finding *f = finding_add(&an->fnd, "hello.unanswered", SEV_ERROR, label, "unanswered", NULL);
-	double waited = (double)((end_ts > x->last_ts ? end_ts : x->last_ts) - x->first_ts) / 1e6;
+	double seen = (double)((end_ts > x->last_ts ? end_ts : x->last_ts) - x->first_ts) / 1e6;
 	finding_summary(f,
-			"%s (UUID %s) sent %u hello%s to the setup service %s over %.1f s (retry counter %u to %u), "
-			"and the connection back to %s:%d %s%s%s within the %.0f s window",
-			x->ip, x->uuid, x->count, x->count == 1 ? "" : "s", x->service, waited, x->first_retry,
-			x->last_retry, x->ip, CONNECT_BACK_PORT, back_text(worst), tried ? " from " : "",
+			"%s (UUID %s) sent %u hello%s to the setup service %s (retry counter %u to %u); in the "
+			"%.1f s the capture covers from the first one, the connection back to %s:%d %s%s%s "
+			"(window %.0f s)",
+			x->ip, x->uuid, x->count, x->count == 1 ? "" : "s", x->service, x->first_retry,
+			x->last_retry, seen, x->ip, CONNECT_BACK_PORT, back_text(worst), tried ? " from " : "",
 			tried ? tried->from : "", (double)window / 1e6);
 	switch (worst) {
 	case BACK_REFUSED:
@@ -251,6 +254,12 @@ static void check_unanswered(analysis *an, const hello_dev *x, int64_t end_ts)
 				  "device's FQDN to this address.", x->ip);
 		break;
 	default:
+		if (x->version == 2) {
+			finding_remedy(f, "This is a PSK (version 2) hello: the setup service needs the PID/PPS pair "
+					  "entered in this device's MEBx; PSK provisioning was removed in AMT 11, so "
+					  "current services may ignore it entirely.");
+			break;
+		}
 		finding_remedy(f, "The setup service ignored the hello: check that it has a provisioning "
 				  "certificate whose root hash is among the hashes the hello lists, that the "
 				  "certificate's domain matches the device's DNS suffix, and that a profile matches "

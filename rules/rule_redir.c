@@ -96,7 +96,7 @@ static void report_busy(analysis *an, const event *e, const ev_redir_session *x,
 	if (holder) {
 		finding_summary(f,
 				"%s redirection from console %s to %s was refused (status %u) while console %s "
-				"holds a %s session to the same device since %.1f s earlier; consoles show this as "
+				"holds a %s session to the same device (opened %.3f s earlier); consoles show this as "
 				"an authentication error",
 				redir_type_name(x->type), me->console, me->device, x->status, holder->console,
 				redir_type_name(holder->type), (double)(e->ts - holder->since) / 1e6);
