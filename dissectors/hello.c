@@ -111,8 +111,17 @@ static void emit_hello(dis_ctx *c, ev_hello *h, size_t len)
 							     hello_hash_name(h->hashes[i].type),
 							     h->hashes[i].hex));
 		}
-		ev_set_info(e, "Hello v3 (PKI), UUID %s, retry %u, %u root hashes (%u SHA-1, %u SHA-256, %u SHA-384)",
-			    h->uuid, h->retry, h->nhashes, per_type[1], per_type[2], per_type[3]);
+		GString *types = g_string_new(NULL);
+		static const char *const type_names[] = {"", "SHA-1", "SHA-256", "SHA-384"};
+		for (int t = 1; t <= 3; t++)
+			if (per_type[t])
+				g_string_append_printf(types, "%s%u %s", types->len ? ", " : " (", per_type[t],
+						       type_names[t]);
+		if (types->len)
+			g_string_append_c(types, ')');
+		ev_set_info(e, "Hello v3 (PKI), UUID %s, retry %u, %u root hashes%s", h->uuid, h->retry,
+			    h->nhashes, types->str);
+		g_string_free(types, TRUE);
 	}
 	dis_emit(c, e);
 }

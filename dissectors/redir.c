@@ -468,8 +468,6 @@ static void decode_message(redir_state *s, dis_ctx *c, const uint8_t *p, size_t 
 		}
 		break;
 	}
-	if (op == OP_SOL_TO_HOST || op == 0x54)
-		ev_bool(e, "redir.to_host", true);
 	dis_emit(c, e);
 
 	/* session state, after the message itself */
