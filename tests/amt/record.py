@@ -232,7 +232,8 @@ def message_length(kind, buf):
 class AmtRedirection:
     """AMT's side of 16994: one session per connection, one SOL holder."""
 
-    def __init__(self, addr):
+    def __init__(self, addr, kvm_size=(1024, 768)):
+        self.kvm_size = kvm_size
         self.sock = listener(addr, 16994)
         self.holder = None
         self.lock = threading.Lock()
@@ -350,7 +351,7 @@ class AmtRedirection:
         recv_exact(c, 1)                           # ClientInit
         name = b"Intel(r) AMT KVM"
         fmt = bytes([16, 16, 0, 1, 0, 31, 0, 63, 0, 31, 11, 5, 0, 0, 0, 0])
-        c.sendall(struct.pack(">HH", 1024, 768) + fmt + struct.pack(">I", len(name)) + name)
+        c.sendall(struct.pack(">HH", *self.kvm_size) + fmt + struct.pack(">I", len(name)) + name)
         recv_exact(c, 20 + 4 + 4 * 4 + 10)         # SetPixelFormat, SetEncodings, update request
         c.sendall(bytes([0, 0]) + struct.pack(">H", 1) + struct.pack(">HHHHi", 0, 0, 4, 2, 0) + bytes(4 * 2 * 2))
         c.sendall(bytes([3, 0, 0, 0]) + struct.pack(">I", 16) + b"\0KvmExtCmd\0" + bytes([1, 0, 0, 0, 1]))
@@ -424,11 +425,11 @@ def scenario_redir_ider(s):
     amt.done()
 
 
-def scenario_redir_kvm(s):
-    amt = AmtRedirection("127.0.5.32")
+def scenario_redir_kvm(s, addr="127.0.5.32", size=(1024, 768)):
+    amt = AmtRedirection(addr, size)
     t = threading.Thread(target=amt.serve, args=(1,))
     t.start()
-    c = connect(CONSOLE1, "127.0.5.32", 16994)
+    c = connect(CONSOLE1, addr, 16994)
     if not console_login(c, b"KVMR", PASSWORD):
         raise RuntimeError("KVM login failed")
     c.sendall(bytes([0x40]) + bytes(7))
@@ -483,6 +484,36 @@ def scenario_redir_busy(s):
     amt.done()
 
 
+def sink(lsock):
+    c, _ = lsock.accept()
+    recv_all(c)
+    c.close()
+
+
+def scenario_bad_input(s):
+    """Hostile input over real TCP: a hello with 255 hash entries of wrong
+    sizes (too long for any hello), one with 255 short entries, an unknown
+    redirection command, and RFB with an absurd framebuffer size."""
+    got = []
+    ls = listener(SERVICE, 9971)
+    t = threading.Thread(target=hello_service, args=(ls, 2, got))
+    t.start()
+    head = struct.pack("<HHI", 1, 3, 0) + UUID_V2
+    send_hello("127.0.5.13", head + bytes([255]) + bytes([2, 5, 1, 2, 3, 4, 5]) * 255)
+    send_hello("127.0.5.13", head + bytes([255]) + bytes([2, 1, 9]) * 255)
+    t.join()
+    ls.close()
+    amt = listener("127.0.5.35", 16994)
+    t = threading.Thread(target=sink, args=(amt,))
+    t.start()
+    c = connect(CONSOLE1, "127.0.5.35", 16994)
+    c.sendall(start_msg(b"SOL ") + bytes([0x99, 0, 0, 0]) + auth_msg(0x13, 0, 0))
+    c.close()
+    t.join()
+    amt.close()
+    scenario_redir_kvm(s, "127.0.5.36", (60000, 50000))
+
+
 # ---------------------------------------------------------------- RMCP
 
 def pong(tag, port, version, state, dual):
@@ -532,6 +563,7 @@ SCENARIOS = {
     "redir-wrong-password": scenario_redir_wrong_password,
     "redir-busy": scenario_redir_busy,
     "rmcp": scenario_rmcp,
+    "bad-input": scenario_bad_input,
 }
 
 
