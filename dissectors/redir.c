@@ -496,6 +496,19 @@ static void decode_message(redir_state *s, dis_ctx *c, const uint8_t *p, size_t 
 	}
 }
 
+/* The console's first message is 8 bytes with one of three ASCII tags: a
+ * signature strict enough to find redirection on other ports. */
+static probe_result probe(const uint8_t *p, size_t len, uint8_t dir)
+{
+	if (dir != DIR_C2S || len < 1 || p[0] != OP_START)
+		return PROBE_NO;
+	if (len < 8)
+		return PROBE_MORE;
+	if (p[1] > 1 || p[2] || p[3] || type_from_tag(p + 4) == REDIR_TYPE_UNKNOWN)
+		return PROBE_NO;
+	return PROBE_YES;
+}
+
 static void *state_new(dis_ctx *c)
 {
 	(void)c;
@@ -534,8 +547,8 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 		}
 		if (n < 0) {
 			dis_note(c, REDIR_PROTO, NOTE_UNDECODABLE, off,
-				 n == -1 ? "unknown redirection command 0x%02x in a %s session; rest of this direction not decoded"
-					 : "absurd length in redirection command 0x%02x (%s session); rest of this direction not decoded",
+				 n == -1 ? "unknown redirection command 0x%02x (session type %s); rest of this direction not decoded"
+					 : "absurd length in redirection command 0x%02x (session type %s); rest of this direction not decoded",
 				 p[off], redir_type_name(s->type));
 			s->dead[d] = true;
 			s->bytes[d] += len - off;
@@ -564,6 +577,7 @@ const dissector dissector_redir = {
 	.ipproto = 6,
 	.ports = {16994, 0},
 	.tls_ports = {16995, 0},
+	.probe = probe,
 	.state_new = state_new,
 	.state_free = state_free,
 	.parse = parse,

@@ -431,6 +431,17 @@ static void test_absurd_lengths(void)
 	close_test(&s);
 }
 
+static void test_probe(void)
+{
+	CU_ASSERT_EQUAL(dissector_redir.probe((const uint8_t *)"\x10\0\0\0SOL ", 8, DIR_C2S), PROBE_YES);
+	CU_ASSERT_EQUAL(dissector_redir.probe((const uint8_t *)"\x10\x01\0\0KVMR", 8, DIR_C2S), PROBE_YES);
+	CU_ASSERT_EQUAL(dissector_redir.probe((const uint8_t *)"\x10\0\0\0IDER", 8, DIR_S2C), PROBE_NO);
+	CU_ASSERT_EQUAL(dissector_redir.probe((const uint8_t *)"\x10\0\0", 3, DIR_C2S), PROBE_MORE);
+	CU_ASSERT_EQUAL(dissector_redir.probe((const uint8_t *)"\x10\0\0\0SOLX", 8, DIR_C2S), PROBE_NO);
+	CU_ASSERT_EQUAL(dissector_redir.probe((const uint8_t *)"\x10\x02\0\0SOL ", 8, DIR_C2S), PROBE_NO);
+	CU_ASSERT_EQUAL(dissector_redir.probe((const uint8_t *)"GET / HTTP/1.1", 14, DIR_C2S), PROBE_NO);
+}
+
 int main(void)
 {
 	static const CU_TestInfo tests[] = {
@@ -443,6 +454,7 @@ int main(void)
 		{"KVM start and RFB handshake", test_kvm_rfb},
 		{"unknown opcode: undecodable", test_unknown_opcode},
 		{"absurd and partial lengths", test_absurd_lengths},
+		{"probe: the session start signature", test_probe},
 		CU_TEST_INFO_NULL,
 	};
 	return run_suite("redir", tests);
