@@ -86,7 +86,7 @@ static const char *op_name(redir_type t, uint8_t op)
 	case OP_SOL_END_REPLY: return "END_SOL_REDIRECTION_REPLY";
 	case OP_SOL_PING: return "SOL_KEEP_ALIVE_PING";
 	case OP_SOL_PONG: return "SOL_KEEP_ALIVE_PONG";
-	case OP_SOL_SETTINGS: return "SOL_SETTINGS";
+	case OP_SOL_SETTINGS: return "SOL_0x27 (undocumented)";
 	case OP_SOL_TO_HOST: return "SOL_DATA_TO_HOST";
 	case OP_SOL_CONTROLS: return "SOL_CONTROLS_FROM_HOST";
 	case OP_SOL_FROM_HOST: return "SOL_DATA_FROM_HOST";

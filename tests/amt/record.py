@@ -384,6 +384,7 @@ def sol_console(src, amt, hold=None, released=None):
         raise RuntimeError("SOL login failed")
     c.sendall(hdr(0x20, 1) + struct.pack("<HHHHHH", 10000, 100, 0, 10000, 100, 0) + bytes(4))
     recv_exact(c, 23 + 10 + 17)
+    c.sendall(hdr(0x27, 2) + bytes([0, 0, 0x1B, 0, 0, 0]))  # as MeshCommander sends after 0x21
     c.sendall(hdr(0x28, 2) + struct.pack("<H", 7) + b"root\r\n\r"[:7])
     recv_exact(c, 17)
     c.sendall(hdr(0x2B, 3))
