@@ -18,6 +18,8 @@ static void fuzz_stream(const dissector *d, uint16_t port, const uint8_t *data, 
 	bool two_way = data[0] & 0x20;
 	data++;
 	size--;
+	if (d->probe)
+		(void)d->probe(data, size, two_way ? DIR_S2C : DIR_C2S);
 	void *st = d->state_new ? d->state_new(&t.ctx) : NULL;
 	if (d->ipproto == 17) {
 		/* datagrams: each cut is one payload */
