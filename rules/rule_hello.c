@@ -301,10 +301,11 @@ static void check_pongs(hello_rules *s, analysis *an)
 					 "not_seen", NULL);
 		finding_summary(f, "%s answers RMCP with provisioning state \"in provisioning\" but sent no hello "
 				   "in this capture", p->ip);
-		finding_remedy(f, "AMT sends hellos only while its hello window is open (24 h after setup mode "
-				  "is entered, 6 h after a reboot, or never with the timer at 0); restart remote "
-				  "configuration from the host (e.g. ACU/rpc activate) or MEBx, then capture again "
-				  "on port 9971.");
+		finding_remedy(f, "AMT sends hellos only while its hello window is open (24 h after the first "
+				  "enable, 6 h on later starts; some platforms ship with the timer at 0 and send none "
+				  "until a local agent starts it); restart remote configuration from the host (a local "
+				  "agent such as ACU or rpc, or a MEBx partial unprovision), then capture again on port "
+				  "9971.");
 		finding_frame(f, p->ev.input, p->ev.frame);
 	}
 }
