@@ -232,12 +232,13 @@ static const char *who_is(analysis *an, const amt_addr *a, const char *not_this)
 	device *d = dev_by_ip(&an->dev, a, false);
 	if (!d)
 		return NULL;
-	for (guint i = 0; i < d->facts->len; i++) {
-		const fact *f = &g_array_index(d->facts, fact, i);
-		if ((f->kind == FACT_FQDN || f->kind == FACT_MAC) && !from_dns(f) &&
-		    g_ascii_strcasecmp(f->value, not_this))
-			return f->value;
-	}
+	static const fact_kind pref[] = {FACT_FQDN, FACT_HOSTNAME, FACT_MAC};
+	for (size_t k = 0; k < sizeof(pref) / sizeof(pref[0]); k++)
+		for (guint i = 0; i < d->facts->len; i++) {
+			const fact *f = &g_array_index(d->facts, fact, i);
+			if (f->kind == pref[k] && !from_dns(f) && g_ascii_strcasecmp(f->value, not_this))
+				return f->value;
+		}
 	return NULL;
 }
 
