@@ -20,8 +20,10 @@ static const char *rdata_name(arena *a, const uint8_t *msg, size_t len, size_t *
 	return NULL;
 }
 
-static const char *txt_text(arena *a, const uint8_t *p, size_t n)
+/* TXT rdata: character-strings, kept one by one and joined for the text. */
+static void txt_strings(arena *a, const uint8_t *p, size_t n, dns_rr *r)
 {
+	r->txt = arena_alloc(a, (n + 1) * sizeof(char *));
 	GString *s = g_string_new(NULL);
 	size_t i = 0;
 	while (i < n) {
@@ -29,14 +31,14 @@ static const char *txt_text(arena *a, const uint8_t *p, size_t n)
 		if (l > n - i)
 			l = n - i;
 		char *part = arena_printable(a, p + i, l);
+		r->txt[r->ntxt++] = part;
 		if (s->len)
 			g_string_append_c(s, ' ');
 		g_string_append(s, part);
 		i += l;
 	}
-	char *r = arena_strdup(a, s->str);
+	r->text = arena_strdup(a, s->str);
 	g_string_free(s, TRUE);
-	return r;
 }
 
 static const char *read_rdata(arena *a, const uint8_t *msg, size_t len, size_t start, size_t rdlen,
@@ -103,7 +105,7 @@ static const char *read_rdata(arena *a, const uint8_t *msg, size_t len, size_t s
 		break;
 	}
 	case DNS_T_TXT:
-		r->text = txt_text(a, msg + start, rdlen);
+		txt_strings(a, msg + start, rdlen, r);
 		return NULL;
 	case DNS_T_OPT:
 		r->text = "";
@@ -173,7 +175,10 @@ void dns_rr_fields(event *e, const dns_rr *r)
 		ev_str(e, "dns.soa.rname", r->soa_rname);
 		ev_uint(e, "dns.soa.serial_number", r->soa_serial);
 		break;
-	case DNS_T_TXT: ev_str(e, "dns.txt", r->text); break;
+	case DNS_T_TXT:
+		for (size_t i = 0; i < r->ntxt; i++)
+			ev_str(e, "dns.txt", r->txt[i]);
+		break;
 	default: break;
 	}
 }

@@ -108,7 +108,7 @@ static void check_missing(ps_lookup *l, analysis *an)
 	char *servers = join(l->servers, ", ");
 	finding_summary(x, "%s cannot resolve its setup server: the lookup of %s failed (%s%s%s), so "
 			"remote configuration cannot find the provisioning server",
-			dev_label(dev), names, reasons, l->servers->len ? " from DNS server " : "", servers);
+			dev_label(dev), names, reasons, l->servers->len ? "; DNS servers asked: " : "", servers);
 	if (zone)
 		finding_remedy(x, "Add an A record (or a CNAME) for ProvisionServer in the DNS zone %s that points "
 				  "at the host running the setup service (Intel SCS/RCS, TCP 9971), then check with "
@@ -226,6 +226,40 @@ static bool from_dns(const fact *f)
 	return !strncmp(f->source, "dns", 3);
 }
 
+/* Where a name came from, in words. */
+static const char *source_text(const char *src)
+{
+	static const struct { const char *src, *text; } map[] = {
+		{"dhcp.81", "its DHCP client FQDN, option 81"},
+		{"dhcp.12+15", "its DHCP host name and domain, options 12 and 15"},
+		{"dhcp.12", "its DHCP host name, option 12"},
+		{"dns", "a DNS answer"},
+		{"dns.ptr", "a PTR record"},
+		{"hello", "its hello packets"},
+		{"tls.cert", "its TLS certificate"},
+		{"wsman", "its AMT settings (WS-Man)"},
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!strcmp(map[i].src, src))
+			return map[i].text;
+	return src;
+}
+
+/* Two pieces of evidence, earliest first. */
+static void add_pair(finding *x, evidence a, evidence b)
+{
+	bool swap = a.input > b.input || (a.input == b.input && (a.frame > b.frame || a.line > b.line));
+	evidence first = swap ? b : a, second = swap ? a : b;
+	if (first.line)
+		finding_line(x, first.input, first.line);
+	else
+		finding_frame(x, first.input, first.frame);
+	if (second.line)
+		finding_line(x, second.input, second.line);
+	else
+		finding_frame(x, second.input, second.frame);
+}
+
 /* The other name(s) of the device DNS sends people to, for the summary. */
 static const char *who_is(analysis *an, const amt_addr *a, const char *not_this)
 {
@@ -233,12 +267,15 @@ static const char *who_is(analysis *an, const amt_addr *a, const char *not_this)
 	if (!d)
 		return NULL;
 	static const fact_kind pref[] = {FACT_FQDN, FACT_HOSTNAME, FACT_MAC};
-	for (size_t k = 0; k < sizeof(pref) / sizeof(pref[0]); k++)
-		for (guint i = 0; i < d->facts->len; i++) {
-			const fact *f = &g_array_index(d->facts, fact, i);
-			if (f->kind == pref[k] && !from_dns(f) && g_ascii_strcasecmp(f->value, not_this))
-				return f->value;
-		}
+	/* what the device says first, then what DNS calls it */
+	for (int dns = 0; dns < 2; dns++)
+		for (size_t k = 0; k < sizeof(pref) / sizeof(pref[0]); k++)
+			for (guint i = 0; i < d->facts->len; i++) {
+				const fact *f = &g_array_index(d->facts, fact, i);
+				if (f->kind == pref[k] && from_dns(f) == (dns == 1) &&
+				    strcmp(f->source, "dns.cname") && g_ascii_strcasecmp(f->value, not_this))
+					return f->value;
+			}
 	return NULL;
 }
 
@@ -270,7 +307,7 @@ static void fqdn_mismatch(analysis *an, device *d, const fact *claim, const name
 	finding_summary(x, "DNS resolves %s to %s%s%s%s, but the device with that name (from %s) is at %s: "
 			"connections by name (setup service, consoles, TLS) go to the wrong host",
 			claim->value, got, other ? " (which is " : "", other ? other : "", other ? ")" : "",
-			claim->source, mine->str);
+			source_text(claim->source), mine->str);
 	gchar *label = g_strdup(claim->value);
 	char *dot = strchr(label, '.');
 	if (dot)
@@ -280,8 +317,7 @@ static void fqdn_mismatch(analysis *an, device *d, const fact *claim, const name
 			  "the resolver caches of the setup server and consoles",
 		       label, zone ? zone : "of the device", mine->str);
 	g_free(label);
-	add_fact_ev(x, n->ev);
-	add_fact_ev(x, claim->ev);
+	add_pair(x, n->ev, claim->ev);
 	g_free(got);
 out:
 	g_string_free(mine, TRUE);
@@ -339,7 +375,7 @@ void infra_check_reverse(infra_state *st, analysis *an)
 		finding *x = finding_add(&an->fnd, "dns.reverse.mismatch", SEV_WARNING, dev_label(d), k->data, NULL);
 		finding_summary(x, "The PTR record of %s names %s, but the device at that address is %s (from %s): "
 				"reverse lookups (logs, Kerberos, certificate checks) give the wrong name",
-				(const char *)k->data, ptr, claim->value, claim->source);
+				(const char *)k->data, ptr, claim->value, source_text(claim->source));
 		if (ip.family == 4)
 			finding_remedy(x, "Change the PTR record %u.%u.%u.%u.in-addr.arpa in the reverse zone "
 					  "%u.%u.%u.in-addr.arpa to %s. (or remove the stale one)",
@@ -349,8 +385,9 @@ void infra_check_reverse(infra_state *st, analysis *an)
 				       (const char *)k->data, claim->value);
 		evidence *pev = g_hash_table_lookup(st->ptr_ev, k->data);
 		if (pev)
-			add_fact_ev(x, *pev);
-		add_fact_ev(x, claim->ev);
+			add_pair(x, *pev, claim->ev);
+		else
+			add_fact_ev(x, claim->ev);
 		g_free(ptr);
 	}
 	g_list_free(keys);
@@ -397,8 +434,7 @@ void infra_check_dhcp_domain(infra_state *st, analysis *an)
 					  "PKI DNS suffix in MEBx to %s, or use a provisioning certificate issued for "
 					  "a name in %s",
 				       cert->value, cert->value, dom->value);
-			add_fact_ev(x, dom->ev);
-			add_fact_ev(x, cert->ev);
+			add_pair(x, dom->ev, cert->ev);
 		}
 	}
 	g_ptr_array_free(devs, TRUE);

@@ -33,6 +33,8 @@ typedef struct dns_rr {
 	uint16_t srv_priority, srv_weight, srv_port;
 	const char *soa_rname;
 	uint32_t soa_serial;
+	const char **txt;     /* TXT: each character-string */
+	size_t ntxt;
 } dns_rr;
 
 typedef enum dns_failure {
