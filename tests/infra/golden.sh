@@ -14,6 +14,7 @@ rc=0
 cases=(
 	"samples/dns-provisionserver-missing.pcap 1"
 	"samples/dns-wrong-a.pcap 1"
+	"samples/dns-provisionserver-wrong-host.pcap 1"
 	"samples/dns-dhcp-healthy.pcap 0"
 	"tests/infra/captures/dns-records.pcap 0"
 )

@@ -6,11 +6,11 @@
 #     (dhclient, then dig from the leased 10.3.0.7) joined by a veth pair.
 # Needs root, dnsmasq-base, dnsutils, isc-dhcp-client, tcpdump.
 # usage: record.sh OUTDIR [scenario...]   (default: all)
-#   scenarios: missing healthy wronga records
+#   scenarios: missing healthy wronga records wronghost
 set -euo pipefail
 out=${1:?outdir}
 shift || true
-scenarios=${*:-missing healthy wronga records}
+scenarios=${*:-missing healthy wronga records wronghost}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d /tmp/infra-record.XXXXXX)
@@ -107,6 +107,27 @@ records() {
 	q "" @127.0.3.1 -b 127.0.3.7 corp.example MX
 	q "" @127.0.3.1 -b 127.0.3.7 -x 127.0.3.20
 	q "" @127.0.3.1 -b 127.0.3.7 www.example.org A
+	stop_capture
+	stop_dnsmasq
+}
+
+# ProvisionServer resolves to 127.0.3.50, where nothing listens on TCP 9971:
+# the connection attempt that follows is refused (RST).
+wronghost() {
+	start_dnsmasq "" --listen-address=127.0.3.1 --bind-interfaces --port=53 \
+		--local=/corp.example/ \
+		--host-record=provisionserver.corp.example,127.0.3.50
+	start_capture "$out/dns-provisionserver-wrong-host.pcap" "" lo 'net 127.0.3.0/24'
+	q "" @127.0.3.1 -b 127.0.3.7 provisionserver.corp.example A
+	python3 - <<-'PY'
+		import socket
+		s = socket.socket()
+		s.bind(("127.0.3.7", 0))
+		try:
+		    s.connect(("127.0.3.50", 9971))
+		except OSError:
+		    pass
+	PY
 	stop_capture
 	stop_dnsmasq
 }
