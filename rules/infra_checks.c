@@ -38,7 +38,7 @@ bool infra_reverse_addr(const char *qname, amt_addr *out)
 		*out = amt_addr_v4(b);
 		return true;
 	}
-	if (n == 64 + sizeof(v6) - 1 && !g_ascii_strcasecmp(qname + 64, v6)) {
+	if (n == 63 + sizeof(v6) - 1 && !g_ascii_strcasecmp(qname + 63, v6)) {
 		uint8_t b[16] = {0};
 		for (int i = 0; i < 32; i++) {
 			int v = g_ascii_xdigit_value(qname[2 * i]);

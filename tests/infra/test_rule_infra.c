@@ -7,6 +7,7 @@
 #include "../../decoder/events/dhcp.h"
 #include "../../decoder/events/dns.h"
 #include "../../decoder/events/flow.h"
+#include "../../rules/infra.h"
 #include "../../rules/rule.h"
 
 typedef struct fixture {
@@ -323,6 +324,26 @@ static void test_dhcp_domain_mismatch(void)
 	}
 }
 
+static void test_name_helpers(void)
+{
+	CU_ASSERT_TRUE(infra_is_provisionserver("ProvisionServer"));
+	CU_ASSERT_TRUE(infra_is_provisionserver("PROVISIONSERVER.corp.example"));
+	CU_ASSERT_FALSE(infra_is_provisionserver("provisionserver2.corp.example"));
+	CU_ASSERT_FALSE(infra_is_provisionserver("x.provisionserver.corp.example"));
+	CU_ASSERT_STRING_EQUAL(infra_zone_of("amt-07.corp.example"), "corp.example");
+	CU_ASSERT_PTR_NULL(infra_zone_of("amt-07"));
+	amt_addr a;
+	char buf[AMT_ADDRSTRLEN];
+	CU_ASSERT_TRUE(infra_reverse_addr("7.0.3.10.IN-ADDR.ARPA", &a));
+	CU_ASSERT_STRING_EQUAL(amt_addr_str(&a, buf), "10.3.0.7");
+	CU_ASSERT_FALSE(infra_reverse_addr("0.3.10.in-addr.arpa", &a));
+	CU_ASSERT_FALSE(infra_reverse_addr("300.0.3.10.in-addr.arpa", &a));
+	CU_ASSERT_TRUE(infra_reverse_addr(
+		"0.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa", &a));
+	CU_ASSERT_STRING_EQUAL(amt_addr_str(&a, buf), "2001:db8::20");
+	CU_ASSERT_FALSE(infra_reverse_addr("x.ip6.arpa", &a));
+}
+
 int main(void)
 {
 	CU_initialize_registry();
@@ -335,6 +356,7 @@ int main(void)
 	CU_add_test(s, "fqdn mismatch", test_fqdn_mismatch);
 	CU_add_test(s, "reverse mismatch", test_reverse_mismatch);
 	CU_add_test(s, "dhcp domain mismatch", test_dhcp_domain_mismatch);
+	CU_add_test(s, "name helpers", test_name_helpers);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned fails = CU_get_number_of_failures();
