@@ -30,7 +30,12 @@ FIELDS = [
     "dhcp.fqdn.flags", "dhcp.fqdn.rcode1", "dhcp.fqdn.rcode2", "dhcp.fqdn.name",
     "dhcp.option.dhcp_dns_domain_search_list_fqdn", "dhcp.option.request_list_item",
     "dhcp.option.vendor_class_id",
+    # DHCPv6
+    "dhcpv6.msgtype", "dhcpv6.xid", "dhcpv6.search_list_entry",
 ]
+
+# tshark writes these names with the root's trailing dot
+TRAILING_DOT = {"dhcpv6.search_list_entry"}
 
 # Events that describe one message as tshark sees it (leases and timeouts
 # are amtscope's own conclusions).
@@ -53,7 +58,7 @@ def norm(v):
 
 
 def tshark_frames(cap):
-    cmd = ["tshark", "-n", "-r", cap, "-Y", "(dns or dhcp) and not icmp", "-T", "fields",
+    cmd = ["tshark", "-n", "-r", cap, "-Y", "(dns or dhcp or dhcpv6) and not icmp", "-T", "fields",
            "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=|",
            "-e", "frame.number"]
     for f in FIELDS:
@@ -65,7 +70,10 @@ def tshark_frames(cap):
         vals = {}
         for name, col in zip(FIELDS, cols[1:]):
             if col != "":
-                vals[name] = [norm(x) for x in col.split("|")]
+                parts = col.split("|")
+                if name in TRAILING_DOT:
+                    parts = [x[:-1] if x.endswith(".") and len(x) > 1 else x for x in parts]
+                vals[name] = [norm(x) for x in parts]
         frames[int(cols[0])] = vals
     return frames
 

@@ -30,6 +30,7 @@ check dns-wrong-a.pcap 1 "dns.fqdn.mismatch@10.3.0.7"
 check dns-provisionserver-wrong-host.pcap 1 "dns.provisionserver.wrong_host@127.0.3.7"
 check dns-dhcp-healthy.pcap 0 ""
 check dns-records.pcap 0 ""
+check dhcpv6-search.pcap 0 ""
 AMTSCOPE=$AMTSCOPE python3 "$SRCDIR/tests/infra/diff_tshark.py" "$out"/*.pcap || rc=1
 [ $rc = 0 ] && echo "fresh recordings: findings as expected"
 exit $rc

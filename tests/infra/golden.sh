@@ -17,6 +17,7 @@ cases=(
 	"samples/dns-provisionserver-wrong-host.pcap 1"
 	"samples/dns-dhcp-healthy.pcap 0"
 	"tests/infra/captures/dns-records.pcap 0"
+	"tests/infra/captures/dhcpv6-search.pcap 0"
 )
 
 findings_of() {

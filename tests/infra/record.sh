@@ -6,11 +6,11 @@
 #     (dhclient, then dig from the leased 10.3.0.7) joined by a veth pair.
 # Needs root, dnsmasq-base, dnsutils, isc-dhcp-client, tcpdump.
 # usage: record.sh OUTDIR [scenario...]   (default: all)
-#   scenarios: missing healthy wronga records wronghost
+#   scenarios: missing healthy wronga records wronghost dhcpv6
 set -euo pipefail
 out=${1:?outdir}
 shift || true
-scenarios=${*:-missing healthy wronga records wronghost}
+scenarios=${*:-missing healthy wronga records wronghost dhcpv6}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d /tmp/infra-record.XXXXXX)
@@ -220,6 +220,34 @@ wronga() {
 	q infra-cli @10.3.0.1 -b 10.3.0.7 provisionserver.corp.example A
 	q infra-cli @10.3.0.1 -b 10.3.0.7 amt-08.corp.example A
 	q infra-cli @10.3.0.1 -b 10.3.0.7 amt-07.corp.example A
+	stop_capture
+	stop_dnsmasq
+	netns_down
+}
+
+# DHCPv6: the domain search list (option 24) AMT uses for IPv6.
+dhcpv6() {
+	netns_up
+	for ns in infra-srv infra-cli; do
+		ip netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.all.accept_dad=0 \
+			net.ipv6.conf.default.accept_dad=0
+	done
+	ip netns exec infra-srv sysctl -qw net.ipv6.conf.infra-v0.accept_dad=0
+	ip netns exec infra-cli sysctl -qw net.ipv6.conf.infra-v1.accept_dad=0
+	ip -n infra-srv addr add fd03::1/64 dev infra-v0 nodad
+	sleep 0.5
+	start_dnsmasq infra-srv --interface=infra-v0 --bind-interfaces --port=0 \
+		--dhcp-range=fd03::7,fd03::7,64,1h \
+		--dhcp-option=option6:domain-search,corp.example,lab.corp.example \
+		--dhcp-option=option6:dns-server,[fd03::1]
+	start_capture "$out/dhcpv6-search.pcap" infra-srv infra-v0 'udp port 546 or udp port 547'
+	ip netns exec infra-cli dhclient -6 -d -1 -v -cf /dev/null -lf "$work/dhclient6.leases" \
+		-pf "$work/dhclient6.pid" -sf /bin/true infra-v1 >"$work/dhclient6.log" 2>&1 &
+	local dhc=$!
+	pids+=("$dhc")
+	for _ in $(seq 100); do grep -q iaaddr "$work/dhclient6.leases" 2>/dev/null && break; sleep 0.1; done
+	kill "$dhc" 2>/dev/null || true
+	wait "$dhc" 2>/dev/null || true
 	stop_capture
 	stop_dnsmasq
 	netns_down
