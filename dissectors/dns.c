@@ -249,6 +249,8 @@ static void parse_message(dns_state *st, dis_ctx *c, const uint8_t *msg, size_t 
 			problem = arena_printf(c->scratch, "question %u: %s", i + 1, dnsname_status_text(ns));
 			break;
 		}
+		if (i == 0)
+			d->qname = arena_strdup(c->scratch, name);
 		wire q = wire_init(msg, len);
 		q.pos = pos;
 		uint16_t qtype = wire_u16be(&q), qclass = wire_u16be(&q);
@@ -258,12 +260,12 @@ static void parse_message(dns_state *st, dis_ctx *c, const uint8_t *msg, size_t 
 		}
 		pos = q.pos;
 		if (i == 0) {
-			d->qname = arena_strdup(c->scratch, name);
 			d->qtype = qtype;
 			d->qclass = qclass & 0x7fff;
 		}
 	}
 
+	bool questions_done = !problem;
 	uint32_t total = (uint32_t)d->ancount + d->nscount + d->arcount;
 	uint32_t room = total < cap ? total : (uint32_t)cap;
 	d->rrs = arena_alloc(c->scratch, (room ? room : 1) * sizeof(dns_rr));
@@ -284,7 +286,10 @@ static void parse_message(dns_state *st, dis_ctx *c, const uint8_t *msg, size_t 
 	}
 	if (limited)
 		dis_limit(c, "dns", LIM_DNS_RECORDS, off);
-	if (problem)
+	if (problem && !questions_done)
+		dis_note(c, "dns", NOTE_MALFORMED, off, "DNS message 0x%04x: %s; the rest of the message is not decoded",
+			 d->id, problem);
+	else if (problem)
 		dis_note(c, "dns", NOTE_MALFORMED, off, "DNS message 0x%04x: %s; decoded %zu of %u records",
 			 d->id, problem, d->nrrs, total);
 	else if (pos < len && !limited)
@@ -303,8 +308,8 @@ static void parse_message(dns_state *st, dis_ctx *c, const uint8_t *msg, size_t 
 	expire_pending(st, c, e->ts, false);
 	if (d->response)
 		match_response(st, d, e->dir);
-	else if (d->opcode == 0)
-		remember_query(st, c, d, e);
+	else if (d->opcode == 0 && d->qname)
+		remember_query(st, c, d, e);  /* a query without a readable question cannot be answered */
 	e->data = d;
 	add_fields(e, d);
 	set_info(e, d);

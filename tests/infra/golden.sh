@@ -18,6 +18,7 @@ cases=(
 	"samples/dns-dhcp-healthy.pcap 0"
 	"tests/infra/captures/dns-records.pcap 0"
 	"tests/infra/captures/dhcpv6-search.pcap 0"
+	"tests/infra/captures/dns-dhcp-malformed.pcap 0"
 )
 
 findings_of() {
