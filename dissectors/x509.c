@@ -55,8 +55,9 @@ char *x509_name_text(arena *a, const X509_NAME *n)
 	BIO *b = BIO_new(BIO_s_mem());
 	if (!b)
 		return NULL;
-	/* RFC 2253 with UTF-8 kept readable; control characters stay escaped */
-	unsigned long flags = XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB;
+	/* RFC 2253 escaping, but in encoding order (as Wireshark and OpenSSL
+	 * show it) and with UTF-8 kept readable; control characters stay escaped */
+	unsigned long flags = (XN_FLAG_RFC2253 & ~(ASN1_STRFLGS_ESC_MSB | XN_FLAG_DN_REV));
 	char *res = NULL;
 	if (X509_NAME_print_ex(b, n, 0, flags) >= 0) {
 		char *data = NULL;

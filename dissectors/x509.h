@@ -18,7 +18,7 @@
 bool x509_decode(arena *a, const uint8_t *der, size_t len, x509_info *out);
 /* Same, from a parsed certificate. */
 void x509_describe(arena *a, X509 *x, x509_info *out);
-/* A distinguished name as RFC 2253 text (arena copy). */
+/* A distinguished name, RFC 2253 escaping, in encoding order (arena copy). */
 char *x509_name_text(arena *a, const X509_NAME *n);
 /* Hex of the SHA-1 / SHA-256 of bytes: out holds 41 / 65 chars. */
 void x509_sha1_hex(const uint8_t *p, size_t n, char out[41]);

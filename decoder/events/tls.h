@@ -13,7 +13,7 @@
 /* One certificate as decoded from DER; strings are NULL when absent. */
 typedef struct x509_info {
 	bool decoded;            /* false: DER did not parse (fingerprints still set) */
-	const char *subject;     /* RFC 2253, e.g. "CN=amt.corp.example,O=Corp" */
+	const char *subject;     /* RFC 2253 escaping, encoding order: "CN=amt.corp.example,O=Corp" */
 	const char *issuer;
 	const char *subject_cn;  /* first CN, or NULL */
 	const char *serial;      /* hex */
