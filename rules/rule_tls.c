@@ -27,7 +27,7 @@ typedef struct tls_rule {
 	amt_hashes *hashes;
 	bool hashes_tried;
 	GHashTable *sni;         /* flow key -> SNI */
-	GHashTable *prov_flows;  /* flow key -> 1: the client presented a provisioning certificate */
+	GHashTable *prov_flows;  /* flow key -> 1: a client certificate was offered to AMT:16993 */
 	GArray *pending;
 } tls_rule;
 
@@ -427,10 +427,11 @@ static void check_provisioning(tls_rule *r, analysis *an, const chain_ctx *k)
 	g_free(domain);
 	const char *label = dev_label(amt);
 	bool is_new;
-	if (leaf->ou_setup_cert || leaf->eku_amt_activation) {
-		uint64_t fk = flow_key(k->e);
-		g_hash_table_add(r->prov_flows, g_memdup2(&fk, sizeof(fk)));
-	} else {
+	/* a client certificate to AMT's TLS port is remote configuration, right
+	 * certificate or not: AMT's self-signed server certificate is by design */
+	uint64_t fk = flow_key(k->e);
+	g_hash_table_add(r->prov_flows, g_memdup2(&fk, sizeof(fk)));
+	if (!leaf->ou_setup_cert && !leaf->eku_amt_activation) {
 		finding *x = raise_finding(an, k->e, "prov.cert.not_provisioning", SEV_ERROR, label, leaf->sha256, &is_new);
 		if (is_new) {
 			finding_summary(x, "The certificate %s that %s offered %s for remote configuration has "
