@@ -444,8 +444,8 @@ static void derive(walker *k)
 			w->amt_status_name = amt_status_name(w->amt_status);
 		}
 	}
-	/* instance ids, for multi-instance pulls */
-	for (guint i = 0; i < k->props->len; i++) {
+	/* instance ids tell the instances of a multi-instance pull apart */
+	for (guint i = 0; i < k->props->len && k->ninstances > 1; i++) {
 		wsman_prop *p = &g_array_index(k->props, wsman_prop, i);
 		if (strcmp(p->name, "InstanceID") != 0)
 			continue;
