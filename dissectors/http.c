@@ -10,6 +10,7 @@
  * port-specific: the same code runs on 16992 and on decrypted 16993. */
 #include <glib.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -320,6 +321,20 @@ static size_t find_lf(const uint8_t *p, size_t n)
 	return lf ? (size_t)(lf - p) : n;
 }
 
+/* Offset of the first line start in p that opens a message of this
+ * direction, or n. */
+static size_t find_start(const uint8_t *p, size_t n, uint8_t dir)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (i && p[i - 1] != '\n')
+			continue;
+		bool is_status = n - i >= 7 && memcmp(p + i, "HTTP/1.", 7) == 0;
+		if (dir == DIR_S2C ? is_status : (!is_status && probe(p + i, n - i, dir) == PROBE_YES))
+			return i;
+	}
+	return n;
+}
+
 void http_die(http_dir *d)
 {
 	http_msg_clear(&d->m);
@@ -357,10 +372,14 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 			}
 			http_msg_clear(&d->m);
 			if (!parse_head(&d->m, q, end)) {
-				dis_note(c, "http", NOTE_MALFORMED, pos, "not an HTTP %s line",
+				dis_note(c, "http", NOTE_MALFORMED, pos, "not an HTTP %s line: looking for the next message",
 					 c->dir == DIR_C2S ? "request" : "status");
-				http_die(d);
-				return dis_error(pos);
+				http_msg_clear(&d->m);
+				size_t line = find_lf(q, left);
+				pos += line < left ? line + 1 : left;
+				d->ph = PH_RESYNC;
+				d->skipped = line < left ? line + 1 : left;
+				break;
 			}
 			d->m.first_frame = frame_at(c, pos);
 			if (d->m.is_request)
@@ -442,6 +461,27 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 			pos += lf + 1;
 			break;
 		}
+		case PH_RESYNC: {
+			size_t at = find_start(q, left, c->dir);
+			if (at == left) {
+				/* a start line may straddle segments: keep a little */
+				size_t keep = left > 16 ? 16 : left;
+				d->skipped += left - keep;
+				pos += left - keep;
+				if (c->at_eof) {
+					pos = len;
+					break;
+				}
+				return dis_incomplete(pos, 0);
+			}
+			d->skipped += at;
+			pos += at;
+			dis_note(c, "http", NOTE_INFO, pos, "resynchronised on the next HTTP message after %" PRIu64
+				 " bytes", d->skipped);
+			d->skipped = 0;
+			d->ph = PH_HEAD;
+			break;
+		}
 		case PH_DEAD:
 			break;
 		}
@@ -468,10 +508,13 @@ static void gap(void *st, dis_ctx *c, size_t len)
 		d->m.body_truncated = true;
 		return;
 	}
-	if (d->ph != PH_DEAD)
-		dis_note(c, "http", NOTE_UNDECODABLE, 0,
-			 "%zu bytes missing outside a body: HTTP given up in this direction", len);
-	http_die(d);
+	if (d->ph == PH_DEAD)
+		return;
+	if (d->ph != PH_RESYNC)
+		dis_note(c, "http", NOTE_GAP, 0, "%zu bytes missing outside a body: looking for the next message", len);
+	http_msg_clear(&d->m);
+	d->ph = PH_RESYNC;
+	d->skipped += len;
 }
 
 const dissector dissector_http = {

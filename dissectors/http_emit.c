@@ -233,6 +233,7 @@ void http_end_of_stream(dis_ctx *c, http_state *s, http_dir *d, size_t len)
 		http_finish(c, s, &d->m, last);
 		break;
 	case PH_HEAD:
+	case PH_RESYNC:
 	case PH_DEAD:
 		return;
 	}

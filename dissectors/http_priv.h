@@ -15,7 +15,7 @@
 
 typedef enum phase {
 	PH_HEAD, PH_BODY_LEN, PH_CHUNK_SIZE, PH_CHUNK_DATA, PH_CHUNK_CRLF, PH_TRAILERS,
-	PH_BODY_EOF, PH_DEAD,
+	PH_BODY_EOF, PH_RESYNC, PH_DEAD,
 } phase;
 
 /* A request waiting for its response. Shared between the queue and the
@@ -50,6 +50,7 @@ typedef struct http_dir {
 	msg m;
 	uint64_t remaining;
 	size_t trailer_bytes;
+	uint64_t skipped;  /* PH_RESYNC: bytes passed over so far */
 } http_dir;
 
 typedef struct http_state {

@@ -338,6 +338,34 @@ static void test_hostile(void)
 	conv_close(&v);
 }
 
+/* A capture that starts mid-message, and bytes lost outside a body. */
+static void test_resync(void)
+{
+	conv v;
+	conv_open(&v);
+	feed_str(&v, DIR_C2S, "ope></a:Body></a:Envelope>\r\nmore tail\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\n", false);
+	CU_ASSERT_EQUAL(count_notes(&v, "not an HTTP request line"), 1);
+	CU_ASSERT_EQUAL(count_notes(&v, "resynchronised"), 1);
+	CU_ASSERT_EQUAL_FATAL(dis_test_count(&v.t, EV_HTTP_REQUEST), 1);
+	STR_EQ(fstr(dis_test_find(&v.t, EV_HTTP_REQUEST, 0), "http.request.uri"), "/b");
+	/* a hole in the header block: the next message is found again */
+	feed_str(&v, DIR_S2C, "HTTP/1.1 200 OK\r\nCont", false);
+	v.t.ctx.dir = DIR_S2C;
+	dissector_http.gap(v.st, &v.t.ctx, 100);
+	feed_str(&v, DIR_S2C, "garbage\r\nHTTP/1.1 204 No Content\r\n\r\n", false);
+	CU_ASSERT_EQUAL_FATAL(dis_test_count(&v.t, EV_HTTP_RESPONSE), 1);
+	CU_ASSERT_EQUAL(((const ev_http *)dis_test_find(&v.t, EV_HTTP_RESPONSE, 0)->data)->status, 204);
+	/* a hole inside a Content-Length body only truncates that body */
+	feed_str(&v, DIR_S2C, "HTTP/1.1 200 OK\r\nContent-Length: 300\r\n\r\n0123456789", false);
+	dissector_http.gap(v.st, &v.t.ctx, 90);
+	feed_str(&v, DIR_S2C, "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx", false);
+	CU_ASSERT_EQUAL_FATAL(dis_test_count(&v.t, EV_HTTP_RESPONSE), 2);
+	const ev_http *h = dis_test_find(&v.t, EV_HTTP_RESPONSE, 1)->data;
+	CU_ASSERT_EQUAL(h->body_len, 300);
+	CU_ASSERT_TRUE(h->body_truncated);
+	conv_close(&v);
+}
+
 static void test_probe(void)
 {
 	CU_ASSERT_EQUAL(dissector_http.probe((const uint8_t *)"POST /wsman HTTP/1.1\r\n", 22, 0), PROBE_YES);
@@ -352,9 +380,9 @@ int main(void)
 {
 	static const char *const names[] = {"401 challenge sample", "chunked 200 sample", "400 fault sample",
 					    "pipelining and keep-alive", "close and 100-continue", "auth answers",
-					    "legacy SOAP", "hostile input", "probe"};
+					    "legacy SOAP", "hostile input", "resync", "probe"};
 	static void (*const fns[])(void) = {test_challenge_sample, test_chunked_sample, test_fault_sample,
 					    test_pipelining_keepalive, test_close_and_continue, test_auth_answers,
-					    test_legacy_soap, test_hostile, test_probe};
+					    test_legacy_soap, test_hostile, test_resync, test_probe};
 	return run_suite("http", names, fns, G_N_ELEMENTS(fns));
 }
