@@ -415,8 +415,14 @@ static wsman_status walk(walker *k, xmlTextReaderPtr r)
 static void derive(walker *k)
 {
 	ev_wsman *w = k->w;
-	if (w->legacy && k->o->soap_action && !w->action)
-		w->action = arena_strdup(k->a, k->o->soap_action);
+	if (w->legacy && k->o->soap_action && !w->action) {
+		const char *sa = k->o->soap_action;
+		size_t n = strlen(sa);
+		if (n >= 2 && sa[0] == '"' && sa[n - 1] == '"')  /* SOAPAction is a quoted URI */
+			w->action = arena_strndup(k->a, sa + 1, n - 2);
+		else
+			w->action = arena_strdup(k->a, sa);
+	}
 	if (w->action)
 		w->operation = last_segment(k->a, w->action, w->legacy ? '#' : '/');
 	if (w->resource_uri && !w->legacy)

@@ -243,8 +243,22 @@ static void on_wsman_response(wsman_rule *r, analysis *an, const event *e, const
 		g_free(key);
 		if (is_new) {
 			const char *meaning = w->failure_meaning;
-			finding_summary(f, "%s %s answered with %s%s%s", cls, op, detail, meaning ? ": " : "",
-					meaning ? meaning : "");
+			if (w->fault)
+				finding_summary(f, "%s %s failed with SOAP fault %s%s%s%s%s%s%s", cls, op,
+						w->fault_subcode ? w->fault_subcode : w->fault_code ? w->fault_code : "?",
+						w->has_amt_status ? " AMT-STATUS " : "",
+						w->has_amt_status ? (w->amt_status_name ? w->amt_status_name : "(unknown)") : "",
+						meaning ? " (" : "", meaning ? meaning : "", meaning ? ")" : "",
+						w->fault_reason ? "; AMT says: " : "");
+			else
+				finding_summary(f, "%s %s returned %u %s%s%s", cls, op, code,
+						w->return_name ? w->return_name : "(unknown status)", meaning ? ": " : "",
+						meaning ? meaning : "");
+			if (w->fault && w->fault_reason) {
+				char *s = g_strconcat(f->summary, w->fault_reason, NULL);
+				g_free(f->summary);
+				f->summary = s;
+			}
 			finding_remedy(f, "%s", fault_remedy(w));
 		}
 		finding_event(f, e);

@@ -267,7 +267,8 @@ static void test_legacy_soap(void)
 	CU_ASSERT_EQUAL(w->soap_version, 11);
 	STR_EQ(w->method, "RemoteControl");
 	STR_EQ(w->class_name, "RemoteControl");
-	STR_EQ(w->action, "\"http://schemas.intel.com/platform/client/RemoteControl/2004/01#RemoteControl\"");
+	STR_EQ(w->action, "http://schemas.intel.com/platform/client/RemoteControl/2004/01#RemoteControl");
+	STR_EQ(w->operation, "RemoteControl");
 	STR_EQ(w->http_uri, "/RemoteControlService");
 	CU_ASSERT_TRUE(has_value(we, "wsman.property", "RemoteControl.Command=18"));
 	g_free(req);
