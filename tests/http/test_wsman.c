@@ -153,6 +153,14 @@ static void test_headers_and_selectors(void)
 	CU_ASSERT_EQUAL_FATAL(w.noptions, 1);
 	STR_EQ(w.options[0].value, "true");  /* CDATA read as text */
 	STR_EQ(w.class_name, "AMT_PublicKeyCertificate");
+
+	/* predefined and character entities are text, not expansion */
+	const char *ents =
+		"<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
+		"xmlns:g=\"http://intel.com/wbem/wscim/1/amt-schema/1/AMT_GeneralSettings\"><s:Body>"
+		"<g:AMT_GeneralSettings><g:HostName>a&amp;b&#65;&lt;</g:HostName></g:AMT_GeneralSettings></s:Body></s:Envelope>";
+	CU_ASSERT_EQUAL(parse_mem(ents, strlen(ents), &w, true), WSMAN_OK);
+	STR_EQ(prop(&w, "HostName", NULL), "a&bA<");
 }
 
 static void test_class_properties(void)
