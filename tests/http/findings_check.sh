@@ -2,7 +2,7 @@
 # The recorded exchanges raise exactly these findings (rule ids, in order),
 # and no secret (test password, digest responses) reaches any output.
 set -uo pipefail
-cap=$SRCDIR/tests/http/captures
+cap=${CAPDIR:-$SRCDIR/tests/http/captures}
 rc=0
 check() {
 	local name=$1 want=$2

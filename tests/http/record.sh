@@ -9,13 +9,14 @@
 #   keepalive          three requests on one keep-alive connection (+100-continue)
 #   legacy             legacy SOAP 1.1 POST /RemoteControlService with SOAPAction
 # usage: record.sh OUTDIR [SHARED]   (root: tcpdump on lo)
+# AMT_IP / CONSOLE_IP override the addresses (127.0.6.0/24 only).
 set -euo pipefail
 out=${1:?outdir}
 here=$(cd "$(dirname "$0")" && pwd)
 shared=${2:-$here/../../../shared}
 samples=$shared/wsman-samples/requests
-amt=127.0.6.2
-console=127.0.6.1
+amt=${AMT_IP:-127.0.6.2}
+console=${CONSOLE_IP:-127.0.6.1}
 password='Adm1n-Test!'
 url=http://$amt:16992
 mkdir -p "$out"
