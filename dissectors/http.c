@@ -356,8 +356,14 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 				continue;
 			}
 			uint64_t cap = c->cfg->limit[LIM_HTTP_HEADER];
-			size_t end = find_head_end(q, left < cap ? left : (size_t)cap);
+			size_t upto = left < cap ? left : (size_t)cap;
+			/* resume where the last call stopped: slow senders must not cost O(n^2) */
+			size_t from = d->scanned > 3 ? d->scanned - 3 : 0;
+			size_t end = from < upto ? find_head_end(q + from, upto - from) : 0;
+			if (end)
+				end += from;
 			if (!end) {
+				d->scanned = upto;
 				if (left >= cap) {
 					dis_limit(c, "http", LIM_HTTP_HEADER, pos);
 					http_die(d);
@@ -370,6 +376,7 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 				}
 				return dis_incomplete(pos, 0);
 			}
+			d->scanned = 0;
 			http_msg_clear(&d->m);
 			if (!parse_head(&d->m, q, end)) {
 				dis_note(c, "http", NOTE_MALFORMED, pos, "not an HTTP %s line: looking for the next message",
@@ -514,6 +521,7 @@ static void gap(void *st, dis_ctx *c, size_t len)
 		dis_note(c, "http", NOTE_GAP, 0, "%zu bytes missing outside a body: looking for the next message", len);
 	http_msg_clear(&d->m);
 	d->ph = PH_RESYNC;
+	d->scanned = 0;
 	d->skipped += len;
 }
 

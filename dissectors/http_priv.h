@@ -51,6 +51,7 @@ typedef struct http_dir {
 	uint64_t remaining;
 	size_t trailer_bytes;
 	uint64_t skipped;  /* PH_RESYNC: bytes passed over so far */
+	size_t scanned;    /* PH_HEAD: bytes of the pending header block already searched */
 } http_dir;
 
 typedef struct http_state {

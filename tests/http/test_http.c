@@ -291,6 +291,19 @@ static void test_hostile(void)
 	g_string_free(g, TRUE);
 	conv_close(&v);
 
+	/* a big header block arriving a byte at a time is found in linear time */
+	conv_open(&v);
+	g = g_string_new("GET / HTTP/1.1\r\n");
+	while (g->len < 60000)
+		g_string_append(g, "X-Filler: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n");
+	g_string_append(g, "\r\n");
+	gint64 t0 = g_get_monotonic_time();
+	feed(&v, DIR_C2S, g->str, g->len, 1, false);
+	CU_ASSERT_EQUAL(dis_test_count(&v.t, EV_HTTP_REQUEST), 1);
+	CU_ASSERT_TRUE(g_get_monotonic_time() - t0 < 5 * G_USEC_PER_SEC);
+	g_string_free(g, TRUE);
+	conv_close(&v);
+
 	/* chunk size 2^64 */
 	conv_open(&v);
 	feed_str(&v, DIR_S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\nxx", true);
