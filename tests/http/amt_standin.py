@@ -11,6 +11,8 @@ against a known test password (RFC 2617, qop=auth, MD5) like the firmware:
                                 body framed with the recorded 200's headers
   POST /RemoteControlService -> a legacy SOAP 1.1 GetSystemPowerStateResponse
                                 (no recording exists; built from spec §3.8)
+  GET /index.htm             -> plays vulnerable firmware (CVE-2017-5689): a Digest
+                                answer with an empty response is accepted there
 
 Standard library only. usage: amt_standin.py SHARED ADDR PORT PASSWORD
 """
@@ -65,11 +67,13 @@ def md5(s):
     return hashlib.md5(s.encode()).hexdigest()
 
 
-def digest_ok(method, auth):
+def digest_ok(method, path, auth):
     if not auth or not auth.lower().startswith("digest "):
         return False
     p = dict((k.lower(), v1 or v2) for k, v1, v2 in
              re.findall(r'(\w+)\s*=\s*(?:"([^"]*)"|([^\s,]+))', auth[7:]))
+    if path == "/index.htm" and p.get("username") == "admin" and p.get("response") == "":
+        return True  # the flaw: the comparison used the length of the answer
     if p.get("realm") != REALM or p.get("nonce") != NONCE:
         return False
     ha1 = md5("%s:%s:%s" % (p.get("username", ""), REALM, PASSWORD))
@@ -110,7 +114,7 @@ def serve(conn):
             if req is None:
                 return
             method, path, headers, body = req
-            if not digest_ok(method, headers.get("authorization")):
+            if not digest_ok(method, path, headers.get("authorization")):
                 conn.sendall(CHALLENGE)
                 return
             if path == "/RemoteControlService":

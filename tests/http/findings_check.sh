@@ -26,4 +26,6 @@ check wrong_password "wsman.auth.failed"
 check fault "wsman.fault"
 check keepalive ""
 check legacy ""
+check cve_accepted "wsman.cve_2017_5689"
+check cve_refused "wsman.auth.failed wsman.cve_2017_5689.attempt"
 exit $rc

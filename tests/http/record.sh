@@ -8,6 +8,8 @@
 #   fault              401 challenge, then the chunked 400 AlreadyExists fault
 #   keepalive          three requests on one keep-alive connection (+100-continue)
 #   legacy             legacy SOAP 1.1 POST /RemoteControlService with SOAPAction
+#   cve_accepted       CVE-2017-5689: empty Digest response accepted (/index.htm)
+#   cve_refused        the same refused with 401 (/wsman)
 # usage: record.sh OUTDIR [SHARED]   (root: tcpdump on lo)
 # AMT_IP / CONSOLE_IP override the addresses (127.0.6.0/24 only).
 set -euo pipefail
@@ -58,5 +60,7 @@ record legacy curl --interface "$console" -s -o /dev/null -w '%{http_code} ' --d
 	-H 'Content-Type: text/xml; charset=utf-8' \
 	-H 'SOAPAction: "http://schemas.intel.com/platform/client/RemoteControl/2004/01#GetSystemPowerState"' \
 	--data-binary @"$samples/eoi_remotecontrol_getsystempowerstate.xml" "$url/RemoteControlService"
+record cve_accepted python3 "$here/cve_client.py" "$console" "$amt" 16992 /index.htm
+record cve_refused python3 "$here/cve_client.py" "$console" "$amt" 16992 /wsman
 rm -f "$out/.standin.log" "$out/.tcpdump.log"
 ls -l "$out"
