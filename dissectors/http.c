@@ -355,6 +355,14 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 				pos++;
 				continue;
 			}
+			if (!d->scanned && probe(q, left, c->dir) == PROBE_NO) {
+				/* not even the start of a request or status line: say so now,
+				 * not when the stream ends without a header block */
+				dis_note(c, "http", NOTE_MALFORMED, pos, "not an HTTP %s line: looking for the next message",
+					 c->dir == DIR_C2S ? "request" : "status");
+				d->ph = PH_RESYNC;
+				break;
+			}
 			uint64_t cap = c->cfg->limit[LIM_HTTP_HEADER];
 			size_t upto = left < cap ? left : (size_t)cap;
 			/* resume where the last call stopped: slow senders must not cost O(n^2) */
