@@ -455,16 +455,21 @@ static void derive(walker *k)
 						       : wsman_fault_meaning(w->fault_subcode_local);
 	else if (w->has_return && w->return_value)
 		w->failure_meaning = amt_status_meaning(w->return_value);
-	/* instance ids tell the instances of a multi-instance pull apart */
-	for (guint i = 0; i < k->props->len && k->ninstances > 1; i++) {
-		wsman_prop *p = &g_array_index(k->props, wsman_prop, i);
-		if (strcmp(p->name, "InstanceID") != 0)
-			continue;
-		for (guint j = 0; j < k->props->len; j++) {
+	/* instance ids tell the instances of a multi-instance pull apart; the
+	 * properties of one instance are contiguous, so one pass per run */
+	for (guint i = 0; i < k->props->len && k->ninstances > 1;) {
+		wsman_prop *first = &g_array_index(k->props, wsman_prop, i);
+		guint j = i;
+		const char *id = NULL;
+		for (; j < k->props->len; j++) {
 			wsman_prop *q = &g_array_index(k->props, wsman_prop, j);
-			if (q->instance == p->instance && q->cls == p->cls)
-				q->instance_id = p->value;
+			if (q->instance != first->instance || q->cls != first->cls)
+				break;
+			if (!id && strcmp(q->name, "InstanceID") == 0)
+				id = q->value;
 		}
+		for (; i < j; i++)
+			g_array_index(k->props, wsman_prop, i).instance_id = id;
 	}
 }
 

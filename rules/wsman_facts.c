@@ -9,10 +9,12 @@
 static const char *prop_in(const ev_wsman *w, const char *cls, const char *name, const char *instance_part,
 			   bool exact)
 {
-	for (size_t i = 0; i < w->nprops; i++) {
+	unsigned tries = 0;  /* a hostile body may repeat a property many times */
+	for (size_t i = 0; i < w->nprops && tries < 64; i++) {
 		const wsman_prop *p = &w->props[i];
 		if (!p->cls || strcmp(p->cls, cls) != 0 || strcmp(p->name, name) != 0)
 			continue;
+		tries++;
 		if (instance_part) {
 			/* single-instance answers carry no instance id: look it up by InstanceID */
 			const char *id = p->instance_id;
