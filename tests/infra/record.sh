@@ -28,7 +28,7 @@ trap cleanup EXIT
 # tcpdump in the background until it says it is listening
 start_capture() { # file netns-or-"" iface filter
 	local file=$1 ns=$2 iface=$3 filter=$4
-	local cmd=(tcpdump -i "$iface" -w "$file" -U -n "$filter")
+	local cmd=(tcpdump -Z root -i "$iface" -w "$file" -U -n "$filter")
 	[ -n "$ns" ] && cmd=(ip netns exec "$ns" "${cmd[@]}")
 	"${cmd[@]}" 2>"$work/tcpdump.log" &
 	cap_pid=$!
@@ -40,7 +40,11 @@ start_capture() { # file netns-or-"" iface filter
 
 stop_capture() {
 	sleep 1
-	kill -INT "$cap_pid"
+	if ! kill -INT "$cap_pid" 2>/dev/null; then
+		echo "tcpdump ended early:" >&2
+		cat "$work/tcpdump.log" >&2
+		exit 1
+	fi
 	wait "$cap_pid" 2>/dev/null || true
 }
 
