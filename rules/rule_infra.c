@@ -215,10 +215,13 @@ static void on_lease(analysis *an, const event *e, const ev_dhcp_lease *l)
 {
 	devtab *t = &an->dev;
 	evidence ev = ev_evidence(e);
+	bool has_ip = l->ip.family && memcmp(l->ip.b, "\0\0\0\0", 4);
+	if (!*l->mac && !has_ip)
+		return;  /* nothing to hang the facts on */
 	device *dev = *l->mac ? dev_by_mac(t, l->mac, true) : dev_by_ip(t, &l->ip, true);
 	char buf[AMT_ADDRSTRLEN];
 	dev = dev_fact(t, dev, FACT_MAC, l->mac, "dhcp", ev, e->ts);
-	if (l->ip.family && memcmp(l->ip.b, "\0\0\0\0", 4))
+	if (has_ip)
 		dev = dev_fact(t, dev, FACT_IP, amt_addr_str(&l->ip, buf), "dhcp", ev, e->ts);
 	dev = dev_fact(t, dev, FACT_HOSTNAME, l->hostname, "dhcp.12", ev, e->ts);
 	dev = dev_fact(t, dev, FACT_DOMAIN, l->domain, "dhcp.15", ev, e->ts);
