@@ -273,7 +273,7 @@ static const char *who_is(analysis *an, const amt_addr *a, const char *not_this)
 			for (guint i = 0; i < d->facts->len; i++) {
 				const fact *f = &g_array_index(d->facts, fact, i);
 				if (f->kind == pref[k] && from_dns(f) == (dns == 1) &&
-				    strcmp(f->source, "dns.cname") && g_ascii_strcasecmp(f->value, not_this))
+				    g_ascii_strcasecmp(f->value, not_this))
 					return f->value;
 			}
 	return NULL;
@@ -359,7 +359,7 @@ void infra_check_reverse(infra_state *st, analysis *an)
 			for (guint i = 0; i < d->facts->len; i++) {
 				const fact *f = &g_array_index(d->facts, fact, i);
 				if (f->kind != FACT_FQDN || !strcmp(f->source, "dns.ptr") ||
-				    !strcmp(f->source, "dns.cname") || (pass == 0) == from_dns(f))
+				    (pass == 0) == from_dns(f))
 					continue;
 				for (guint j = 0; j < names->len && !matched; j++)
 					matched = !g_ascii_strcasecmp(names->pdata[j], f->value);

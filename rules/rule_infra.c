@@ -172,8 +172,9 @@ static void on_dns_answer(infra_state *st, analysis *an, const event *e, const e
 		/* single-label names are search-list guesses, not FQDNs */
 		if (strchr(d->canonical, '.'))
 			dev = dev_fact(&an->dev, dev, FACT_FQDN, d->canonical, "dns", ev_evidence(e), e->ts);
+		/* the alias too: clients (and the TLS name check) use the name they asked for */
 		if (d->ncnames && strchr(d->qname, '.'))
-			dev_fact(&an->dev, dev, FACT_FQDN, d->qname, "dns.cname", ev_evidence(e), e->ts);
+			dev_fact(&an->dev, dev, FACT_FQDN, d->qname, "dns", ev_evidence(e), e->ts);
 	}
 	if (!infra_is_provisionserver(d->qname))
 		return;
