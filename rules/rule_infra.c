@@ -181,6 +181,8 @@ static void on_dns_answer(infra_state *st, analysis *an, const event *e, const e
 	char buf[AMT_ADDRSTRLEN];
 	ps_lookup *l = ps_for(st, &d->client);
 	add_str_once(l->servers, amt_addr_str(&d->server, buf));
+	if (!d->naddrs && d->truncated)
+		return;  /* TC: the client asks again over TCP */
 	if (!d->naddrs) {
 		/* NOERROR without an address (NODATA) fails the lookup as surely */
 		add_str_once(l->failed_names, d->qname);
