@@ -323,6 +323,36 @@ out:
 	g_string_free(mine, TRUE);
 }
 
+/* The seeds' "FQDN-to-IP resolution of the clients was at fault" in its
+ * plainest form: the device's name does not resolve at all. */
+static void fqdn_unresolved(analysis *an, device *d, const fact *claim, const name_failure *nf)
+{
+	GString *mine = g_string_new(NULL);
+	for (guint i = 0; i < d->facts->len; i++) {
+		const fact *f = &g_array_index(d->facts, fact, i);
+		if (f->kind == FACT_IP)
+			g_string_append_printf(mine, "%s%s", mine->len ? ", " : "", f->value);
+	}
+	char *reasons = join(nf->reasons, ", ");
+	const char *zone = infra_zone_of(claim->value);
+	gchar *label = g_strdup(claim->value);
+	char *dot = strchr(label, '.');
+	if (dot)
+		*dot = 0;
+	finding *x = finding_add(&an->fnd, "dns.fqdn.mismatch", SEV_ERROR, dev_label(d), claim->value, NULL);
+	finding_summary(x, "%s does not resolve (%s), but it is the name of the device at %s (from %s): "
+			"the setup service and consoles cannot reach the device by name",
+			claim->value, reasons, mine->str, source_text(claim->source));
+	finding_remedy(x, "Add an A record for %s in the DNS zone %s pointing at %s (or let the DHCP server "
+			  "register the names of its clients with dynamic DNS updates)",
+		       label, zone ? zone : "of the device", mine->str);
+	add_fact_ev(x, claim->ev);
+	add_evs(x, nf->ev);
+	g_free(label);
+	g_free(reasons);
+	g_string_free(mine, TRUE);
+}
+
 void infra_check_fqdn(infra_state *st, analysis *an)
 {
 	GPtrArray *devs = devtab_list(&an->dev);
@@ -336,9 +366,12 @@ void infra_check_fqdn(infra_state *st, analysis *an)
 				continue;
 			char *key = g_ascii_strdown(f->value, -1);
 			const name_answer *n = g_hash_table_lookup(st->names, key);
+			const name_failure *nf = g_hash_table_lookup(st->failed, key);
 			g_free(key);
 			if (n && n->addrs->len)
 				fqdn_mismatch(an, d, f, n);
+			else if (nf)
+				fqdn_unresolved(an, d, f, nf);
 		}
 	}
 	g_ptr_array_free(devs, TRUE);

@@ -28,6 +28,14 @@ static void ps_free(gpointer p)
 	g_free(l);
 }
 
+static void failure_free(gpointer p)
+{
+	name_failure *f = p;
+	g_array_free(f->ev, TRUE);
+	g_ptr_array_free(f->reasons, TRUE);
+	g_free(f);
+}
+
 static void svc_free(gpointer p)
 {
 	svc_probe *s = p;
@@ -40,6 +48,7 @@ static void *init(analysis *an)
 	(void)an;
 	infra_state *st = g_new0(infra_state, 1);
 	st->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, name_answer_free);
+	st->failed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, failure_free);
 	st->ptrs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					 (GDestroyNotify)g_ptr_array_unref);
 	st->ptr_ev = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -53,6 +62,7 @@ static void state_free(void *p)
 {
 	infra_state *st = p;
 	g_hash_table_destroy(st->names);
+	g_hash_table_destroy(st->failed);
 	g_hash_table_destroy(st->ptrs);
 	g_hash_table_destroy(st->ptr_ev);
 	g_hash_table_destroy(st->ps);
@@ -88,6 +98,24 @@ static void add_ev(GArray *a, uint16_t input, uint32_t frame)
 	}
 	evidence ev = {input, frame, 0};
 	g_array_append_val(a, ev);
+}
+
+static void note_failure(infra_state *st, const char *name, const char *reason, const event *e,
+			 uint32_t query_frame)
+{
+	char *key = g_ascii_strdown(name, -1);
+	name_failure *f = g_hash_table_lookup(st->failed, key);
+	if (!f) {
+		f = g_new0(name_failure, 1);
+		f->ev = g_array_new(FALSE, TRUE, sizeof(evidence));
+		f->reasons = g_ptr_array_new_with_free_func(g_free);
+		g_hash_table_insert(st->failed, key, f);
+	} else {
+		g_free(key);
+	}
+	add_str_once(f->reasons, reason);
+	add_ev(f->ev, e->input, query_frame);
+	add_ev(f->ev, e->input, e->frame_first);
 }
 
 static ps_lookup *ps_for(infra_state *st, const amt_addr *client)
@@ -181,8 +209,10 @@ static void on_dns_answer(infra_state *st, analysis *an, const event *e, const e
 	char buf[AMT_ADDRSTRLEN];
 	ps_lookup *l = ps_for(st, &d->client);
 	add_str_once(l->servers, amt_addr_str(&d->server, buf));
-	if (!d->naddrs && d->truncated)
-		return;  /* TC: the client asks again over TCP */
+	if (!d->naddrs && (d->truncated || d->qtype == DNS_T_AAAA))
+		return;  /* TC: asked again over TCP; no AAAA is normal for IPv4 hosts */
+	if (!d->naddrs)
+		note_failure(st, d->qname, "no address record", e, d->query_frame);
 	if (!d->naddrs) {
 		/* NOERROR without an address (NODATA) fails the lookup as surely */
 		add_str_once(l->failed_names, d->qname);
@@ -202,14 +232,18 @@ static void on_dns_failure(infra_state *st, analysis *an, const event *e, const 
 	analysis_keep(an, e, true);
 	if (d->failure == DNS_FAIL_RCODE && d->server.family)
 		dev_role(dev_by_ip(&an->dev, &d->server, true), ROLE_DNS_SERVER);
-	if (!d->qname || !infra_is_provisionserver(d->qname) || !is_address_query(d->qtype))
+	if (!d->qname || !is_address_query(d->qtype))
+		return;
+	const char *reason = d->failure == DNS_FAIL_NO_ANSWER ? "no response" : dns_rcode_name(d->rcode);
+	note_failure(st, d->qname, reason, e, d->query_frame);
+	if (!infra_is_provisionserver(d->qname))
 		return;
 	char buf[AMT_ADDRSTRLEN];
 	ps_lookup *l = ps_for(st, &d->client);
 	if (d->server.family)
 		add_str_once(l->servers, amt_addr_str(&d->server, buf));
 	add_str_once(l->failed_names, d->qname);
-	add_str_once(l->reasons, d->failure == DNS_FAIL_NO_ANSWER ? "no response" : dns_rcode_name(d->rcode));
+	add_str_once(l->reasons, reason);
 	add_ev(l->failed_ev, e->input, d->query_frame);
 	add_ev(l->failed_ev, e->input, e->frame_first);
 }

@@ -34,6 +34,7 @@ print(" ".join(sorted(f["rule"] + "@" + f.get("device", "-") for f in json.load(
 check dns-provisionserver-missing.pcap 1 "dns.provisionserver.missing@127.0.3.7"
 check dns-wrong-a.pcap 1 "dns.fqdn.mismatch@10.3.0.7"
 check dns-provisionserver-wrong-host.pcap 1 "dns.provisionserver.wrong_host@127.0.3.7"
+check dns-fqdn-unresolved.pcap 1 "dns.fqdn.mismatch@10.3.0.7"
 check dns-dhcp-healthy.pcap 0 ""
 check dns-records.pcap 0 ""
 check dhcpv6-search.pcap 0 ""

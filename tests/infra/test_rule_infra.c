@@ -273,6 +273,26 @@ static void test_fqdn_mismatch(void)
 	fx_free(&f);
 }
 
+static void test_fqdn_unresolved(void)
+{
+	fixture f;
+	fx_init(&f);
+	lease(&f, "00:1c:69:7a:6b:07", "10.3.0.7", "amt-07", "corp.example", NULL, 4);
+	dns_reply(&f, "10.3.0.20", "amt-07.corp.example", DNS_T_A, DNS_RCODE_NXDOMAIN, NULL, NULL, 9, 10);
+	/* AAAA without data is normal for an IPv4 host, and says nothing */
+	lease(&f, "00:1c:69:7a:6b:08", "10.3.0.8", "amt-08", "corp.example", NULL, 5);
+	dns_reply(&f, "10.3.0.20", "amt-08.corp.example", DNS_T_AAAA, 0, NULL, NULL, 11, 12);
+	analysis_end(&f.an);
+	CU_ASSERT_EQUAL(f.an.fnd.list->len, 1);
+	const finding *x = only(&f, "dns.fqdn.mismatch");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	CU_ASSERT_STRING_EQUAL(x->device, "10.3.0.7");
+	CU_ASSERT_TRUE(has_frame(x, 4) && has_frame(x, 9) && has_frame(x, 10));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x->summary, "does not resolve (No such name)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x->remedy, "A record for amt-07 in the DNS zone corp.example pointing at 10.3.0.7"));
+	fx_free(&f);
+}
+
 static void test_reverse_mismatch(void)
 {
 	fixture f;
@@ -354,6 +374,7 @@ int main(void)
 	CU_add_test(s, "wrong host: hellos elsewhere", test_wrong_host_elsewhere);
 	CU_add_test(s, "device facts from a lease", test_device_facts);
 	CU_add_test(s, "fqdn mismatch", test_fqdn_mismatch);
+	CU_add_test(s, "fqdn does not resolve", test_fqdn_unresolved);
 	CU_add_test(s, "reverse mismatch", test_reverse_mismatch);
 	CU_add_test(s, "dhcp domain mismatch", test_dhcp_domain_mismatch);
 	CU_add_test(s, "name helpers", test_name_helpers);
