@@ -59,5 +59,6 @@ void infra_check_provisionserver(infra_state *st, analysis *an);
 void infra_check_fqdn(infra_state *st, analysis *an);
 void infra_check_reverse(infra_state *st, analysis *an);
 void infra_check_dhcp_domain(infra_state *st, analysis *an);
+void infra_check_dhcp_domain_missing(infra_state *st, analysis *an);
 
 #endif

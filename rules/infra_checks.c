@@ -472,3 +472,34 @@ void infra_check_dhcp_domain(infra_state *st, analysis *an)
 	}
 	g_ptr_array_free(devs, TRUE);
 }
+
+/* Section 8 of the provisioning notes: an AMT device whose lease carries no
+ * option 15 has no DNS suffix for PKI remote configuration (unless one is
+ * set in MEBx, which the wire cannot show). */
+void infra_check_dhcp_domain_missing(infra_state *st, analysis *an)
+{
+	(void)st;
+	GPtrArray *devs = devtab_list(&an->dev);
+	for (guint i = 0; i < devs->len; i++) {
+		device *d = devs->pdata[i];
+		if (!(d->roles & ROLE_AMT) || dev_first(d, FACT_DOMAIN))
+			continue;
+		const fact *leased = NULL;
+		for (guint j = 0; j < d->facts->len && !leased; j++) {
+			const fact *f = &g_array_index(d->facts, fact, j);
+			if (f->kind == FACT_IP && !strcmp(f->source, "dhcp"))
+				leased = f;
+		}
+		if (!leased)
+			continue;
+		finding *x = finding_add(&an->fnd, "dhcp.domain.missing", SEV_WARNING, dev_label(d), NULL, NULL);
+		finding_summary(x, "The DHCP lease of AMT device %s carries no domain name (option 15): without a "
+				"DNS suffix AMT cannot look up provisionserver.<domain> nor match a provisioning "
+				"certificate, unless a PKI DNS suffix is set in MEBx",
+				leased->value);
+		finding_remedy(x, "Hand out option 15 (domain name) in this device's DHCP scope, or set the PKI DNS "
+				  "suffix in MEBx (Remote Setup and Configuration)");
+		add_fact_ev(x, leased->ev);
+	}
+	g_ptr_array_free(devs, TRUE);
+}

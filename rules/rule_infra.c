@@ -346,6 +346,7 @@ static void on_end(void *p, analysis *an)
 	infra_check_fqdn(st, an);
 	infra_check_reverse(st, an);
 	infra_check_dhcp_domain(st, an);
+	infra_check_dhcp_domain_missing(st, an);
 }
 
 const rule rule_infra = {
