@@ -237,7 +237,7 @@ static const char *source_text(const char *src)
 		{"dns.ptr", "a PTR record"},
 		{"hello", "its hello packets"},
 		{"tls.cert", "its TLS certificate"},
-		{"wsman", "its AMT settings (WS-Man)"},
+		{"wsman", "its AMT settings read over WS-Man"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(map[i].src, src))
