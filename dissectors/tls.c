@@ -92,8 +92,12 @@ static void client_ext(dis_ctx *c, ev_tls_client_hello *h, uint16_t type, wire *
 			uint8_t nt = wire_u8(&list);
 			uint16_t nl = wire_u16be(&list);
 			const uint8_t *name = wire_bytes(&list, nl);
-			if (name && nt == 0 && !h->sni)
-				h->sni = g_ascii_strdown(arena_printable(c->scratch, name, nl), -1);
+			if (name && nt == 0 && !h->sni) {
+				char *sni = arena_printable(c->scratch, name, nl);
+				for (char *q = sni; *q; q++)
+					*q = g_ascii_tolower(*q);
+				h->sni = sni;
+			}
 		}
 	} else if (type == 16) {  /* application_layer_protocol_negotiation */
 		wire list = wire_sub(x, wire_u16be(x));
