@@ -75,6 +75,16 @@ static event *hs_event(dis_ctx *c, ev_kind k, size_t off, size_t len, uint32_t f
 	return e;
 }
 
+/* Payloads live in the scratch arena with their event, not in our buffers. */
+static const uint8_t *arena_copy(arena *a, const uint8_t *p, size_t n)
+{
+	if (!p)
+		return NULL;
+	uint8_t *q = arena_alloc(a, n + 1);
+	memcpy(q, p, n);
+	return q;
+}
+
 static char *ver_text(arena *a, uint16_t v)
 {
 	const char *n = tls_version_name(v);
@@ -127,7 +137,7 @@ static void client_hello(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t l
 {
 	ev_tls_client_hello *h = arena_alloc(c->scratch, sizeof(*h));
 	h->legacy_version = wire_u16be(w);
-	h->random = wire_bytes(w, 32);
+	h->random = arena_copy(c->scratch, wire_bytes(w, 32), 32);
 	wire_skip(w, wire_u8(w));  /* session id */
 	wire suites = wire_sub(w, wire_u16be(w));
 	wire_skip(w, wire_u8(w));  /* compression methods */
@@ -192,7 +202,7 @@ static void server_hello(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t l
 {
 	ev_tls_server_hello *h = arena_alloc(c->scratch, sizeof(*h));
 	h->legacy_version = wire_u16be(w);
-	h->random = wire_bytes(w, 32);
+	h->random = arena_copy(c->scratch, wire_bytes(w, 32), 32);
 	wire_skip(w, wire_u8(w));
 	h->suite = wire_u16be(w);
 	wire_skip(w, 1);
@@ -290,7 +300,7 @@ static void certificate(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t le
 			continue;  /* counted, not decoded */
 		}
 		ev_tls_cert *ct = &certs[m->ncerts++];
-		ct->der = der;
+		ct->der = arena_copy(c->scratch, der, l);
 		ct->der_len = l;
 		x509_decode(c->scratch, der, l, &ct->x);
 	}
@@ -327,7 +337,7 @@ static void cert_request(tls_state *s, dis_ctx *c, wire *w, uint16_t rec_version
 {
 	ev_tls_cert_request *r = arena_alloc(c->scratch, sizeof(*r));
 	uint8_t nt = wire_u8(w);
-	r->cert_types = wire_bytes(w, nt);
+	r->cert_types = arena_copy(c->scratch, wire_bytes(w, nt), nt);
 	r->ntypes = r->cert_types ? nt : 0;
 	uint16_t v = s->version ? s->version : rec_version;
 	if (v >= 0x0303)
