@@ -36,7 +36,7 @@ compare() {  # compare NAME: stdin against golden/NAME.expected
 
 ca=(--ca-file certs/root.pem)
 hashes=(--amt-hashes certs/prov-root.hashes)
-for s in good missing-inter reversed expired not-yet-valid wrong-name self-signed sha1 tls13 alert-unknown-ca; do
+for s in good missing-inter reversed expired not-yet-valid wrong-name self-signed sha1 tls13 alert-unknown-ca other-port; do
 	findings "captures/$s.pcap" "${ca[@]}" | compare "$s"
 done
 findings captures/prov-good.pcap "${ca[@]}" "${hashes[@]}" | compare prov-good
@@ -48,4 +48,6 @@ findings captures/good.pcap | compare good-no-ca
 "$AMTSCOPE" decode -V -r captures/good.pcap | compare decode-good
 "$AMTSCOPE" decode -V -r captures/prov-good.pcap | compare decode-prov-good
 "$AMTSCOPE" decode -V -r captures/tls13.pcap | compare decode-tls13
+# TLS 1.0 on a port no dissector claims: found by the probe
+"$AMTSCOPE" decode -r captures/other-port.pcap | compare decode-other-port
 exit $rc

@@ -428,6 +428,54 @@ static void test_not_tls(void)
 	dis_test_free(&t);
 }
 
+/* TLS 1.0: no signature algorithms in CertificateRequest; a gap then resync */
+static void test_tls10_request_and_gap(void)
+{
+	dis_test t;
+	dis_test_init(&t, 6, "10.0.0.1", 40000, "10.0.0.2", 16993);
+	void *st = dissector_tls.state_new(&t.ctx);
+	GByteArray *sh = server_hello_body(0x0301);
+	sh->data[1] = 0x01;  /* legacy_version 3.1 */
+	GByteArray *m1 = hs_msg(2, sh);
+	GByteArray *req = g_byte_array_new();
+	u8(req, 2);
+	u8(req, 1);
+	u8(req, 2);
+	u16(req, 0);  /* no CA names */
+	GByteArray *m2 = hs_msg(13, req);
+	bytes(m1, m2->data, m2->len);
+	GByteArray *s = g_byte_array_new();
+	records(s, 22, m1, 16384);
+	dis_test_stream(&t, &dissector_tls, st, DIR_S2C, s->data, s->len, 0, false);
+	const event *e = dis_test_find(&t, EV_TLS_CERT_REQUEST, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+	const ev_tls_cert_request *r = e->data;
+	CU_ASSERT_EQUAL(r->ntypes, 2);
+	CU_ASSERT_EQUAL(r->nca, 0);
+	CU_ASSERT_EQUAL(notes_of(&t, NOTE_MALFORMED), 0);
+	CU_ASSERT_EQUAL(((const ev_tls_server_hello *)dis_test_find(&t, EV_TLS_SERVER_HELLO, 0)->data)->version,
+			0x0301);
+	/* bytes lost: the dissector looks for the next record header */
+	dissector_tls.gap(st, &t.ctx, 100);
+	GByteArray *after = g_byte_array_new();
+	static const uint8_t junk[] = {0x99, 0x42, 0x00, 0x17};
+	static const uint8_t alert[] = {21, 3, 1, 0, 2, 2, 40};
+	bytes(after, junk, sizeof(junk));
+	bytes(after, alert, sizeof(alert));
+	t.ctx.dir = DIR_S2C;
+	dis_test_stream(&t, &dissector_tls, st, DIR_S2C, after->data, after->len, 0, true);
+	CU_ASSERT_EQUAL(dis_test_count(&t, EV_TLS_ALERT), 1);
+	CU_ASSERT_EQUAL(notes_of(&t, NOTE_UNDECODABLE), 0);
+	dissector_tls.state_free(st);
+	g_byte_array_free(sh, TRUE);
+	g_byte_array_free(m1, TRUE);
+	g_byte_array_free(req, TRUE);
+	g_byte_array_free(m2, TRUE);
+	g_byte_array_free(s, TRUE);
+	g_byte_array_free(after, TRUE);
+	dis_test_free(&t);
+}
+
 static void test_probe(void)
 {
 	static const uint8_t ch[] = {22, 3, 1, 0, 200, 1};
@@ -489,6 +537,7 @@ int main(void)
 	CU_add_test(s, "message over 1,000 records; handshake limit", test_one_message_over_1000_records_and_limit);
 	CU_add_test(s, "lengths past the message, record cut at the end", test_malformed_lengths);
 	CU_add_test(s, "not TLS: undecodable", test_not_tls);
+	CU_add_test(s, "TLS 1.0 CertificateRequest; resync after a gap", test_tls10_request_and_gap);
 	CU_add_test(s, "probe", test_probe);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
