@@ -149,6 +149,22 @@ static void test_self_signed_exemption(void)
 	CU_ASSERT_STRING_EQUAL(pd->source, "tls.prov_cert");
 	CU_ASSERT_TRUE(amtdev->roles & ROLE_AMT);
 	teardown(&f);
+	/* an AMT certificate from a chain the client cannot complete (On-Die CA) */
+	const char *odca[] = {"leaf.pem", "issuing.pem", NULL};
+	setup(&f, "10.0.0.1", "10.0.0.2", 16993, "unused");
+	f.run.cfg.amt_hashes_file = NULL;
+	feed(&f, DIR_S2C, cert_record(odca));
+	feed(&f, DIR_C2S, cert_record(prov));
+	analysis_end(&f.an);
+	CU_ASSERT_EQUAL(count_rule(&f, "tls.cert.chain_incomplete"), 0);
+	CU_ASSERT_EQUAL(count_rule(&f, "prov.cert.untrusted_root"), 1);  /* no hello: default list */
+	teardown(&f);
+	/* the same certificate to a console: reported when the flow ends */
+	setup(&f, "10.0.0.1", "10.0.0.2", 16993, NULL);
+	feed(&f, DIR_S2C, cert_record(odca));
+	analysis_end(&f.an);
+	CU_ASSERT_EQUAL(count_rule(&f, "tls.cert.chain_incomplete"), 1);
+	teardown(&f);
 }
 
 static void test_announced_hashes_rule(void)
