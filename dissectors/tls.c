@@ -287,7 +287,10 @@ static void certificate(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t le
 	m->from_client = c->dir == DIR_C2S;
 	m->version = s->version;
 	m->sni = s->sni ? arena_strdup(c->scratch, s->sni) : NULL;
-	wire list = wire_sub(w, wire_u24be(w));
+	/* a list longer than the message: decode what is there, and say so */
+	size_t claimed = wire_u24be(w);
+	bool overrun = claimed > wire_left(w);
+	wire list = wire_sub(w, overrun ? wire_left(w) : claimed);
 	uint64_t cap = c->cfg->limit[LIM_CERTS];
 	ev_tls_cert *certs = arena_alloc(c->scratch, (cap < 4096 ? cap : 4096) * sizeof(ev_tls_cert) + 1);
 	while (wire_left(&list) >= 3) {
@@ -307,14 +310,18 @@ static void certificate(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t le
 	m->certs = certs;
 	if (m->truncated)
 		dis_limit(c, "tls", LIM_CERTS, off);
-	if (list.err || w->err) {
+	if (overrun || list.err || wire_left(&list) || w->err) {
 		m->truncated = true;
-		dis_note(c, "tls", NOTE_MALFORMED, off, "certificate list overruns its length");
+		dis_note(c, "tls", NOTE_MALFORMED, off, "certificate list overruns its length (%zu bytes claimed)",
+			 claimed);
 	}
+	uint32_t broken = 0, first_broken = 0;
 	for (uint32_t i = 0; i < m->ncerts; i++)
-		if (!m->certs[i].x.decoded)
-			dis_note(c, "tls", NOTE_MALFORMED, off, "certificate %u of %u: DER does not parse", i + 1,
-				 m->total);
+		if (!m->certs[i].x.decoded && !broken++)
+			first_broken = i + 1;
+	if (broken)
+		dis_note(c, "tls", NOTE_MALFORMED, off, "%u of %u decoded certificate(s) are not valid DER (first: #%u)",
+			 broken, m->ncerts, first_broken);
 
 	event *e = hs_event(c, EV_TLS_CERTIFICATES, off, len, first);
 	e->data = m;

@@ -353,7 +353,7 @@ static void test_ten_thousand_certificates(void)
 	CU_ASSERT_TRUE(m->truncated);
 	CU_ASSERT_FALSE(m->certs[0].x.decoded);
 	CU_ASSERT_EQUAL(t.limit_hits[LIM_CERTS], 1);
-	CU_ASSERT_EQUAL(notes_of(&t, NOTE_MALFORMED), t.cfg.limit[LIM_CERTS]);
+	CU_ASSERT_EQUAL(notes_of(&t, NOTE_MALFORMED), 1);  /* one note for all the broken ones */
 	g_free(ders);
 	g_byte_array_free(junk, TRUE);
 	g_byte_array_free(body, TRUE);
