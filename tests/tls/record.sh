@@ -55,7 +55,7 @@ for s in "${scenarios[@]}"; do
 	tdpid=$!
 	wait_for grep -q "listening on" "$log"
 	# shellcheck disable=SC2086
-	openssl s_server -accept "$a:$port" -naccept 1 -www ${SERVER[$s]} </dev/null >/dev/null 2>&1 &
+	timeout 20 openssl s_server -accept "$a:$port" -naccept 1 -www ${SERVER[$s]} </dev/null >/dev/null 2>&1 &
 	srvpid=$!
 	wait_for bash -c "ss -ltn | grep -q '$a:$port '"
 	# shellcheck disable=SC2086
