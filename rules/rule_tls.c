@@ -393,12 +393,14 @@ static bool announced_root(const device *amt, const chain_verdict *v, bool *any)
 		if (f->kind != FACT_ROOT_HASH || !f->value)
 			continue;
 		*any = true;
+		/* "sha256:<hex>" as the hello rule writes it; the length tells the algorithm */
 		const char *h = f->value;
 		const char *colon = strchr(h, ':');
 		h = colon ? colon + 1 : h;
-		if ((*v->root_sha256 && !g_ascii_strcasecmp(h, v->root_sha256)) ||
-		    (*v->root_sha1 && !g_ascii_strcasecmp(h, v->root_sha1)))
-			return true;
+		const char *mine[] = {v->root_sha1, v->root_sha256, v->root_sha384};
+		for (size_t j = 0; j < 3; j++)
+			if (*mine[j] && !g_ascii_strcasecmp(h, mine[j]))
+				return true;
 	}
 	return false;
 }

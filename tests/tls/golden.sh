@@ -43,6 +43,9 @@ findings captures/prov-good.pcap "${ca[@]}" "${hashes[@]}" | compare prov-good
 findings captures/prov-not-prov.pcap "${ca[@]}" "${hashes[@]}" | compare prov-not-prov
 # the same good provisioning session, but AMT does not trust the root
 findings captures/prov-good.pcap "${ca[@]}" | compare prov-untrusted-root
+# the hello's announced root hashes decide (make-remote-config.py), not the default list
+findings captures/remote-config-trusted.pcap | compare remote-config-trusted
+findings captures/remote-config-untrusted.pcap | compare remote-config-untrusted
 # without a trust anchor the good chain does not reach a root
 findings captures/good.pcap | compare good-no-ca
 "$AMTSCOPE" decode -V -r captures/good.pcap | compare decode-good
