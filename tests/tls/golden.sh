@@ -46,6 +46,8 @@ findings captures/prov-good.pcap "${ca[@]}" | compare prov-untrusted-root
 # the hello's announced root hashes decide (make-remote-config.py), not the default list
 findings captures/remote-config-trusted.pcap | compare remote-config-trusted
 findings captures/remote-config-untrusted.pcap | compare remote-config-untrusted
+# the provisioning certificate's domain reaches the infra rule (dhcp.domain.mismatch)
+findings captures/remote-config-dhcp-mismatch.pcap | compare remote-config-dhcp-mismatch
 # without a trust anchor the good chain does not reach a root
 findings captures/good.pcap | compare good-no-ca
 "$AMTSCOPE" decode -V -r captures/good.pcap | compare decode-good

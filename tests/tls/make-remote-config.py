@@ -4,6 +4,8 @@ AMT device (127.0.4.20) first sends its hello to the setup service
 (127.0.4.1:9971) announcing root hashes, then the recorded TLS session runs.
   remote-config-trusted.pcap    the hello lists the provisioning root's SHA-256
   remote-config-untrusted.pcap  the hello lists only other roots
+  remote-config-dhcp-mismatch.pcap  trusted, but DHCP gave the device option 15 corp.example
+                                while the provisioning certificate is for prov.test
 The hello layout is ../shared/specs/provisioning.md section 2.3. Standard library only."""
 import hashlib
 import os
@@ -47,7 +49,23 @@ def hello(hashes):
     return body + b''.join(bytes([2, 32]) + h for h in hashes)
 
 
-def write(name, hashes):
+def udp(src, dst, sport, dport, payload):
+    u = struct.pack('>HHHH', sport, dport, 8 + len(payload), 0) + payload
+    ip = struct.pack('>BBHHHBBH4s4s', 0x45, 0, 20 + len(u), 2, 0, 64, 17, 0, src, dst)
+    ip = ip[:10] + struct.pack('>H', csum(ip)) + ip[12:]
+    return b'\0' * 12 + b'\x08\x00' + ip + u
+
+
+def dhcp_ack(domain):
+    mac = bytes.fromhex('020000000420')
+    b = struct.pack('>BBBBIHH', 2, 1, 6, 0, 0x1234, 0, 0) + bytes(4) + AMT + bytes([127, 0, 4, 2]) + bytes(4)
+    b += mac + bytes(10) + bytes(64) + bytes(128) + bytes([99, 130, 83, 99])
+    b += bytes([53, 1, 5, 54, 4, 127, 0, 4, 2, 51, 4, 0, 0, 14, 16, 1, 4, 255, 255, 255, 0])
+    b += bytes([15, len(domain)]) + domain.encode() + bytes([255])
+    return udp(bytes([127, 0, 4, 2]), AMT, 67, 68, b)
+
+
+def write(name, hashes, domain=None):
     src = open(os.path.join(HERE, 'captures', 'prov-good.pcap'), 'rb').read()
     header, recs, off = src[:24], [], 24
     while off + 16 <= len(src):
@@ -64,6 +82,8 @@ def write(name, hashes):
             frame(AMT, SCA, 50000, 9971, a + 1 + len(payload), s + 1, 0x11),
             frame(SCA, AMT, 9971, 50000, s + 1, a + 2 + len(payload), 0x11),
             frame(AMT, SCA, 50000, 9971, a + 2 + len(payload), s + 2, 0x10)]
+    if domain:
+        pkts.insert(0, dhcp_ack(domain))
     with open(os.path.join(HERE, 'captures', name), 'wb') as f:
         f.write(header)
         for i, p in enumerate(pkts):
@@ -74,3 +94,4 @@ def write(name, hashes):
 
 write('remote-config-trusted.pcap', [GODADDY, root_sha256()])
 write('remote-config-untrusted.pcap', [GODADDY])
+write('remote-config-dhcp-mismatch.pcap', [GODADDY, root_sha256()], 'corp.example')
