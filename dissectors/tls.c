@@ -75,6 +75,16 @@ static event *hs_event(dis_ctx *c, ev_kind k, size_t off, size_t len, uint32_t f
 	return e;
 }
 
+/* Payloads live in the scratch arena with their event, not in our buffers. */
+static const uint8_t *arena_copy(arena *a, const uint8_t *p, size_t n)
+{
+	if (!p)
+		return NULL;
+	uint8_t *q = arena_alloc(a, n + 1);
+	memcpy(q, p, n);
+	return q;
+}
+
 static char *ver_text(arena *a, uint16_t v)
 {
 	const char *n = tls_version_name(v);
@@ -92,8 +102,12 @@ static void client_ext(dis_ctx *c, ev_tls_client_hello *h, uint16_t type, wire *
 			uint8_t nt = wire_u8(&list);
 			uint16_t nl = wire_u16be(&list);
 			const uint8_t *name = wire_bytes(&list, nl);
-			if (name && nt == 0 && !h->sni)
-				h->sni = g_ascii_strdown(arena_printable(c->scratch, name, nl), -1);
+			if (name && nt == 0 && !h->sni) {
+				char *sni = arena_printable(c->scratch, name, nl);
+				for (char *q = sni; *q; q++)
+					*q = g_ascii_tolower(*q);
+				h->sni = sni;
+			}
 		}
 	} else if (type == 16) {  /* application_layer_protocol_negotiation */
 		wire list = wire_sub(x, wire_u16be(x));
@@ -123,7 +137,7 @@ static void client_hello(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t l
 {
 	ev_tls_client_hello *h = arena_alloc(c->scratch, sizeof(*h));
 	h->legacy_version = wire_u16be(w);
-	h->random = wire_bytes(w, 32);
+	h->random = arena_copy(c->scratch, wire_bytes(w, 32), 32);
 	wire_skip(w, wire_u8(w));  /* session id */
 	wire suites = wire_sub(w, wire_u16be(w));
 	wire_skip(w, wire_u8(w));  /* compression methods */
@@ -188,7 +202,7 @@ static void server_hello(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t l
 {
 	ev_tls_server_hello *h = arena_alloc(c->scratch, sizeof(*h));
 	h->legacy_version = wire_u16be(w);
-	h->random = wire_bytes(w, 32);
+	h->random = arena_copy(c->scratch, wire_bytes(w, 32), 32);
 	wire_skip(w, wire_u8(w));
 	h->suite = wire_u16be(w);
 	wire_skip(w, 1);
@@ -273,7 +287,10 @@ static void certificate(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t le
 	m->from_client = c->dir == DIR_C2S;
 	m->version = s->version;
 	m->sni = s->sni ? arena_strdup(c->scratch, s->sni) : NULL;
-	wire list = wire_sub(w, wire_u24be(w));
+	/* a list longer than the message: decode what is there, and say so */
+	size_t claimed = wire_u24be(w);
+	bool overrun = claimed > wire_left(w);
+	wire list = wire_sub(w, overrun ? wire_left(w) : claimed);
 	uint64_t cap = c->cfg->limit[LIM_CERTS];
 	ev_tls_cert *certs = arena_alloc(c->scratch, (cap < 4096 ? cap : 4096) * sizeof(ev_tls_cert) + 1);
 	while (wire_left(&list) >= 3) {
@@ -286,21 +303,25 @@ static void certificate(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t le
 			continue;  /* counted, not decoded */
 		}
 		ev_tls_cert *ct = &certs[m->ncerts++];
-		ct->der = der;
+		ct->der = arena_copy(c->scratch, der, l);
 		ct->der_len = l;
 		x509_decode(c->scratch, der, l, &ct->x);
 	}
 	m->certs = certs;
 	if (m->truncated)
 		dis_limit(c, "tls", LIM_CERTS, off);
-	if (list.err || w->err) {
+	if (overrun || list.err || wire_left(&list) || w->err) {
 		m->truncated = true;
-		dis_note(c, "tls", NOTE_MALFORMED, off, "certificate list overruns its length");
+		dis_note(c, "tls", NOTE_MALFORMED, off, "certificate list overruns its length (%zu bytes claimed)",
+			 claimed);
 	}
+	uint32_t broken = 0, first_broken = 0;
 	for (uint32_t i = 0; i < m->ncerts; i++)
-		if (!m->certs[i].x.decoded)
-			dis_note(c, "tls", NOTE_MALFORMED, off, "certificate %u of %u: DER does not parse", i + 1,
-				 m->total);
+		if (!m->certs[i].x.decoded && !broken++)
+			first_broken = i + 1;
+	if (broken)
+		dis_note(c, "tls", NOTE_MALFORMED, off, "%u of %u decoded certificate(s) are not valid DER (first: #%u)",
+			 broken, m->ncerts, first_broken);
 
 	event *e = hs_event(c, EV_TLS_CERTIFICATES, off, len, first);
 	e->data = m;
@@ -323,7 +344,7 @@ static void cert_request(tls_state *s, dis_ctx *c, wire *w, uint16_t rec_version
 {
 	ev_tls_cert_request *r = arena_alloc(c->scratch, sizeof(*r));
 	uint8_t nt = wire_u8(w);
-	r->cert_types = wire_bytes(w, nt);
+	r->cert_types = arena_copy(c->scratch, wire_bytes(w, nt), nt);
 	r->ntypes = r->cert_types ? nt : 0;
 	uint16_t v = s->version ? s->version : rec_version;
 	if (v >= 0x0303)
