@@ -308,6 +308,10 @@ static void test_hostile(void)
 	conv_open(&v);
 	feed_str(&v, DIR_S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\nxx", true);
 	CU_ASSERT_EQUAL(count_notes(&v, "chunk size"), 1);
+	/* the response is still reported, its body marked truncated */
+	const event *cut = dis_test_find(&v.t, EV_HTTP_RESPONSE, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cut);
+	CU_ASSERT_TRUE(((const ev_http *)cut->data)->body_truncated);
 	conv_close(&v);
 
 	/* a body past the cap: counted, kept up to the cap */
