@@ -440,7 +440,8 @@ static void track_summaries(wsman_rule *r, analysis *an)
 					       prov_result_name(s->result), s->detail ? s->detail : "");
 		} else {
 			prov_step *s = t->steps->pdata[t->steps->len - 1];
-			note = g_strdup_printf("provisioning: %u steps, all ok%s (last %s %s)", t->steps->len,
+			note = g_strdup_printf("provisioning: %u step%s, all ok%s (last %s %s)", t->steps->len,
+					       t->steps->len == 1 ? "" : "s",
 					       prov_committed(t) ? ", committed" : ", not committed",
 					       s->op ? s->op : "?", s->cls ? s->cls : "");
 		}
