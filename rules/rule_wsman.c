@@ -158,7 +158,7 @@ static void on_wsman_request(wsman_rule *r, analysis *an, const event *e, const 
 	s->ts = e->ts;
 	g_ptr_array_add(t->steps, s);
 	g_hash_table_insert(r->step_track, s, t);
-	g_hash_table_replace(r->open, exchange_key(e, e->frame_first), s);
+	g_hash_table_replace(r->open, exchange_key(e, e->frame_last), s);
 }
 
 /* ---- findings ---- */
