@@ -338,6 +338,7 @@ static size_t find_start(const uint8_t *p, size_t n, uint8_t dir)
 void http_die(http_dir *d)
 {
 	http_msg_clear(&d->m);
+	d->scanned = 0;
 	d->ph = PH_DEAD;
 }
 
@@ -441,8 +442,11 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 		case PH_CHUNK_SIZE:
 		case PH_CHUNK_CRLF:
 		case PH_TRAILERS: {
-			size_t lf = find_lf(q, left < CHUNK_LINE_MAX ? left : CHUNK_LINE_MAX);
-			if (lf == (left < CHUNK_LINE_MAX ? left : CHUNK_LINE_MAX)) {
+			size_t lim = left < CHUNK_LINE_MAX ? left : CHUNK_LINE_MAX;
+			size_t from = d->scanned < lim ? d->scanned : 0;  /* resume, as for headers */
+			size_t lf = from + find_lf(q + from, lim - from);
+			if (lf == lim) {
+				d->scanned = lim;
 				if (left >= CHUNK_LINE_MAX) {
 					dis_note(c, "http", NOTE_MALFORMED, pos, "chunk line longer than %d bytes",
 						 CHUNK_LINE_MAX);
@@ -454,6 +458,7 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 				}
 				return dis_incomplete(pos, 0);
 			}
+			d->scanned = 0;
 			bool empty = lf == 0 || (lf == 1 && q[0] == '\r');
 			if (d->ph == PH_CHUNK_CRLF) {
 				if (!empty) {

@@ -215,6 +215,7 @@ void http_finish(dis_ctx *c, http_state *s, msg *m, size_t last)
 void http_end_of_stream(dis_ctx *c, http_state *s, http_dir *d, size_t len)
 {
 	size_t last = len ? len - 1 : 0;
+	d->scanned = 0;
 	switch (d->ph) {
 	case PH_BODY_EOF:
 		http_finish(c, s, &d->m, last);

@@ -326,6 +326,24 @@ static void test_hostile(void)
 	g_string_free(g, TRUE);
 	conv_close(&v);
 
+	/* long chunk extensions a byte at a time: still linear, still decoded */
+	conv_open(&v);
+	g = g_string_new("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+	for (int i = 0; i < 40; i++) {
+		g_string_append(g, "1;ext=");
+		for (int j = 0; j < 900; j++)
+			g_string_append_c(g, 'e');
+		g_string_append(g, "\r\nz\r\n");
+	}
+	g_string_append(g, "0\r\n\r\n");
+	t0 = g_get_monotonic_time();
+	feed(&v, DIR_S2C, g->str, g->len, 1, false);
+	CU_ASSERT_EQUAL_FATAL(dis_test_count(&v.t, EV_HTTP_RESPONSE), 1);
+	CU_ASSERT_EQUAL(((const ev_http *)dis_test_find(&v.t, EV_HTTP_RESPONSE, 0)->data)->body_len, 40);
+	CU_ASSERT_TRUE(g_get_monotonic_time() - t0 < 5 * G_USEC_PER_SEC);
+	g_string_free(g, TRUE);
+	conv_close(&v);
+
 	/* chunk size 2^64 */
 	conv_open(&v);
 	feed_str(&v, DIR_S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\nxx", true);
