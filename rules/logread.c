@@ -91,8 +91,12 @@ static void put_bytes(logread *r, const char *s, size_t n, bool *cut)
 	if (*cut)
 		return;
 	if (r->line_len + n > r->max_line) {
+		/* keep what fits, ending on a character boundary */
+		size_t room = r->max_line - r->line_len;
+		while (room && ((unsigned char)s[room] & 0xC0) == 0x80)
+			room--;
+		n = room;
 		*cut = true;
-		return;
 	}
 	if (r->line_len + n + 1 > r->line_cap) {
 		while (r->line_len + n + 1 > r->line_cap)
