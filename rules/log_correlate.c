@@ -281,6 +281,11 @@ static void skew_from_offsets(logs_state *s, analysis *an)
 void logs_correlate(void *st, analysis *an)
 {
 	logs_state *s = st;
+	if (!s->hellos->len && s->hello_flows->len) {
+		GArray *t = s->hellos;
+		s->hellos = s->hello_flows;
+		s->hello_flows = t;
+	}
 	for (guint i = 0; i < an->run->inputs->len; i++)
 		if (((amt_input *)an->run->inputs->pdata[i])->kind == INPUT_LOG)
 			estimate_offset(s, (uint16_t)i);

@@ -41,6 +41,7 @@ static void *init(analysis *an)
 	g_free(dir);
 	s->hellos = g_array_new(FALSE, TRUE, sizeof(wire_mark));
 	s->conns = g_array_new(FALSE, TRUE, sizeof(wire_mark));
+	s->hello_flows = g_array_new(FALSE, TRUE, sizeof(wire_mark));
 	s->marks = g_ptr_array_new_with_free_func(mark_free);
 	s->offsets = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	s->thread_dev = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -54,6 +55,7 @@ static void state_free(void *st)
 	kb_free(s->kb);
 	g_array_free(s->hellos, TRUE);
 	g_array_free(s->conns, TRUE);
+	g_array_free(s->hello_flows, TRUE);
 	g_ptr_array_free(s->marks, TRUE);
 	g_hash_table_destroy(s->offsets);
 	g_hash_table_destroy(s->thread_dev);
@@ -87,9 +89,16 @@ static void on_wire(logs_state *s, const event *e)
 	if (e->kind != EV_FLOW_CLOSE || !e->flow || !e->data || s->conns->len >= s->cap)
 		return;
 	const flow_info *fl = e->flow;
+	const ev_flow *f = e->data;
+	if (fl->ipproto == 6 && fl->sport == 9971 && f->state != FLOW_REFUSED && f->state != FLOW_NO_ANSWER) {
+		/* port 9971 carries only hellos: the connection stands for one */
+		wire_mark h = {.ts = fl->first_ts, .input = fl->input, .frame_first = fl->first_frame,
+			       .frame_last = f->last_frame ? f->last_frame : fl->first_frame, .ip = fl->cli};
+		g_array_append_val(s->hello_flows, h);
+		return;
+	}
 	if (fl->ipproto != 6 || (fl->sport != 16993 && fl->sport != 16992))
 		return;
-	const ev_flow *f = e->data;
 	wire_mark w = {.ts = fl->first_ts, .input = fl->input, .frame_first = fl->first_frame,
 		       .frame_last = f->last_frame ? f->last_frame : fl->first_frame, .ip = fl->srv,
 		       .state = f->state, .port = fl->sport};

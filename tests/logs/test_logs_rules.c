@@ -82,11 +82,13 @@ typedef struct world {
 	analysis an;
 	arena a;
 	flow_info hello_flow[3], back;
-	ev_flow back_state;
+	ev_flow back_state, hello_state[3];
+	bool flows_only;  /* no hello dissector: only the 9971 connections */
 } world;
 
 static void world_init(world *w)
 {
+	memset(w, 0, sizeof(*w));
 	run_init(&w->run);
 	analysis_init(&w->an, &w->run);
 	arena_init(&w->a, 4096);
@@ -116,6 +118,19 @@ static void emit_capture(world *w)
 		f->sport = 9971;
 		f->first_frame = (uint32_t)(1 + 10 * i);
 		f->first_ts = T0 + i * 60 * SEC;
+		if (w->flows_only) {
+			memset(&w->hello_state[i], 0, sizeof(w->hello_state[i]));
+			w->hello_state[i].state = FLOW_CLOSED;
+			w->hello_state[i].last_frame = f->first_frame + 6;
+			event *e = ev_new(&w->a, EV_FLOW_CLOSE, "tcp");
+			e->flow = f;
+			e->data = &w->hello_state[i];
+			e->ts = f->first_ts + 5000;
+			e->frame_first = f->first_frame;
+			e->frame_last = f->first_frame + 6;
+			bus_emit(&w->run.bus, e);
+			continue;
+		}
 		event *e = ev_new(&w->a, EV_HELLO, "hello");
 		e->flow = f;
 		e->dir = DIR_C2S;
@@ -236,6 +251,34 @@ static void test_skew_beyond_kerberos(void)
 	finding *c = find(&w.an, "scs.contact_back_failed", 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT_TRUE(cites(c, 0, 30, 0));
+	unlink(path);
+	g_free(path);
+	world_free(&w);
+}
+
+/* Before the hello dissector is wired, the TCP connections to 9971 stand in
+ * for the hellos. */
+static void test_contact_back_hello_flows(void)
+{
+	world w;
+	world_init(&w);
+	w.flows_only = true;
+	w.run.cfg.log_tz = "UTC";
+	emit_capture(&w);
+	char *path = scs_log(5 * SEC);
+	char *err = NULL;
+	CU_ASSERT_TRUE_FATAL(logs_load(&w.run, path, &err));
+	analysis_end(&w.an);
+	CU_ASSERT_EQUAL(count(&w.an, "scs.contact_back_failed"), 1);
+	finding *x = find(&w.an, "scs.contact_back_failed", 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	CU_ASSERT_TRUE(cites(x, 0, 1, 0));
+	CU_ASSERT_TRUE(cites(x, 0, 21, 0));
+	CU_ASSERT_TRUE(cites(x, 0, 30, 0));
+	int64_t off;
+	int pairs;
+	CU_ASSERT_TRUE_FATAL(rule_logs_offset(&w.an, 1, &off, &pairs));
+	CU_ASSERT_TRUE(llabs(off - 5150000) < SEC);
 	unlink(path);
 	g_free(path);
 	world_free(&w);
@@ -403,6 +446,7 @@ int main(void)
 	CU_add_test(s, "contact back: log + capture, offset", test_contact_back_with_capture);
 	CU_add_test(s, "time.skew beyond Kerberos", test_skew_beyond_kerberos);
 	CU_add_test(s, "contact back: log only", test_contact_back_log_only);
+	CU_add_test(s, "contact back: 9971 flows stand in for hellos", test_contact_back_hello_flows);
 	CU_add_test(s, "seed codes vs rpc-go codes", test_seed_codes_and_scopes);
 	CU_add_test(s, "user rules: docs example", test_user_rules_example);
 	CU_add_test(s, "user rules: errors", test_user_rules_errors);
