@@ -82,20 +82,30 @@ static void estimate_offset(logs_state *s, uint16_t input)
 			g_ptr_array_add(mine, m);
 	}
 	int best_count = 0;
-	int64_t best_off = 0;
+	int64_t best_off = 0, best_residual = 0;
 	for (guint i = 0; i < mine->len; i++) {
 		const log_mark *m = mine->pdata[i];
 		for (guint j = 0; j < s->hellos->len && j < 200; j++) {
 			const wire_mark *w = &g_array_index(s->hellos, wire_mark, j);
 			if (!logs_same_host(&m->ip, m->uuid, w))
 				continue;
-			int64_t off = m->ts - w->ts;
+			int64_t off = m->ts - w->ts, residual = 0;
 			int count = 0;
-			for (guint k = 0; k < mine->len; k++)
-				count += nearest_hello(s, mine->pdata[k], off) != NULL;
-			if (count > best_count || (count == best_count && llabs(off) < llabs(best_off))) {
+			for (guint k = 0; k < mine->len; k++) {
+				const log_mark *mk = mine->pdata[k];
+				const wire_mark *near = nearest_hello(s, mk, off);
+				if (near) {
+					count++;
+					residual += llabs(mk->ts - off - near->ts);
+				}
+			}
+			/* most pairs, then the tightest fit, then the smallest shift */
+			if (count > best_count ||
+			    (count == best_count && (residual < best_residual ||
+						     (residual == best_residual && llabs(off) < llabs(best_off))))) {
 				best_count = count;
 				best_off = off;
+				best_residual = residual;
 			}
 		}
 	}
