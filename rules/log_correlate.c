@@ -1,6 +1,7 @@
 /* The end of the log rules: estimate each log's clock offset against the
  * capture from hellos seen in both, then raise the findings the knowledge
  * base and the seeds describe, citing log lines and frames together. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -196,26 +197,37 @@ static const char *conn_story(const wire_mark *c)
 	return "failed";
 }
 
-static void contact_back(logs_state *s, analysis *an, const log_mark *m)
+/* All "Cannot contact back" lines about one device make one finding: the
+ * hellos before the first line and the connections back up to the last. */
+static void contact_back(logs_state *s, analysis *an, GPtrArray *lines)
 {
 	char buf[AMT_ADDRSTRLEN], ipbuf[AMT_ADDRSTRLEN];
+	const log_mark *m = lines->pdata[0];
 	const kb_entry *k = kb_lookup(s->kb, "scs", "contact_back");
-	bool is_new;
-	finding *x = finding_add(&an->fnd, "scs.contact_back_failed", SEV_ERROR, device_label(m, buf), NULL, &is_new);
-	finding_line(x, m->input, m->line);
-	if (!is_new)
-		return;
+	finding *x = finding_add(&an->fnd, "scs.contact_back_failed", SEV_ERROR, device_label(m, buf), NULL, NULL);
+	bool timed = true;
+	int64_t first = INT64_MAX, last = INT64_MIN;
+	for (guint i = 0; i < lines->len; i++) {
+		const log_mark *l = lines->pdata[i];
+		finding_line(x, l->input, l->line);
+		timed &= l->has_ts;
+		int64_t t = l->ts - offset_of(s, l->input);
+		first = t < first ? t : first;
+		last = t > last ? t : last;
+	}
 	const char *ip = m->ip.family ? amt_addr_str(&m->ip, ipbuf) : "the device";
-	int64_t off = offset_of(s, m->input), t = m->ts - off;
 	GString *story = g_string_new(NULL);
-	g_string_printf(story, "%s line %u: the setup service could not connect back to AMT at %s.",
-			input_name(an, m->input), m->line, ip);
+	char more[48] = "";
+	if (lines->len > 1)
+		snprintf(more, sizeof(more), " (and %u more line%s)", lines->len - 1, lines->len > 2 ? "s" : "");
+	g_string_printf(story, "%s line %u%s: the setup service could not connect back to AMT at %s.",
+			input_name(an, m->input), m->line, more, ip);
 	int hellos = 0;
 	int64_t first_hello = 0;
 	for (guint i = 0; i < s->hellos->len; i++) {
 		const wire_mark *w = &g_array_index(s->hellos, wire_mark, i);
 		if (!logs_same_host(&m->ip, m->uuid, w) ||
-		    (m->has_ts && (w->ts < t - HELLO_LOOKBACK_US || w->ts > t + PAIR_SLACK_US)))
+		    (timed && (w->ts < first - HELLO_LOOKBACK_US || w->ts > last + PAIR_SLACK_US)))
 			continue;
 		if (hellos < MAX_CITED_FRAMES)
 			finding_frame(x, w->input, w->frame_first);
@@ -223,17 +235,20 @@ static void contact_back(logs_state *s, analysis *an, const log_mark *m)
 			first_hello = w->ts;
 	}
 	const wire_mark *back = NULL;
+	int backs = 0;
 	for (guint i = 0; i < s->conns->len; i++) {
 		const wire_mark *c = &g_array_index(s->conns, wire_mark, i);
 		if (!logs_same_host(&m->ip, NULL, c) || c->port != 16993)
 			continue;
-		if (m->has_ts && (c->ts < (hellos ? first_hello : t - HELLO_LOOKBACK_US) ||
-				  c->ts > t + an->cfg->hello_window_us))
+		if (timed && (c->ts < (hellos ? first_hello : first - HELLO_LOOKBACK_US) ||
+			      c->ts > last + an->cfg->hello_window_us))
 			continue;
 		back = c;
-		finding_frame(x, c->input, c->frame_first);
-		if (c->frame_last != c->frame_first)
-			finding_frame(x, c->input, c->frame_last);
+		if (backs++ < MAX_CITED_FRAMES) {
+			finding_frame(x, c->input, c->frame_first);
+			if (c->frame_last != c->frame_first)
+				finding_frame(x, c->input, c->frame_last);
+		}
 	}
 	if (!have_capture(an)) {
 		g_string_append(story, " No capture confirmed it (log only).");
@@ -243,7 +258,10 @@ static void contact_back(logs_state *s, analysis *an, const log_mark *m)
 			g_string_append_printf(story, " %d hello%s from %s", hellos, hellos > 1 ? "s" : "", ip);
 		else
 			g_string_append_printf(story, " no hello from %s", ip);
-		if (back)
+		if (back && backs > 1)
+			g_string_append_printf(story, ", and %d connections back to %s:16993; the last %s.", backs, ip,
+					       conn_story(back));
+		else if (back)
 			g_string_append_printf(story, ", and the connection back to %s:16993 %s.", ip, conn_story(back));
 		else
 			g_string_append_printf(story, ", and no connection from the setup service to %s:16993 followed.", ip);
@@ -300,6 +318,8 @@ void logs_correlate(void *st, analysis *an)
 		if (((amt_input *)an->run->inputs->pdata[i])->kind == INPUT_LOG)
 			estimate_offset(s, (uint16_t)i);
 	skew_from_offsets(s, an);
+	GHashTable *contacts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	GPtrArray *order = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
 	for (guint i = 0; i < s->marks->len; i++) {
 		const log_mark *m = s->marks->pdata[i];
 		bool contact = m->event && !strcmp(m->event, "contact_back_failed");
@@ -321,7 +341,20 @@ void logs_correlate(void *st, analysis *an)
 				finding_remedy(x, "%s", k->remedy ? k->remedy : "");
 			}
 		}
-		if (contact)
-			contact_back(s, an, m);
+		if (contact) {
+			char buf[AMT_ADDRSTRLEN];
+			const char *label = device_label(m, buf);
+			GPtrArray *group = g_hash_table_lookup(contacts, label ? label : "");
+			if (!group) {
+				group = g_ptr_array_new();
+				g_hash_table_insert(contacts, g_strdup(label ? label : ""), group);
+				g_ptr_array_add(order, group);
+			}
+			g_ptr_array_add(group, (gpointer)m);
+		}
 	}
+	for (guint i = 0; i < order->len; i++)
+		contact_back(s, an, order->pdata[i]);
+	g_ptr_array_free(order, TRUE);
+	g_hash_table_destroy(contacts);
 }
