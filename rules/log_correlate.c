@@ -150,8 +150,8 @@ static const char *device_label(const log_mark *m, char *buf)
 static int cite_frames(logs_state *s, finding *x, const log_mark *m, int64_t lo, int64_t hi, bool timed)
 {
 	int n = 0;
-	GArray *lists[2] = {s->hellos, s->conns};
-	for (int l = 0; l < 2; l++)
+	GArray *lists[3] = {s->hellos, s->conns, s->flows};
+	for (int l = 0; l < 3; l++)
 		for (guint i = 0; i < lists[l]->len && n < MAX_CITED_FRAMES; i++) {
 			const wire_mark *w = &g_array_index(lists[l], wire_mark, i);
 			if (!logs_same_host(&m->ip, m->uuid, w) || (timed && (w->ts < lo || w->ts > hi)))

@@ -42,6 +42,7 @@ static void *init(analysis *an)
 	s->hellos = g_array_new(FALSE, TRUE, sizeof(wire_mark));
 	s->conns = g_array_new(FALSE, TRUE, sizeof(wire_mark));
 	s->hello_flows = g_array_new(FALSE, TRUE, sizeof(wire_mark));
+	s->flows = g_array_new(FALSE, TRUE, sizeof(wire_mark));
 	s->marks = g_ptr_array_new_with_free_func(mark_free);
 	s->offsets = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 	s->thread_dev = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -56,6 +57,7 @@ static void state_free(void *st)
 	g_array_free(s->hellos, TRUE);
 	g_array_free(s->conns, TRUE);
 	g_array_free(s->hello_flows, TRUE);
+	g_array_free(s->flows, TRUE);
 	g_ptr_array_free(s->marks, TRUE);
 	g_hash_table_destroy(s->offsets);
 	g_hash_table_destroy(s->thread_dev);
@@ -97,8 +99,17 @@ static void on_wire(logs_state *s, const event *e)
 		g_array_append_val(s->hello_flows, h);
 		return;
 	}
-	if (fl->ipproto != 6 || (fl->sport != 16993 && fl->sport != 16992))
+	if (fl->ipproto != 6 || (fl->sport != 16993 && fl->sport != 16992)) {
+		if (s->flows->len + 2 > s->cap)
+			return;
+		wire_mark o = {.ts = fl->first_ts, .input = fl->input, .frame_first = fl->first_frame,
+			       .frame_last = f->last_frame ? f->last_frame : fl->first_frame, .ip = fl->srv,
+			       .state = f->state, .port = fl->sport};
+		g_array_append_val(s->flows, o);
+		o.ip = fl->cli;
+		g_array_append_val(s->flows, o);
 		return;
+	}
 	wire_mark w = {.ts = fl->first_ts, .input = fl->input, .frame_first = fl->first_frame,
 		       .frame_last = f->last_frame ? f->last_frame : fl->first_frame, .ip = fl->srv,
 		       .state = f->state, .port = fl->sport};

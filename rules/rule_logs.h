@@ -46,6 +46,7 @@ typedef struct logs_state {
 	kb *kb;
 	GArray *hellos, *conns;  /* wire_mark */
 	GArray *hello_flows;     /* TCP connections to 9971: hellos when no EV_HELLO is decoded */
+	GArray *flows;           /* every other flow, once per end (ip = that end): frames near a log line */
 	GPtrArray *marks;        /* log_mark* */
 	GHashTable *offsets;     /* input index -> log_offset* */
 	GHashTable *thread_dev;  /* "input|thread" -> thread_ctx*: the host a thread last named */

@@ -44,6 +44,16 @@ PY
 }
 check "capture + SCS log: one contact_back_failed, lines, frames, offset" 'verify captures/contact-back.pcap captures/contact-back-scs.log 2.5'
 
+# a code line naming the device, at the capture's time: cites the frames too
+printf '2026-11-23 13:12:50.000 [0x0B44] E Error 137 - Another process currently working on AMT 127.0.7.21\n' > "$tmp/s137.log"
+out=$("$AMTSCOPE" analyze -q -r captures/contact-back.pcap -l "$tmp/s137.log" --log-tz UTC --format json)
+check "scs.error.137 seen in both: line and frames" 'python3 -c "
+import json,sys
+f=[x for x in json.loads(sys.argv[1])[\"findings\"] if x[\"rule\"]==\"scs.error.137\"][0]
+assert f[\"device\"]==\"127.0.7.21\" and \"capture shows the same device\" in f[\"summary\"]
+assert any(\"line\" in e for e in f[\"evidence\"]) and sum(\"frame\" in e for e in f[\"evidence\"])>=3
+" "$out"'
+
 if [ "$(id -u)" = 0 ] && command -v tcpdump >/dev/null; then
 	mkdir -p "$tmp/rec/captures"
 	cp record.sh record_contact_back.py "$tmp/rec/"
