@@ -237,6 +237,9 @@ logfmt *logfmt_load(const char *path, char **err)
 	if (f->detect_lines <= 0 || f->detect_lines > 200)
 		f->detect_lines = 20;
 	f->priority = g_key_file_get_integer(kf, "format", "priority", NULL);
+	f->detect_min = g_key_file_get_integer(kf, "format", "detect_min", NULL);
+	if (f->detect_min < 0 || f->detect_min > 100)
+		f->detect_min = 0;
 	if (ok)
 		f->detect = regex_key(&L, "format", "detect", 0, false, &ok);
 	if (ok)
@@ -367,8 +370,22 @@ const logfmt *logfmt_detect(GPtrArray *set, const char *path, size_t max_line, G
 	}
 	g_array_sort(sc, by_score);
 	const logfmt *best = NULL;
-	if (sc->len && g_array_index(sc, logfmt_score, 0).detect_hits > 0)
-		best = g_array_index(sc, logfmt_score, 0).fmt;
+	for (guint i = 0; i < sc->len && !best; i++) {
+		const logfmt_score *s = &g_array_index(sc, logfmt_score, i);
+		/* generic formats (message-only lines) need a real share of the file */
+		if (s->detect_hits > 0 && s->detect_hits * 100 >= s->fmt->detect_min * s->sampled)
+			best = s->fmt;
+	}
+	if (best && best != g_array_index(sc, logfmt_score, 0).fmt) {
+		/* report the chosen one first */
+		for (guint i = 1; i < sc->len; i++)
+			if (g_array_index(sc, logfmt_score, i).fmt == best) {
+				logfmt_score chosen = g_array_index(sc, logfmt_score, i);
+				g_array_remove_index(sc, i);
+				g_array_prepend_val(sc, chosen);
+				break;
+			}
+	}
 	if (!best) {
 		GString *ids = g_string_new(NULL);
 		for (guint i = 0; i < set->len; i++)

@@ -31,6 +31,7 @@ typedef struct logfmt {
 	char *note;
 	GRegex *detect;         /* a line typical of this format */
 	int detect_lines;       /* lines sampled for detection */
+	int detect_min;         /* percent of sampled lines that must match (default: any one) */
 	int priority;           /* tie-break between formats that both match */
 	GRegex *record;         /* the record pattern (named groups) */
 	GRegex *start, *end, *skip;
