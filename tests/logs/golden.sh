@@ -45,7 +45,8 @@ PY
 check "capture + SCS log: one contact_back_failed, lines, frames, offset" 'verify captures/contact-back.pcap captures/contact-back-scs.log 2.5'
 
 # a code line naming the device, at the capture's time: cites the frames too
-printf '2026-11-23 13:12:50.000 [0x0B44] E Error 137 - Another process currently working on AMT 127.0.7.21\n' > "$tmp/s137.log"
+t=$(sed -n 2p captures/contact-back-scs.log | cut -c1-23)
+printf '%s [0x0B44] E Error 137 - Another process currently working on AMT 127.0.7.21\n' "$t" > "$tmp/s137.log"
 out=$("$AMTSCOPE" analyze -q -r captures/contact-back.pcap -l "$tmp/s137.log" --log-tz UTC --format json)
 check "scs.error.137 seen in both: line and frames" 'python3 -c "
 import json,sys

@@ -44,7 +44,8 @@ def main():
             amt.bind((AMT, 0))
             amt.connect((SCS, 9971))
             conn, peer = srv.accept()
-            amt.sendall(hello)
+            # the retry counter (u32 LE after the two u16 words) rises with each resend
+            amt.sendall(hello[:4] + attempt.to_bytes(4, "little") + hello[8:])
             amt.close()
             data = b""
             while True:
