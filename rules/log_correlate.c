@@ -172,7 +172,7 @@ static void raise_code(logs_state *s, analysis *an, const log_mark *m, const kb_
 	int frames = (m->ip.family || m->uuid) ? cite_frames(s, x, m, t - NEAR_US, t + NEAR_US, m->has_ts) : 0;
 	if (!is_new)
 		return;
-	const char *seen = frames ? "The capture shows the same device around that time (frames cited)."
+	const char *seen = frames ? "Seen in the capture too: the device has traffic around that time (frames cited)."
 		: have_capture(an) ? "The capture holds nothing from this device around that time."
 				   : "No capture confirmed it (log only).";
 	finding_summary(x, "%s line %u: %s %s %s \"%s\": %s%s %s", input_name(an, m->input), m->line,

@@ -51,7 +51,7 @@ out=$("$AMTSCOPE" analyze -q -r captures/contact-back.pcap -l "$tmp/s137.log" --
 check "scs.error.137 seen in both: line and frames" 'python3 -c "
 import json,sys
 f=[x for x in json.loads(sys.argv[1])[\"findings\"] if x[\"rule\"]==\"scs.error.137\"][0]
-assert f[\"device\"]==\"127.0.7.21\" and \"capture shows the same device\" in f[\"summary\"]
+assert f[\"device\"]==\"127.0.7.21\" and \"Seen in the capture too\" in f[\"summary\"]
 assert any(\"line\" in e for e in f[\"evidence\"]) and sum(\"frame\" in e for e in f[\"evidence\"])>=3
 " "$out"'
 

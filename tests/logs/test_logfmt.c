@@ -326,6 +326,51 @@ static void test_tz_offset_redaction(void)
 	g_free(path);
 }
 
+/* RPS has no public sample: a line in its documented shape. */
+static void test_rps_and_unparsed_scs(void)
+{
+	const char *rps = "2026-11-23T11:50:01.123Z error: Activator - Device 939b524b-13d4-1d18-e487-1c697a6b7a2b "
+			  "activation failed. Missing DNS Suffix.\n"
+			  "2026-11-23T11:50:02Z info: Validator - ok\n";
+	char *p = temp_file(rps, strlen(rps));
+	amt_run run;
+	run_init(&run);
+	collected c;
+	collect_init(&c, &run);
+	char *err = NULL;
+	CU_ASSERT_TRUE_FATAL(logs_load(&run, p, &err));
+	CU_ASSERT_STRING_EQUAL(((amt_input *)run.inputs->pdata[0])->kind_name, "rps");
+	CU_ASSERT_EQUAL(c.recs->len, 2);
+	const rec *r = collected_rec(&c, 0);
+	CU_ASSERT_STRING_EQUAL(r->level, "error");
+	CU_ASSERT_STRING_EQUAL(r->component, "Activator");
+	CU_ASSERT_STRING_EQUAL(r->codes, "rps:missing_dns_suffix");
+	CU_ASSERT_STRING_EQUAL(r->uuid, "939b524b-13d4-1d18-e487-1c697a6b7a2b");
+	CU_ASSERT_EQUAL(r->ts, utc(2026, 11, 23, 11, 50, 1, 123000));
+	collect_free(&c);
+	run_free(&run);
+	unlink(p);
+	g_free(p);
+	/* the SCS format is inferred: lines in another shape still give their codes */
+	const char *scs = "SCS| 17/06/2009 10:42 | Error 913 - No rows found in get UuidMap for 10.1.2.3\n";
+	p = temp_file(scs, strlen(scs));
+	run_init(&run);
+	run.cfg.log_format = "scs-debug-log";
+	collect_init(&c, &run);
+	CU_ASSERT_TRUE_FATAL(logs_load(&run, p, &err));
+	CU_ASSERT_EQUAL(c.recs->len, 1);
+	r = collected_rec(&c, 0);
+	CU_ASSERT_FALSE(r->parsed);
+	CU_ASSERT_FALSE(r->has_time);
+	CU_ASSERT_STRING_EQUAL(r->codes, "scs:913");
+	CU_ASSERT_STRING_EQUAL(r->ips, "10.1.2.3");
+	CU_ASSERT_STRING_EQUAL(r->level, "error");
+	collect_free(&c);
+	run_free(&run);
+	unlink(p);
+	g_free(p);
+}
+
 int main(void)
 {
 	CU_initialize_registry();
@@ -338,6 +383,7 @@ int main(void)
 	CU_add_test(s, "long line bounded", test_long_line);
 	CU_add_test(s, "--log-format FILE", test_user_format_file);
 	CU_add_test(s, "--log-tz, --log-offset, redaction", test_tz_offset_redaction);
+	CU_add_test(s, "rps line; unparsed SCS lines keep their codes", test_rps_and_unparsed_scs);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned failed = CU_get_number_of_failures();
