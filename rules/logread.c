@@ -121,7 +121,14 @@ static void clean_line(logread *r)
 		}
 	}
 	if (!g_utf8_validate(r->line, (gssize)r->line_len, NULL)) {
-		char *v = g_utf8_make_valid(r->line, (gssize)r->line_len);
+		/* Windows tools mix in ANSI (code page 1252) lines: read those as
+		 * such; anything else keeps U+FFFD for what is not text. */
+		char *v = g_convert(r->line, (gssize)r->line_len, "UTF-8", "WINDOWS-1252", NULL, NULL, NULL);
+		bool ansi = v != NULL;
+		if (ansi)
+			r->cp1252_lines++;
+		else
+			v = g_utf8_make_valid(r->line, (gssize)r->line_len);
 		size_t n = strlen(v);
 		if (n + 1 > r->line_cap) {
 			r->line_cap = n + 1;
@@ -129,8 +136,8 @@ static void clean_line(logread *r)
 		}
 		memcpy(r->line, v, n + 1);
 		r->line_len = n;
+		junk |= !ansi;
 		g_free(v);
-		junk = true;
 	}
 	if (junk)
 		r->binary_lines++;

@@ -26,6 +26,7 @@ typedef struct logread {
 	uint64_t truncated_lines;
 	uint32_t first_truncated;  /* line number of the first cut line, or 0 */
 	uint64_t binary_lines;     /* lines holding control bytes (junk) */
+	uint64_t cp1252_lines;     /* lines that were not UTF-8, read as Windows-1252 */
 } logread;
 
 const char *log_encoding_name(log_encoding e);

@@ -55,6 +55,10 @@ assert f[\"device\"]==\"127.0.7.21\" and \"Seen in the capture too\" in f[\"summ
 assert any(\"line\" in e for e in f[\"evidence\"]) and sum(\"frame\" in e for e in f[\"evidence\"])>=3
 " "$out"'
 
+# --log-offset shifts the log: 400 s back puts it beyond Kerberos' 5 minutes
+out=$("$AMTSCOPE" analyze -q -r captures/contact-back.pcap -l captures/contact-back-scs.log --log-tz UTC --log-offset -400 --format json)
+check "--log-offset -400: time.skew, contact-back still matched" '[[ "$out" == *"\"time.skew\""* && "$out" == *"-397.5"* && "$out" == *"scs.contact_back_failed"* ]]'
+
 if [ "$(id -u)" = 0 ] && command -v tcpdump >/dev/null; then
 	mkdir -p "$tmp/rec/captures"
 	cp record.sh record_contact_back.py "$tmp/rec/"

@@ -371,6 +371,28 @@ static void test_rps_and_unparsed_scs(void)
 	g_free(p);
 }
 
+/* A UTF-8 file with a line in Windows-1252 ("Intel\xae ME"): both read. */
+static void test_mixed_encodings(void)
+{
+	const char *log = "time=\"2026-11-23T11:50:00Z\" level=info msg=\"Intel\xc2\xae AMT ok\"\n"
+			  "time=\"2026-11-23T11:50:01Z\" level=error msg=\"Intel\xae ME BIOS Extension login failed\"\n";
+	char *p = temp_file(log, strlen(log));
+	amt_run run;
+	run_init(&run);
+	collected c;
+	collect_init(&c, &run);
+	char *err = NULL;
+	CU_ASSERT_TRUE_FATAL(logs_load(&run, p, &err));
+	CU_ASSERT_EQUAL(c.recs->len, 2);
+	CU_ASSERT_STRING_EQUAL(collected_rec(&c, 0)->message, "Intel\xc2\xae AMT ok");
+	CU_ASSERT_STRING_EQUAL(collected_rec(&c, 1)->message, "Intel\xc2\xae ME BIOS Extension login failed");
+	CU_ASSERT_EQUAL(c.notes->len, 0);
+	collect_free(&c);
+	run_free(&run);
+	unlink(p);
+	g_free(p);
+}
+
 int main(void)
 {
 	CU_initialize_registry();
@@ -383,6 +405,7 @@ int main(void)
 	CU_add_test(s, "long line bounded", test_long_line);
 	CU_add_test(s, "--log-format FILE", test_user_format_file);
 	CU_add_test(s, "--log-tz, --log-offset, redaction", test_tz_offset_redaction);
+	CU_add_test(s, "mixed UTF-8 and Windows-1252 lines", test_mixed_encodings);
 	CU_add_test(s, "rps line; unparsed SCS lines keep their codes", test_rps_and_unparsed_scs);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
