@@ -287,8 +287,9 @@ static void skew_from_offsets(logs_state *s, analysis *an)
 		bool skewed = llabs(o->us) > KERBEROS_TOLERANCE_US;
 		finding *x = finding_add(&an->fnd, skewed ? "time.skew" : "log.clock_offset",
 					 skewed ? SEV_WARNING : SEV_INFO, NULL, input_name(an, input), NULL);
-		finding_summary(x, "%s's clock is %+.3f s from the capture's (estimated from %d hello%s seen in "
-				"both)%s", input_name(an, input), (double)o->us / 1e6, o->pairs, o->pairs > 1 ? "s" : "",
+		finding_summary(x, "%s's clock is %+.3f s from the capture's%s (estimated from %d hello%s seen in "
+				"both)%s", input_name(an, input), (double)o->us / 1e6,
+				an->cfg->log_offset_us ? " after --log-offset" : "", o->pairs, o->pairs > 1 ? "s" : "",
 				skewed ? ": beyond Kerberos' 5-minute tolerance" : "; log times are compared after "
 				"removing it");
 		if (skewed)
