@@ -191,6 +191,17 @@ static void on_log(logs_state *s, analysis *an, const event *e)
 	m->event = g_strdup(L->event);
 	m->tool = g_strdup(L->tool);
 	m->dev = d;
+	if (d && !m->ip.family) {
+		/* named by FQDN, MAC or UUID: the device's address finds its frames */
+		const fact *ipf = dev_first(dev_resolve(d), FACT_IP);
+		if (ipf)
+			amt_addr_parse(ipf->value, &m->ip);
+	}
+	if (d && !m->uuid) {
+		const fact *uf = dev_first(dev_resolve(d), FACT_UUID);
+		if (uf)
+			m->uuid = g_strdup(uf->value);
+	}
 	for (uint32_t i = 0; i < L->ncodes; i++) {
 		m->scope[i] = g_strdup(L->codes[i].scope);
 		m->code[i] = g_strdup(L->codes[i].code);

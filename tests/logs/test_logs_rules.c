@@ -84,6 +84,7 @@ typedef struct world {
 	flow_info hello_flow[3], back;
 	ev_flow back_state, hello_state[3];
 	bool flows_only;  /* no hello dissector: only the 9971 connections */
+	int64_t spacing;  /* between hellos; 60 s unless set */
 } world;
 
 static void world_init(world *w)
@@ -117,7 +118,7 @@ static void emit_capture(world *w)
 		f->cport = (uint16_t)(50000 + i);
 		f->sport = 9971;
 		f->first_frame = (uint32_t)(1 + 10 * i);
-		f->first_ts = T0 + i * 60 * SEC;
+		f->first_ts = T0 + i * (w->spacing ? w->spacing : 60 * SEC);
 		if (w->flows_only) {
 			memset(&w->hello_state[i], 0, sizeof(w->hello_state[i]));
 			w->hello_state[i].state = FLOW_CLOSED;
@@ -279,6 +280,62 @@ static void test_contact_back_hello_flows(void)
 	int pairs;
 	CU_ASSERT_TRUE_FATAL(rule_logs_offset(&w.an, 1, &off, &pairs));
 	CU_ASSERT_TRUE(llabs(off - 5150000) < SEC);
+	unlink(path);
+	g_free(path);
+	world_free(&w);
+}
+
+/* Hellos one second apart and a log three seconds ahead: several shifts
+ * pair every hello; the tightest one is the clock offset. */
+static void test_offset_dense_hellos(void)
+{
+	world w;
+	world_init(&w);
+	w.spacing = SEC;
+	w.run.cfg.log_tz = "UTC";
+	emit_capture(&w);
+	GString *g = g_string_new(NULL);
+	for (int i = 0; i < 3; i++) {
+		char *t = fmt_local(T0 + i * SEC + 2000 + 3 * SEC + 40000);
+		g_string_append_printf(g, "%s [0x0B40] V Hello packet received from 127.0.7.21\n", t);
+		g_free(t);
+	}
+	char *path = temp_file(g->str, g->len);
+	g_string_free(g, TRUE);
+	char *err = NULL;
+	CU_ASSERT_TRUE_FATAL(logs_load(&w.run, path, &err));
+	analysis_end(&w.an);
+	int64_t off;
+	int pairs;
+	CU_ASSERT_TRUE_FATAL(rule_logs_offset(&w.an, 1, &off, &pairs));
+	CU_ASSERT_TRUE(llabs(off - (3 * SEC + 40000)) < 5000);
+	CU_ASSERT_EQUAL(pairs, 3);
+	unlink(path);
+	g_free(path);
+	world_free(&w);
+}
+
+/* A log line naming a host by FQDN lands on the device DNS gave that name. */
+static void test_link_by_fqdn(void)
+{
+	world w;
+	world_init(&w);
+	emit_capture(&w);
+	evidence ev = {0, 2, 0};
+	device *d = dev_by_ip_str(&w.an.dev, "127.0.7.21", true);
+	dev_fact(&w.an.dev, d, FACT_FQDN, "amt-07.corp.example", "dns", ev, T0);
+	const char *log = "Error 913 - No rows found in get UuidMap for AMT-07.corp.example\n";
+	char *path = temp_file(log, strlen(log));
+	char *err = NULL;
+	CU_ASSERT_TRUE_FATAL(logs_load(&w.run, path, &err));
+	analysis_end(&w.an);
+	CU_ASSERT_STRING_EQUAL(((amt_input *)w.run.inputs->pdata[1])->kind_name, "scs-legacy-text");
+	finding *x = find(&w.an, "scs.error.913", 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	CU_ASSERT_STRING_EQUAL(x->device, "127.0.7.21");
+	CU_ASSERT_PTR_NOT_NULL(strstr(x->summary, "Seen in the capture too"));
+	CU_ASSERT_TRUE(cites(x, 1, 0, 1));
+	CU_ASSERT_TRUE(cites(x, 0, 4, 0));
 	unlink(path);
 	g_free(path);
 	world_free(&w);
@@ -447,6 +504,8 @@ int main(void)
 	CU_add_test(s, "time.skew beyond Kerberos", test_skew_beyond_kerberos);
 	CU_add_test(s, "contact back: log only", test_contact_back_log_only);
 	CU_add_test(s, "contact back: 9971 flows stand in for hellos", test_contact_back_hello_flows);
+	CU_add_test(s, "offset with hellos a second apart", test_offset_dense_hellos);
+	CU_add_test(s, "log line linked by FQDN", test_link_by_fqdn);
 	CU_add_test(s, "seed codes vs rpc-go codes", test_seed_codes_and_scopes);
 	CU_add_test(s, "user rules: docs example", test_user_rules_example);
 	CU_add_test(s, "user rules: errors", test_user_rules_errors);
