@@ -511,6 +511,7 @@ static void tcp_packet(engine *e, flow *f, uint8_t dir, const pkt *p, uint32_t f
 	if (f->state == FLOW_SYN_SENT && dir == DIR_S2C && p->payload_len)
 		f->state = FLOW_ESTABLISHED;  /* the SYN-ACK was not captured */
 	size_t held = reasm_held(&fd->r);
+	uint32_t dropped = fd->r.dropped_segments;
 	uint32_t seq = (fl & TH_SYN) ? p->seq + 1 : p->seq;
 	reasm_segment(&fd->r, seq, p->payload, p->payload_len, (fl & TH_FIN) != 0, frame, ts, &ops, &u);
 	if (p->payload_missing) {
@@ -518,6 +519,8 @@ static void tcp_packet(engine *e, flow *f, uint8_t dir, const pkt *p, uint32_t f
 		reasm_ack(&fd->r, seq + p->payload_len + p->payload_missing, &ops, &u);
 	}
 	e->buffered += reasm_held(&fd->r) - held;
+	if (fd->r.dropped_segments != dropped)
+		limit_hit(e, LIM_OOO_SEGMENTS);
 	if (fl & TH_FIN)
 		f->fin[dir] = true;
 	if ((fl & TH_ACK) && f->dir[!dir].r.have_isn) {

@@ -204,6 +204,20 @@ static void test_flow_cap(void)
 	stop();
 }
 
+static void test_ooo_cap_counted(void)
+{
+	start();
+	run.cfg.limit[LIM_OOO_SEGMENTS] = 4;
+	engine_free(eng);
+	eng = engine_new(&run);
+	send4(C, 40010, S, 16992, 0, 0, TH_SYN, NULL);
+	send4(S, 16992, C, 40010, 0, 1, TH_SYN | TH_ACK, NULL);
+	for (uint32_t i = 0; i < 8; i++)
+		send4(C, 40010, S, 16992, 100 + i * 10, 1, TH_ACK, "0123456789");
+	CU_ASSERT(run.stats.limit_hits[LIM_OOO_SEGMENTS] >= 1);
+	stop();
+}
+
 static void test_vlan_and_sll2(void)
 {
 	start();
@@ -238,6 +252,7 @@ int main(void)
 	CU_add_test(su, "IPv6 extension headers", test_ipv6_extension_headers);
 	CU_add_test(su, "flow cap", test_flow_cap);
 	CU_add_test(su, "VLAN tags and Linux cooked v2", test_vlan_and_sll2);
+	CU_add_test(su, "out-of-order cap counted", test_ooo_cap_counted);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned failed = CU_get_number_of_failures();

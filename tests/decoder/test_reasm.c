@@ -185,6 +185,18 @@ static void test_fin_with_data(void)
 	teardown();
 }
 
+static void test_data_after_fin(void)
+{
+	setup(0);
+	seg(1, "abc", true, 1);
+	seg(4, "zzz", false, 2);   /* past the FIN: not part of the stream */
+	seg(2, "bcdef", false, 3); /* straddles the FIN */
+	CU_ASSERT_STRING_EQUAL(s.data->str, "abc");
+	CU_ASSERT_EQUAL(r.after_fin, 2);
+	CU_ASSERT_EQUAL(s.eofs, 1);
+	teardown();
+}
+
 static void test_wraparound(void)
 {
 	setup(0xfffffffa);  /* data starts at 0xfffffffb and wraps */
@@ -232,6 +244,7 @@ int main(void)
 	CU_add_test(su, "gap when over the segment cap", test_gap_over_cap);
 	CU_add_test(su, "FIN before data", test_fin_before_data);
 	CU_add_test(su, "FIN with data, then retransmission", test_fin_with_data);
+	CU_add_test(su, "data after FIN", test_data_after_fin);
 	CU_add_test(su, "sequence number wrap-around", test_wraparound);
 	CU_add_test(su, "mid-stream start", test_midstream);
 	CU_add_test(su, "segment before the stream", test_old_segment_ignored);
