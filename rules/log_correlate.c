@@ -331,14 +331,20 @@ void logs_correlate(void *st, analysis *an)
 			if (!k || !strcmp(m->code[c], "contact_back"))
 				continue;
 			raise_code(s, an, m, k);
-			if (!strcmp(k->scope, "scs") && !strcmp(k->code, "602")) {
+			bool kerberos_skew = !strcmp(k->scope, "windows") && !strcmp(k->code, "0x80090324");
+			if ((!strcmp(k->scope, "scs") && !strcmp(k->code, "602")) || kerberos_skew) {
 				char buf[AMT_ADDRSTRLEN];
 				finding *x = finding_add(&an->fnd, "time.skew", SEV_WARNING, device_label(m, buf),
-							 "scs.602", NULL);
+							 kerberos_skew ? "win.skew" : "scs.602", NULL);
 				finding_line(x, m->input, m->line);
-				finding_summary(x, "%s line %u: SCS error 602, the clock sync worker failed: AMT's clock "
-						"may drift beyond Kerberos' tolerance (5 minutes by default).",
-						input_name(an, m->input), m->line);
+				if (kerberos_skew)
+					finding_summary(x, "%s line %u: Kerberos refused a ticket for clock skew "
+							"(SEC_E_TIME_SKEW): clocks differ by more than its tolerance (5 "
+							"minutes by default).", input_name(an, m->input), m->line);
+				else
+					finding_summary(x, "%s line %u: SCS error 602, the clock sync worker failed: AMT's "
+							"clock may drift beyond Kerberos' tolerance (5 minutes by default).",
+							input_name(an, m->input), m->line);
 				finding_remedy(x, "%s", k->remedy ? k->remedy : "");
 			}
 		}

@@ -418,6 +418,27 @@ static void test_seed_codes_and_scopes(void)
 	g_free(p2);
 }
 
+/* Kerberos' own skew error in a ConfigMgr log is a time.skew too. */
+static void test_windows_time_skew(void)
+{
+	const char *log = "Error 0x80090324 returned by InitializeSecurityContext during follow up TLS handshaking with server.\n";
+	char *p = temp_file(log, strlen(log));
+	world w;
+	world_init(&w);
+	char *err = NULL;
+	CU_ASSERT_TRUE_FATAL(logs_load(&w.run, p, &err));
+	analysis_end(&w.an);
+	finding *x = find(&w.an, "win.error.0x80090324", 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	CU_ASSERT_PTR_NOT_NULL(strstr(x->summary, "SEC_E_TIME_SKEW"));
+	finding *t = find(&w.an, "time.skew", 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(t);
+	CU_ASSERT_TRUE(cites(t, 0, 0, 1));
+	world_free(&w);
+	unlink(p);
+	g_free(p);
+}
+
 /* The example file in docs/ works as the documentation says. */
 static void test_user_rules_example(void)
 {
@@ -507,6 +528,7 @@ int main(void)
 	CU_add_test(s, "offset with hellos a second apart", test_offset_dense_hellos);
 	CU_add_test(s, "log line linked by FQDN", test_link_by_fqdn);
 	CU_add_test(s, "seed codes vs rpc-go codes", test_seed_codes_and_scopes);
+	CU_add_test(s, "SEC_E_TIME_SKEW is a time.skew", test_windows_time_skew);
 	CU_add_test(s, "user rules: docs example", test_user_rules_example);
 	CU_add_test(s, "user rules: errors", test_user_rules_errors);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
