@@ -285,14 +285,32 @@ static void skew_from_offsets(logs_state *s, analysis *an)
 		uint16_t input = (uint16_t)GPOINTER_TO_UINT(key);
 		const log_offset *o = val;
 		bool skewed = llabs(o->us) > KERBEROS_TOLERANCE_US;
-		finding *x = finding_add(&an->fnd, skewed ? "time.skew" : "log.clock_offset",
-					 skewed ? SEV_WARNING : SEV_INFO, NULL, input_name(an, input), NULL);
-		finding_summary(x, "%s's clock is %+.3f s from the capture's%s (estimated from %d hello%s seen in "
-				"both)%s", input_name(an, input), (double)o->us / 1e6,
-				an->cfg->log_offset_us ? " after --log-offset" : "", o->pairs, o->pairs > 1 ? "s" : "",
-				skewed ? ": beyond Kerberos' 5-minute tolerance" : "; log times are compared after "
-				"removing it");
-		if (skewed)
+		/* a local-time log read as UTC is off by its zone: whole quarter hours */
+		int64_t quarter = 15LL * 60 * 1000000, q = (o->us + (o->us >= 0 ? quarter / 2 : -quarter / 2)) / quarter;
+		bool zone_like = g_hash_table_contains(s->assumed_utc, key) && q &&
+				 llabs(o->us - q * quarter) < 120LL * 1000000;
+		const char *id = zone_like ? "log.time_zone" : skewed ? "time.skew" : "log.clock_offset";
+		finding *x = finding_add(&an->fnd, id, skewed && !zone_like ? SEV_WARNING : SEV_INFO, NULL,
+					 input_name(an, input), NULL);
+		if (zone_like) {
+			int64_t mins = llabs(q) * 15;
+			char zone[16];
+			snprintf(zone, sizeof(zone), "%c%02d:%02d", q < 0 ? '-' : '+', (int)(mins / 60), (int)(mins % 60));
+			finding_summary(x, "%s's times are %+.3f s from the capture's (from %d hello%s seen in both): "
+					"that is a time zone, UTC%s, not a wrong clock: the log is in local time without "
+					"a zone", input_name(an, input), (double)o->us / 1e6, o->pairs,
+					o->pairs > 1 ? "s" : "", zone);
+			finding_remedy(x, "Give --log-tz %s (or the server's zone name) so the log's times are read "
+				       "correctly.", zone);
+		} else {
+			finding_summary(x, "%s's clock is %+.3f s from the capture's%s (estimated from %d hello%s seen "
+					"in both)%s", input_name(an, input), (double)o->us / 1e6,
+					an->cfg->log_offset_us ? " after --log-offset" : "", o->pairs,
+					o->pairs > 1 ? "s" : "",
+					skewed ? ": beyond Kerberos' 5-minute tolerance"
+					       : "; log times are compared after removing it");
+		}
+		if (skewed && !zone_like)
 			finding_remedy(x, "Synchronise the clocks of the setup server, the domain controllers and AMT "
 				       "(the SCS clock-sync task); --log-offset lines the log up for this analysis.");
 		for (guint i = 0; i < s->marks->len; i++) {

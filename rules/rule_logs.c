@@ -45,6 +45,7 @@ static void *init(analysis *an)
 	s->flows = g_array_new(FALSE, TRUE, sizeof(wire_mark));
 	s->marks = g_ptr_array_new_with_free_func(mark_free);
 	s->offsets = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+	s->assumed_utc = g_hash_table_new(g_direct_hash, g_direct_equal);
 	s->thread_dev = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	s->cap = an->cfg->limit[LIM_EVENTS];
 	return s;
@@ -61,6 +62,7 @@ static void state_free(void *st)
 	g_ptr_array_free(s->marks, TRUE);
 	g_hash_table_destroy(s->offsets);
 	g_hash_table_destroy(s->thread_dev);
+	g_hash_table_destroy(s->assumed_utc);
 	g_free(s);
 }
 
@@ -150,6 +152,8 @@ static void on_log(logs_state *s, analysis *an, const event *e)
 	if (!L)
 		return;
 	device *d = link_device(an, e, L);
+	if (L->time_assumed_utc)
+		g_hash_table_add(s->assumed_utc, GUINT_TO_POINTER(e->input));
 	/* An SCS thread handles one device at a time: a code line that names
 	 * no host belongs to the host the same thread named just before. */
 	thread_ctx *tc = NULL;

@@ -49,6 +49,7 @@ typedef struct logs_state {
 	GArray *flows;           /* every other flow, once per end (ip = that end): frames near a log line */
 	GPtrArray *marks;        /* log_mark* */
 	GHashTable *offsets;     /* input index -> log_offset* */
+	GHashTable *assumed_utc; /* inputs whose local times were read as UTC (no --log-tz) */
 	GHashTable *thread_dev;  /* "input|thread" -> thread_ctx*: the host a thread last named */
 	uint64_t cap;
 } logs_state;

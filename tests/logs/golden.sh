@@ -59,6 +59,13 @@ assert any(\"line\" in e for e in f[\"evidence\"]) and sum(\"frame\" in e for e 
 out=$("$AMTSCOPE" analyze -q -r captures/contact-back.pcap -l captures/contact-back-scs.log --log-tz UTC --log-offset -400 --format json)
 check "--log-offset -400: time.skew, contact-back still matched" '[[ "$out" == *"\"time.skew\""* && "$out" == *"-397.5"* && "$out" == *"scs.contact_back_failed"* ]]'
 
+# the same log written in UTC+01:00 local time, read without --log-tz:
+# amtscope recognises a time zone, not a broken clock, and still matches
+awk '{ split($2, t, ":"); printf "%s %02d:%s:%s", $1, t[1] + 1, t[2], t[3]; $1 = $2 = ""; print }' \
+	captures/contact-back-scs.log | sed 's/  */ /' > "$tmp/cet.log"
+out=$("$AMTSCOPE" analyze -q -r captures/contact-back.pcap -l "$tmp/cet.log" --format json)
+check "local log without --log-tz: log.time_zone UTC+01:00" '[[ "$out" == *"log.time_zone"* && "$out" == *"--log-tz +01:00"* && "$out" == *"scs.contact_back_failed"* && "$out" != *"time.skew"* ]]'
+
 if [ "$(id -u)" = 0 ] && command -v tcpdump >/dev/null; then
 	mkdir -p "$tmp/rec/captures"
 	cp record.sh record_contact_back.py "$tmp/rec/"
