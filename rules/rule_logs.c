@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../decoder/events/flow.h"
+#include "../decoder/events/hello.h"
 #include "../decoder/events/log.h"
 #include "kb.h"
 #include "logs.h"
@@ -66,14 +67,19 @@ static void state_free(void *st)
 	g_free(s);
 }
 
-/* The AMT device behind a hello: the TCP source address and the UUID.
- * The hello payload (decoder/events/hello.h) is written in parallel; until
- * it lands this reads the generic "hello.uuid" field. See rule_logs.h. */
+/* The AMT device behind a hello: the TCP source address and the UUID from
+ * the payload (decoder/events/hello.h), or from the generic "hello.uuid"
+ * field when an event carries no payload. */
 static void hello_identity(const event *e, amt_addr *ip, char uuid[40])
 {
 	const amt_addr *src = ev_src(e);
 	if (src)
 		*ip = *src;
+	const ev_hello *h = e->data;
+	if (h && h->uuid[0]) {
+		g_strlcpy(uuid, h->uuid, 40);
+		return;
+	}
 	const ev_field *f = ev_field_get(e, "hello.uuid");
 	if (f && f->type == FT_STR && f->v.s)
 		g_strlcpy(uuid, f->v.s, 40);

@@ -1,10 +1,10 @@
 /* Shared by rule_logs.c (collects wire and log marks) and log_correlate.c
  * (matches them at the end). Private to the log rules.
  *
- * Wiring the hello payload (for the lead): hello_identity() in rule_logs.c
- * reads the sender from the flow (ev_src) and the UUID from the generic
- * field "hello.uuid"; when decoder/events/hello.h lands, read the UUID
- * from its payload there instead (one function, nothing else changes). */
+ * Hellos: hello_identity() in rule_logs.c takes the sender from the flow
+ * (ev_src) and the UUID from the ev_hello payload (or the generic
+ * "hello.uuid" field); until a hello is decoded, TCP connections to 9971
+ * stand in for hellos. */
 #ifndef AMT_RULE_LOGS_H
 #define AMT_RULE_LOGS_H
 #include "../decoder/events/flow.h"

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "decoder/events/flow.h"
+#include "decoder/events/hello.h"
 #include "logtest.h"
 #include "rules/kb.h"
 #include "rules/logfmt.h"
@@ -83,6 +84,7 @@ typedef struct world {
 	arena a;
 	flow_info hello_flow[3], back;
 	ev_flow back_state, hello_state[3];
+	ev_hello hello;   /* payload of the hand-made hellos (UUID only) */
 	bool flows_only;  /* no hello dissector: only the 9971 connections */
 	int64_t spacing;  /* between hellos; 60 s unless set */
 } world;
@@ -137,7 +139,13 @@ static void emit_capture(world *w)
 		e->dir = DIR_C2S;
 		e->ts = f->first_ts + 2000;
 		e->frame_first = e->frame_last = f->first_frame + 3;
-		ev_str(e, "hello.uuid", UUID);
+		if (i == 0) {
+			ev_str(e, "hello.uuid", UUID);  /* the generic field alone */
+		} else {
+			g_strlcpy(w->hello.uuid, UUID, sizeof(w->hello.uuid));
+			w->hello.version = 3;
+			e->data = &w->hello;      /* the payload */
+		}
 		bus_emit(&w->run.bus, e);
 	}
 	flow_info *b = &w->back;
@@ -309,6 +317,34 @@ static void test_offset_dense_hellos(void)
 	int pairs;
 	CU_ASSERT_TRUE_FATAL(rule_logs_offset(&w.an, 1, &off, &pairs));
 	CU_ASSERT_TRUE(llabs(off - (3 * SEC + 40000)) < 5000);
+	CU_ASSERT_EQUAL(pairs, 3);
+	unlink(path);
+	g_free(path);
+	world_free(&w);
+}
+
+/* A log that names the device only by UUID pairs with the hellos' UUIDs. */
+static void test_offset_by_uuid(void)
+{
+	world w;
+	world_init(&w);
+	w.run.cfg.log_tz = "UTC";
+	emit_capture(&w);
+	GString *g = g_string_new(NULL);
+	for (int i = 0; i < 3; i++) {
+		char *t = fmt_local(T0 + i * 60 * SEC + 2000 - 90 * SEC);
+		g_string_append_printf(g, "%s [9] V Hello packet received (UUID %s)\n", t, UUID);
+		g_free(t);
+	}
+	char *path = temp_file(g->str, g->len);
+	g_string_free(g, TRUE);
+	char *err = NULL;
+	CU_ASSERT_TRUE_FATAL(logs_load(&w.run, path, &err));
+	analysis_end(&w.an);
+	int64_t off;
+	int pairs;
+	CU_ASSERT_TRUE_FATAL(rule_logs_offset(&w.an, 1, &off, &pairs));
+	CU_ASSERT_TRUE(llabs(off + 90 * SEC) < 5000);
 	CU_ASSERT_EQUAL(pairs, 3);
 	unlink(path);
 	g_free(path);
@@ -527,6 +563,7 @@ int main(void)
 	CU_add_test(s, "contact back: 9971 flows stand in for hellos", test_contact_back_hello_flows);
 	CU_add_test(s, "offset with hellos a second apart", test_offset_dense_hellos);
 	CU_add_test(s, "log line linked by FQDN", test_link_by_fqdn);
+	CU_add_test(s, "offset paired by UUID (hello payload)", test_offset_by_uuid);
 	CU_add_test(s, "seed codes vs rpc-go codes", test_seed_codes_and_scopes);
 	CU_add_test(s, "SEC_E_TIME_SKEW is a time.skew", test_windows_time_skew);
 	CU_add_test(s, "user rules: docs example", test_user_rules_example);
