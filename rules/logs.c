@@ -74,7 +74,7 @@ static entity_res *entities(void)
 				    G_REGEX_OPTIMIZE, 0, NULL);
 		r.fqdn = g_regex_new("\\b(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){2,}[A-Za-z]{2,24}\\b",
 				     G_REGEX_OPTIMIZE, 0, NULL);
-		r.secret = g_regex_new("(?i)\\b(password|passwd|pwd|pps|pid|secret)(\"?\\s*[:=]\\s*\"?)([^\"\\s,;]+)",
+		r.secret = g_regex_new("(?i)(?<![a-z])(password|passwd|pwd|pps|pid|secret)(\"?\\s*[:=]\\s*\"?)([^\"\\s,;]+)",
 				       G_REGEX_OPTIMIZE, 0, NULL);
 	}
 	return &r;
@@ -262,6 +262,18 @@ static const char *norm_level(reader_ctx *c, const char *raw, const char *msg)
 	return c->f->default_level;
 }
 
+/* A group a user's format names like a secret never reaches a field. */
+static bool secret_name(const char *name)
+{
+	static const char *const words[] = {"pass", "pwd", "secret", "pps", "pid", "key", "token", NULL};
+	char *low = g_ascii_strdown(name, -1);
+	bool hit = false;
+	for (int i = 0; words[i] && !hit; i++)
+		hit = strstr(low, words[i]) != NULL;
+	g_free(low);
+	return hit;
+}
+
 /* In place: \" -> ", \\ -> \ (logrus quotes its msg= value). */
 static void unescape(char *s)
 {
@@ -332,6 +344,10 @@ static void emit_record(reader_ctx *c)
 		for (guint i = 0; i < c->f->extra_names->len; i++) {
 			const char *full = c->f->extra_names->pdata[i];
 			char *v = fetch(mi, full + 4);
+			if (v && c->run->cfg.redact && secret_name(full + 4)) {
+				g_free(v);
+				v = g_strdup("***");
+			}
 			ev_str(e, full, v);
 			g_free(v);
 		}

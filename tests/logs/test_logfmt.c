@@ -249,9 +249,9 @@ static void test_user_format_file(void)
 {
 	const char *fmt = "[format]\nid=scs-debug-log\nname=site variant\ntool=scs\n"
 			  "detect=^\\[\\d\\d:\\d\\d:\\d\\d\\]\n[record]\n"
-			  "regex=^\\[(?<ts>[^\\]]+)\\] (?<level>\\w+) (?<message>.*)$\n"
+			  "regex=^\\[(?<ts>[^\\]]+)\\] (?<level>\\w+) (?<message>.*?)(?: admin_password=(?<admin_password>\\S+))?$\n"
 			  "[time]\nlayout=%H:%M:%S\nzone=utc\n[code error]\nregex=\\bError (?<code>\\d{3})\\b\n";
-	const char *log = "[11:50:01] E Error 913 - No rows found in get UuidMap\n";
+	const char *log = "[11:50:01] E Error 913 - No rows found in get UuidMap admin_password=Hunter2!\n";
 	char *fpath = temp_file(fmt, strlen(fmt));
 	char *lpath = temp_file(log, strlen(log));
 	amt_run run;
@@ -264,6 +264,8 @@ static void test_user_format_file(void)
 	CU_ASSERT_EQUAL(c.recs->len, 1);
 	CU_ASSERT_STRING_EQUAL(collected_rec(&c, 0)->codes, "scs:913");
 	CU_ASSERT_STRING_EQUAL(collected_rec(&c, 0)->level, "e");
+	CU_ASSERT_PTR_NULL(strstr(collected_rec(&c, 0)->fields, "Hunter2"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(collected_rec(&c, 0)->fields, "log.admin_password=***;"));
 	collect_free(&c);
 	run_free(&run);
 	/* a pattern GLib cannot compile: file, line and GLib's words */
