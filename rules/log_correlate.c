@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "logs.h"
 #include "rule_logs.h"
 
 extern const rule rule_logs;
@@ -328,6 +329,16 @@ static void skew_from_offsets(logs_state *s, analysis *an)
 void logs_correlate(void *st, analysis *an)
 {
 	logs_state *s = st;
+	bool have_logs = false;
+	for (guint i = 0; i < an->run->inputs->len; i++)
+		have_logs |= ((amt_input *)an->run->inputs->pdata[i])->kind == INPUT_LOG;
+	if (have_logs && !s->kb->entries->len) {
+		finding *x = finding_add(&an->fnd, "log.kb_missing", SEV_WARNING, NULL, NULL, NULL);
+		finding_summary(x, "The error-code knowledge base was not found under %s/kb: codes in the logs "
+				"were not explained", logs_data_dir(an->cfg));
+		finding_remedy(x, "Set AMTSCOPE_DATA to the folder holding formats/ and kb/ (rules/ in the "
+			       "source tree, share/amtscope when installed).");
+	}
 	if (!s->hellos->len && s->hello_flows->len) {
 		GArray *t = s->hellos;
 		s->hellos = s->hello_flows;
