@@ -445,6 +445,12 @@ static void feed_line(reader_ctx *c, const logread *r)
 bool logs_read(amt_run *run, const char *path, GPtrArray *set, const logfmt *fmt, char **err)
 {
 	size_t max_line = (size_t)run->cfg.limit[LIM_LOG_LINE];
+	if (!fmt && !set->len) {
+		*err = g_strdup_printf("%s: no log formats found under %s/formats (set AMTSCOPE_DATA to the folder "
+				       "holding formats/ and kb/, or give --log-format FILE)", path,
+				       logs_data_dir(&run->cfg));
+		return false;
+	}
 	if (!fmt && !(fmt = logfmt_detect(set, path, max_line, NULL, err)))
 		return false;
 	GTimeZone *tz = NULL;
