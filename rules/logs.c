@@ -210,6 +210,7 @@ typedef struct reader_ctx {
 	GString *rec;
 	uint32_t rec_line, rec_last, rec_lines;
 	bool rec_open;
+	bool rec_headed;  /* opened by a line matching start= */
 	uint64_t records, assumed_utc;
 } reader_ctx;
 
@@ -431,14 +432,17 @@ static void feed_line(reader_ctx *c, const logread *r)
 	}
 	if (empty || (f->skip && g_regex_match(f->skip, r->line, 0, NULL)))
 		return;
-	if (f->start && !g_regex_match(f->start, r->line, 0, NULL) && c->rec_open &&
-	    c->rec_lines < RECORD_MAX_LINES) {
+	bool starts = f->start && g_regex_match(f->start, r->line, 0, NULL);
+	if (f->start && !starts && c->rec_open && c->rec_headed && c->rec_lines < RECORD_MAX_LINES) {
 		append_line(c, r);
 		return;
 	}
 	emit_record(c);
 	open_record(c, r);
-	if (!f->start)
+	/* only a line that starts a record takes continuation lines: lines in
+	 * another shape stay records of their own, with their own line numbers */
+	c->rec_headed = starts;
+	if (!starts)
 		emit_record(c);
 }
 

@@ -354,13 +354,16 @@ static void test_rps_and_unparsed_scs(void)
 	unlink(p);
 	g_free(p);
 	/* the SCS format is inferred: lines in another shape still give their codes */
-	const char *scs = "SCS| 17/06/2009 10:42 | Error 913 - No rows found in get UuidMap for 10.1.2.3\n";
+	const char *scs = "SCS| 17/06/2009 10:42 | Error 913 - No rows found in get UuidMap for 10.1.2.3\n"
+			  "SCS| 17/06/2009 10:43 | Error 102 - Intel AMT device is already provisioned\n";
 	p = temp_file(scs, strlen(scs));
 	run_init(&run);
 	run.cfg.log_format = "scs-debug-log";
 	collect_init(&c, &run);
 	CU_ASSERT_TRUE_FATAL(logs_load(&run, p, &err));
-	CU_ASSERT_EQUAL(c.recs->len, 1);
+	CU_ASSERT_EQUAL(c.recs->len, 2);
+	CU_ASSERT_EQUAL(collected_rec(&c, 1)->line, 2);
+	CU_ASSERT_STRING_EQUAL(collected_rec(&c, 1)->codes, "scs:102");
 	r = collected_rec(&c, 0);
 	CU_ASSERT_FALSE(r->parsed);
 	CU_ASSERT_FALSE(r->has_time);
