@@ -124,10 +124,11 @@ static void summary(FILE *f, analysis *an)
 	g_ptr_array_free(devs, TRUE);
 	for (int i = 0; i < LIM_COUNT; i++)
 		if (run->stats.limit_hits[i])
-			fprintf(f, "<tr><th>limit hit</th><td>%s (%llu) hit %llu times; raise it with "
+			fprintf(f, "<tr><th>limit hit</th><td>%s (%llu) hit %llu time%s; raise it with "
 				   "<code>%s</code></td></tr>\n",
 				amt_limits[i].name, (unsigned long long)an->cfg->limit[i],
-				(unsigned long long)run->stats.limit_hits[i], amt_limits[i].option);
+				(unsigned long long)run->stats.limit_hits[i], run->stats.limit_hits[i] == 1 ? "" : "s",
+				amt_limits[i].option);
 	fputs("</table>\n</section>\n", f);
 }
 

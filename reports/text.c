@@ -66,9 +66,10 @@ static void header(FILE *f, analysis *an, const report_opts *o)
 	g_ptr_array_free(devs, TRUE);
 	for (int i = 0; i < LIM_COUNT; i++)
 		if (run->stats.limit_hits[i])
-			fprintf(f, "  %slimit%s %s (%llu) hit %llu times; raise it with %s\n", C(o, "\033[33m"),
+			fprintf(f, "  %slimit%s %s (%llu) hit %llu time%s; raise it with %s\n", C(o, "\033[33m"),
 				RESET(o), amt_limits[i].name, (unsigned long long)an->cfg->limit[i],
-				(unsigned long long)run->stats.limit_hits[i], amt_limits[i].option);
+				(unsigned long long)run->stats.limit_hits[i], run->stats.limit_hits[i] == 1 ? "" : "s",
+				amt_limits[i].option);
 }
 
 /* A path as one shell word. */
@@ -202,7 +203,7 @@ static void findings_section(FILE *f, analysis *an, const report_opts *o)
 		g_ptr_array_free(fs, TRUE);
 		return;
 	}
-	fprintf(f, "\n%sFindings:%s ", BOLD(o), RESET(o));
+	fprintf(f, "%s%sFindings:%s ", o->quiet ? "" : "\n", BOLD(o), RESET(o));
 	if (!fs->len)
 		fputs("none\n", f);
 	else
