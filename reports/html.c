@@ -141,12 +141,16 @@ static void evidence_html(FILE *f, analysis *an, const finding *x)
 		fputs(k ? ", " : "", f);
 		fputs("<a href=\"#", f);
 		html_event_anchor(f, e->input, e->frame, e->line);
-		fputs("\"><code>", f);
-		out_html(f, report_input_path(run, e->input));
+		fputs("\">", f);
+		if (run->inputs->len > 1) {
+			fputs("<code>", f);
+			out_html(f, report_input_path(run, e->input));
+			fputs("</code> ", f);
+		}
 		if (e->frame)
-			fprintf(f, "</code> frame %u</a>", e->frame);
+			fprintf(f, "frame %u</a>", e->frame);
 		else
-			fprintf(f, "</code> line %u</a>", e->line);
+			fprintf(f, "line %u</a>", e->line);
 	}
 	fputs("</dd>\n", f);
 	for (guint in = 0; in < run->inputs->len; in++) {

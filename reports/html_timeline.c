@@ -148,15 +148,19 @@ static bool *choose(const analysis *an, const group *g, guint cap, guint *hidden
 	return show;
 }
 
+/* "frames 5-11", with the input's name when there are several inputs */
 static void where(FILE *f, const amt_run *run, const tl_entry *x)
 {
-	out_html(f, report_input_path(run, x->input));
+	if (run->inputs->len > 1) {
+		out_html(f, report_input_path(run, x->input));
+		fputc(' ', f);
+	}
 	if (x->frame_first && x->frame_last != x->frame_first)
-		fprintf(f, " frames %u-%u", x->frame_first, x->frame_last);
+		fprintf(f, "frames %u-%u", x->frame_first, x->frame_last);
 	else if (x->frame_first)
-		fprintf(f, " frame %u", x->frame_first);
+		fprintf(f, "frame %u", x->frame_first);
 	else if (x->line)
-		fprintf(f, " line %u", x->line);
+		fprintf(f, "line %u", x->line);
 }
 
 static void endpoints(FILE *f, const tl_entry *x)
