@@ -3,6 +3,8 @@
 # (samples/ and tests/*/captures/):
 #   cli_checks.sh fail-on   exit codes of --fail-on error|warning|info|never and
 #                           of usage errors, as specs/findings.md documents them
+#   cli_checks.sh color     colour only on a terminal (a pty from script(1)),
+#                           never with NO_COLOR, --no-color, -o or a pipe
 #   cli_checks.sh outputs   every JSON output (report, --events, jsonl, decode
 #                           json) validates against docs/json-schema/; the HTML
 #                           report of the reports capture renders in Chromium;
@@ -70,6 +72,23 @@ fail-on)
 	done
 	echo "levels seen failing on a capture:${exercised:- none yet}"
 	;;
+color)
+	command -v script >/dev/null || { echo "script(1) is not installed: skipping"; exit 77; }
+	cap="$SRCDIR/tests/reports/captures/quiet.pcap"
+	on_tty() { script -qec "$*" /dev/null </dev/null; }
+	esc=$'\x1b'
+	on_tty "'$AMTSCOPE' analyze -r '$cap'" >"$dir/tty.out"
+	grep -q "$esc\[" "$dir/tty.out" || fail "no colour on a terminal"
+	NO_COLOR=1 on_tty "'$AMTSCOPE' analyze -r '$cap'" >"$dir/nocolor.out"
+	grep -q "$esc" "$dir/nocolor.out" && fail "colour although NO_COLOR is set"
+	on_tty "'$AMTSCOPE' analyze -r '$cap' --no-color" >"$dir/nocolor2.out"
+	grep -q "$esc" "$dir/nocolor2.out" && fail "colour although --no-color is given"
+	on_tty "'$AMTSCOPE' analyze -r '$cap' -o '$dir/file.txt'" >/dev/null
+	grep -q "$esc" "$dir/file.txt" && fail "colour in a file written with -o"
+	"$AMTSCOPE" analyze -r "$cap" | cat >"$dir/pipe.out"
+	grep -q "$esc" "$dir/pipe.out" && fail "colour into a pipe"
+	grep -q "amtscope .* analysis" "$dir/pipe.out" || fail "no report into a pipe"
+	;;
 outputs)
 	mapfile -t secrets < <(cd "$SRCDIR" && cat samples/secrets.txt tests/*/captures/secrets.txt 2>/dev/null | grep -v '^#' | grep .)
 	jsons=()
@@ -105,7 +124,7 @@ outputs)
 	echo "${#captures[@]} captures, ${#jsons[@]} JSON outputs validated, ${#secrets[@]} secrets checked"
 	;;
 *)
-	echo "usage: $0 fail-on|outputs" >&2
+	echo "usage: $0 fail-on|color|outputs" >&2
 	exit 2
 	;;
 esac
