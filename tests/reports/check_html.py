@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
 """Checks an amtscope HTML report in headless Chromium.
 
-    check_html.py REPORT.html REPORT.json SCREENSHOT.png [--expect-lanes L1,L2,...]
+    check_html.py REPORT.html REPORT.json SCREENSHOT.png [--expect-lanes=L1,L2,...]
+                  [--events=EVENTS.jsonl]
+
+--events: the JSON lines events of the same run; every kind of event the
+timeline keeps must have its lane drawn.
 
 REPORT.json is the JSON report of the same analysis: every finding in it must
 appear in the page (an <article data-rule=...> per finding, in the rendered
@@ -46,12 +50,40 @@ def console_errors(stderr):
     return bad
 
 
+# event_type -> lane, as reports/html_timeline.c draws them; None: kinds the
+# timeline does not keep (a session or WS-Man event summarises them)
+LANES = {
+    "dhcp_message": "DHCP", "dhcp_lease": "DHCP",
+    "dns_query": "DNS", "dns_answer": "DNS", "dns_failure": "DNS",
+    "hello": "hello", "flow_close": "connections", "flow_open": None,
+    "tls_client_hello": "TLS", "tls_server_hello": "TLS", "tls_certificates": "TLS",
+    "tls_cert_request": "TLS", "tls_alert": "TLS", "tls_decrypt": "TLS",
+    "http_request": None, "http_response": None,
+    "wsman_request": "WS-Man / HTTP", "wsman_response": "WS-Man / HTTP",
+    "redir_session": "redirection", "redir_message": None, "rfb_message": None,
+    "rmcp_ping": "RMCP", "rmcp_pong": "RMCP", "log_record": "log lines",
+}
+
+
+def lanes_for(events_path):
+    lanes = set()
+    with open(events_path, encoding="utf-8") as f:
+        for line in f:
+            kind = json.loads(line)["event_type"]
+            lane = LANES.get(kind, "notes")
+            if lane:
+                lanes.add(lane)
+    return sorted(lanes)
+
+
 def main(argv):
-    args = [a for a in argv if not a.startswith("--expect-lanes")]
+    args = [a for a in argv if not a.startswith("--")]
     lanes = []
     for a in argv:
         if a.startswith("--expect-lanes="):
-            lanes = [x for x in a.split("=", 1)[1].split(",") if x]
+            lanes += [x for x in a.split("=", 1)[1].split(",") if x]
+        elif a.startswith("--events="):
+            lanes += lanes_for(a.split("=", 1)[1])
     if len(args) != 3:
         print(__doc__, file=sys.stderr)
         return 2
@@ -107,7 +139,7 @@ def main(argv):
     for p in problems:
         print("FAIL:", p)
     if not problems:
-        print(f"ok: {len(articles)} findings on the page, screenshot {shot}")
+        print(f"ok: {len(articles)} findings on the page, lanes {', '.join(lanes) or '-'}, screenshot {shot}")
     return 1 if problems else 0
 
 

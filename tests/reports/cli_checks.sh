@@ -112,7 +112,8 @@ outputs)
 			fi
 		done
 		if [ "$c" = tests/reports/captures/three-devices.pcap ]; then
-			python3 "$SRCDIR/tests/reports/check_html.py" "$base.html" "$base.json" "$dir/three-devices.png"
+			python3 "$SRCDIR/tests/reports/check_html.py" "$base.html" "$base.json" "$dir/three-devices.png" \
+				"--events=$base.jsonl"
 			rc=$?
 			[ $rc -eq 0 ] || [ $rc -eq 77 ] || fail "$c: HTML check"
 		fi
