@@ -4,7 +4,9 @@
 
   three-devices.pcap  DHCP, DNS, hellos, a refused connection back, a TLS 1.2
                       handshake failing on an untrusted chain, WS-Man answered
-                      with 401, a refused redirection session, RMCP ping/pong.
+                      with 401 (twice with credentials, once with the empty
+                      digest response of CVE-2017-5689), a refused redirection
+                      session, RMCP ping/pong: findings of every severity.
                       Hosts: 127.0.8.21 (AMT, pre-provisioning), 127.0.8.22
                       (AMT, provisioned), 127.0.8.5 (setup service),
                       127.0.8.2 (DNS), 127.0.8.1 (DHCP), 127.0.8.30 (console).
@@ -231,7 +233,7 @@ def wsman_401():
         body = f.read()
 
     def server(s):
-        for _ in range(2):
+        for _ in range(3):
             conn, _ = s.accept()
             conn.settimeout(2)
             data = b""
@@ -255,7 +257,9 @@ def wsman_401():
     response = hashlib.md5(f"{ha1}:{nonce}:{nc}:{cnonce}:auth:{ha2}".encode()).hexdigest()
     auth = (f'Digest username="{DIGEST_USER}", realm="{realm}", nonce="{nonce}", uri="/wsman", '
             f'response="{response}", qop=auth, nc={nc}, cnonce="{cnonce}"')
-    for extra in ("", f"Authorization: {auth}\r\n"):
+    # the third request probes CVE-2017-5689 with an empty digest response (refused)
+    empty = auth.replace(f'response="{response}"', 'response=""')
+    for extra in ("", f"Authorization: {auth}\r\n", f"Authorization: {empty}\r\n"):
         c = tcp_client(CONSOLE, (AMT2, 16992))
         c.sendall((f"POST /wsman HTTP/1.1\r\nHost: {AMT2}:16992\r\n{extra}Content-Type: application/soap+xml;"
                    f"charset=UTF-8\r\nContent-Length: {len(body)}\r\n\r\n").encode() + body)
