@@ -224,7 +224,8 @@ static void svg_lanes(FILE *f, const analysis *an, const group *g, const bool *s
 			row_of[l] % 2 ? " alt" : "", y, SVG_W, LANE_H, y + 16, lane_names[l]);
 	}
 	int64_t span = t1 - t0;
-	for (int k = 0; k <= 4; k++) {
+	/* everything at one instant: one tick, in the middle where the marks are */
+	for (int k = span > 0 ? 0 : 2; k <= (span > 0 ? 4 : 2); k++) {
 		double x = PLOT_X + PLOT_W * k / 4.0;
 		fprintf(f, "<line class=\"axis\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\"/>", x, AXIS_H - 6, x,
 			height - 6);
@@ -254,8 +255,11 @@ static bool name_ends(const char *name, const char *suffix)
 static void chain(FILE *f, const analysis *an, const tl_entry *x)
 {
 	const ev_field *d = tl_details(&an->tl, x);
-	GPtrArray *subj = g_ptr_array_new(), *iss = g_ptr_array_new();
+	char buf[64];
+	GPtrArray *subj = g_ptr_array_new(), *iss = g_ptr_array_new(), *until = g_ptr_array_new_with_free_func(g_free);
 	for (uint32_t k = 0; d && k < x->ndetails; k++) {
+		if (name_ends(d[k].name, ".not_after") || name_ends(d[k].name, ".notAfter"))
+			g_ptr_array_add(until, g_strdup(field_text(&d[k], buf, sizeof(buf))));
 		if (d[k].type != FT_STR)
 			continue;
 		if (name_ends(d[k].name, ".subject"))
@@ -281,6 +285,11 @@ static void chain(FILE *f, const analysis *an, const tl_entry *x)
 			out_html(f, iss->pdata[i]);
 			fputs("</div>", f);
 		}
+		if (i < until->len) {
+			fputs("<div class=\"muted\">valid until ", f);
+			out_html(f, until->pdata[i]);
+			fputs("</div>", f);
+		}
 		fputs("</div>", f);
 	}
 	fputs("</div>\n", f);
@@ -289,6 +298,7 @@ static void chain(FILE *f, const analysis *an, const tl_entry *x)
 	fputs("</div>\n", f);
 	g_ptr_array_free(subj, TRUE);
 	g_ptr_array_free(iss, TRUE);
+	g_ptr_array_free(until, TRUE);
 }
 
 static void anchor_ids(FILE *f, tl_view *v, const tl_entry *x, bool first)

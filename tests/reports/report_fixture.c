@@ -157,6 +157,9 @@ static void add_events(fixture *fx)
 	ev_str(e, "x509af.issuer", "CN=Corp Root CA");
 	ev_str(e, "x509af.subject", "CN=Corp Root CA");
 	ev_str(e, "x509af.issuer", "CN=Corp Root CA");
+	ev_time(e, "x509.not_after", T0 + 86400000000LL * 30);
+	ev_time(e, "x509.not_after", T0 - 86400000000LL);
+	ev_time(e, "x509.not_after", T0 + 86400000000LL * 3650);
 	emit(fx, e, true, 1);
 	e = ev(fx, EV_TLS_ALERT, "tls", &tls, DIR_C2S, 6020, 13, 13, "Alert (Level: Fatal, Description: Unknown CA)");
 	ev_uint(e, "tls.alert_message.desc", 48);
