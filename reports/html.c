@@ -32,6 +32,8 @@ static const char css[] =
 	".finding .sev{font-weight:700;text-transform:uppercase;font-size:12px;margin-right:8px}\n"
 	".finding.error .sev{color:var(--err)}.finding.warning .sev{color:var(--warn)}"
 	".finding.info .sev{color:var(--info)}\n"
+	"ol.top{margin:6px 0 10px;padding-left:22px}ol.top .sev-error{color:var(--err);font-weight:700}"
+	"ol.top .sev-warning{color:var(--warn);font-weight:700}ol.top .sev-info{color:var(--info);font-weight:700}\n"
 	".finding p{margin:4px 0}.finding dl{margin:4px 0;display:grid;grid-template-columns:110px 1fr;"
 	"gap:2px 8px}.finding dt{color:var(--muted)}.finding dd{margin:0}\n"
 	"svg.tl{width:100%;height:auto;border:1px solid var(--line);border-radius:4px;background:#fff}\n"
@@ -73,7 +75,37 @@ void html_rel_time(FILE *f, int64_t ts, int64_t t0)
 	fprintf(f, "+%.3f s", (double)(ts - t0) / 1e6);
 }
 
-static void summary(FILE *f, analysis *an)
+/* Up to 12 findings, errors first, each a link to its full text. */
+static void summary_list(FILE *f, GPtrArray *grouped)
+{
+	GPtrArray *sorted = g_ptr_array_sized_new(grouped->len);
+	for (int s = SEV_ERROR; s >= SEV_INFO; s--)
+		for (guint i = 0; i < grouped->len; i++)
+			if (((const finding *)grouped->pdata[i])->sev == (severity)s)
+				g_ptr_array_add(sorted, GUINT_TO_POINTER(i));
+	if (sorted->len)
+		fputs("<ol class=\"top\">\n", f);
+	for (guint k = 0; k < sorted->len && k < 12; k++) {
+		guint i = GPOINTER_TO_UINT(sorted->pdata[k]);
+		const finding *x = grouped->pdata[i];
+		fprintf(f, "<li><a href=\"#finding-%u\"><span class=\"sev-%s\">%s</span> <code>", i + 1,
+			severity_name(x->sev), severity_name(x->sev));
+		out_html(f, x->rule);
+		fputs("</code></a>", f);
+		if (x->device) {
+			fputs(" on ", f);
+			out_html(f, x->device);
+		}
+		fputs("</li>\n", f);
+	}
+	if (sorted->len > 12)
+		fprintf(f, "<li class=\"muted\">and %u more below</li>\n", sorted->len - 12);
+	if (sorted->len)
+		fputs("</ol>\n", f);
+	g_ptr_array_free(sorted, TRUE);
+}
+
+static void summary(FILE *f, analysis *an, GPtrArray *grouped)
 {
 	const amt_run *run = an->run;
 	char a[40], b[40];
@@ -87,7 +119,9 @@ static void summary(FILE *f, analysis *an)
 	for (int s = SEV_ERROR; s >= SEV_INFO; s--)
 		if (n[s])
 			fprintf(f, "<span class=\"badge %s\">%zu %s</span>", names[s][0], n[s], names[s][n[s] != 1]);
-	fputs("</p>\n<table class=\"kv\">\n", f);
+	fputs("</p>\n", f);
+	summary_list(f, grouped);
+	fputs("<table class=\"kv\">\n", f);
 	int64_t first = 0, last = 0;
 	for (guint i = 0; i < run->inputs->len; i++) {
 		const amt_input *in = run->inputs->pdata[i];
@@ -199,51 +233,43 @@ static void one_finding(FILE *f, analysis *an, const finding *x, unsigned n)
 	fputs("</dl>\n</article>\n", f);
 }
 
-static void findings_html(FILE *f, analysis *an)
+static void device_title(FILE *f, analysis *an, const char *label)
 {
-	GPtrArray *fs = findings_sorted(&an->fnd);
-	fputs("<section id=\"findings\"><h2>Findings</h2>\n", f);
-	if (!fs->len)
-		fputs("<p>No findings.</p>\n", f);
-	/* grouped by device, devices in the order of their most severe finding */
-	GPtrArray *order = g_ptr_array_new();
-	bool none_seen = false;
-	for (guint i = 0; i < fs->len; i++) {
-		const char *dev = ((finding *)fs->pdata[i])->device;
-		bool seen = dev ? false : none_seen;
-		for (guint k = 0; dev && k < order->len && !seen; k++)
-			seen = order->pdata[k] && !strcmp(order->pdata[k], dev);
-		if (!seen) {
-			g_ptr_array_add(order, (gpointer)dev);
-			none_seen |= !dev;
-		}
+	if (!label) {
+		fputs("Not tied to one device", f);
+		return;
 	}
-	unsigned n = 0;
-	for (guint k = 0; k < order->len; k++) {
-		const char *dev = order->pdata[k];
-		fputs("<h3>", f);
-		if (dev) {
-			out_html(f, dev);
-			device *d = dev_by_ip_str(&an->dev, dev, false);
-			const fact *fq = d ? dev_first(d, FACT_FQDN) : NULL;
-			if (fq) {
-				fputs(" <span class=\"muted\">", f);
-				out_html(f, fq->value);
-				fputs("</span>", f);
-			}
-		} else {
-			fputs("Not tied to one device", f);
+	device *d = dev_by_ip_str(&an->dev, label, false);
+	if (d)
+		fprintf(f, "<a href=\"#timeline-%u\">", dev_resolve(d)->id);
+	out_html(f, label);
+	if (d)
+		fputs("</a>", f);
+	const fact *fq = d ? dev_first(dev_resolve(d), FACT_FQDN) : NULL;
+	if (fq) {
+		fputs(" <span class=\"muted\">", f);
+		out_html(f, fq->value);
+		fputs("</span>", f);
+	}
+}
+
+/* The findings, numbered in the order shown (finding-1 ...), which the
+ * summary's list links to. */
+static void findings_html(FILE *f, analysis *an, GPtrArray *grouped)
+{
+	fputs("<section id=\"findings\"><h2>Findings</h2>\n", f);
+	if (!grouped->len)
+		fputs("<p>No findings.</p>\n", f);
+	for (guint i = 0; i < grouped->len; i++) {
+		const finding *x = grouped->pdata[i];
+		if (!i || g_strcmp0(((const finding *)grouped->pdata[i - 1])->device, x->device)) {
+			fputs("<h3>", f);
+			device_title(f, an, x->device);
+			fputs("</h3>\n", f);
 		}
-		fputs("</h3>\n", f);
-		for (guint i = 0; i < fs->len; i++) {
-			const finding *x = fs->pdata[i];
-			if (g_strcmp0(x->device, dev) == 0)
-				one_finding(f, an, x, ++n);
-		}
+		one_finding(f, an, x, i + 1);
 	}
 	fputs("</section>\n", f);
-	g_ptr_array_free(order, TRUE);
-	g_ptr_array_free(fs, TRUE);
 }
 
 static void devices_html(FILE *f, analysis *an)
@@ -290,8 +316,10 @@ void report_html(FILE *f, analysis *an, const report_opts *o)
 	fputs("</style></head>\n<body>\n<header><h1>amtscope report</h1>\n<p class=\"muted\">Intel AMT / vPro "
 	      "provisioning and management: what went wrong, where, and what to change.</p></header>\n",
 	      f);
-	summary(f, an);
-	findings_html(f, an);
+	GPtrArray *grouped = findings_grouped(&an->fnd);
+	summary(f, an, grouped);
+	findings_html(f, an, grouped);
+	g_ptr_array_free(grouped, TRUE);
 	devices_html(f, an);
 	html_timelines(f, an);
 	fputs("<footer>amtscope ", f);

@@ -191,8 +191,6 @@ static void device_heading(FILE *f, analysis *an, const char *label, const repor
 	fputc('\n', f);
 }
 
-/* Devices in the order of their most severe finding (findings_sorted puts
- * error first, then by device), each followed by all its findings. */
 static void findings_section(FILE *f, analysis *an, const report_opts *o)
 {
 	GPtrArray *fs = findings_sorted(&an->fnd);
@@ -209,28 +207,14 @@ static void findings_section(FILE *f, analysis *an, const report_opts *o)
 	else
 		fprintf(f, "%zu error%s, %zu warning%s, %zu info\n", count[SEV_ERROR], count[SEV_ERROR] == 1 ? "" : "s",
 			count[SEV_WARNING], count[SEV_WARNING] == 1 ? "" : "s", count[SEV_INFO]);
-	GPtrArray *order = g_ptr_array_new();
-	bool none_seen = false;
-	for (guint i = 0; i < fs->len; i++) {
-		const char *dev = ((finding *)fs->pdata[i])->device;
-		bool seen = dev ? false : none_seen;
-		for (guint k = 0; dev && k < order->len && !seen; k++)
-			seen = order->pdata[k] && !strcmp(order->pdata[k], dev);
-		if (!seen) {
-			g_ptr_array_add(order, (gpointer)dev);
-			none_seen |= !dev;
-		}
+	GPtrArray *grouped = findings_grouped(&an->fnd);
+	for (guint i = 0; i < grouped->len; i++) {
+		const finding *x = grouped->pdata[i];
+		if (!i || g_strcmp0(((const finding *)grouped->pdata[i - 1])->device, x->device))
+			device_heading(f, an, x->device, o);
+		one_finding(f, an, x, o);
 	}
-	for (guint k = 0; k < order->len; k++) {
-		const char *dev = order->pdata[k];
-		device_heading(f, an, dev, o);
-		for (guint i = 0; i < fs->len; i++) {
-			const finding *x = fs->pdata[i];
-			if (g_strcmp0(x->device, dev) == 0)
-				one_finding(f, an, x, o);
-		}
-	}
-	g_ptr_array_free(order, TRUE);
+	g_ptr_array_free(grouped, TRUE);
 	g_ptr_array_free(fs, TRUE);
 }
 

@@ -128,7 +128,7 @@ def main(argv):
     tags = set(t.lower() for t in re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", dom))
     allowed = {"html", "head", "meta", "title", "style", "body", "header", "h1", "h2", "h3", "p", "section",
                "span", "table", "tbody", "tr", "th", "td", "code", "article", "div", "dl", "dt", "dd", "a",
-               "footer", "svg", "rect", "text", "line", "g", "circle", "path"}
+               "footer", "svg", "rect", "text", "line", "g", "circle", "path", "ol", "li"}
     if tags - allowed:
         problems.append(f"unexpected elements in the DOM: {sorted(tags - allowed)}")
 
