@@ -115,6 +115,17 @@ def main(argv):
     for line in console_errors(log):
         problems.append(f"console: {line}")
 
+    # it prints: a PDF with at least one page comes out
+    pdf = os.path.splitext(shot)[0] + ".pdf"
+    rc, _, log = run(browser, html, [f"--print-to-pdf={os.path.abspath(pdf)}", "--no-pdf-header-footer"])
+    if rc != 0 or not os.path.exists(pdf):
+        problems.append(f"--print-to-pdf failed (exit {rc})")
+    else:
+        with open(pdf, "rb") as f:
+            data = f.read()
+        if not data.startswith(b"%PDF") or len(re.findall(rb"/Type\s*/Page\b", data)) < 1:
+            problems.append("the printed PDF has no page")
+
     # every finding is on the page, with its severity
     articles = re.findall(r'<article class="finding (error|warning|info)" id="finding-\d+" data-rule="([^"]*)"', dom)
     if len(articles) != len(findings):
