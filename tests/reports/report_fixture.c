@@ -3,7 +3,9 @@
  * timeline entries of every lane, failures, a certificate chain with a failing
  * link, hostile strings, a limit hit. It renders every format into files that
  * the golden, schema and Chromium tests check:
- *   report-fixture OUTDIR
+ *   report-fixture OUTDIR [MANY]
+ * MANY adds that many more events (RMCP pings to one device) to check that the
+ * HTML report stays bounded.
  * No rule runs: the fixture plays the rules' part, so the outputs only depend
  * on the renderers. */
 #include <stdio.h>
@@ -198,6 +200,17 @@ static void add_events(fixture *fx)
 	emit(fx, e, false, -1);
 }
 
+static void add_many(fixture *fx, unsigned many)
+{
+	static flow_info rmcp;
+	rmcp = flow(10, 17, "10.8.0.5", 50400, "10.8.0.22", 623);
+	for (unsigned i = 0; i < many; i++) {
+		event *e = ev(fx, i % 2 ? EV_RMCP_PONG : EV_RMCP_PING, "rmcp", &rmcp, i % 2 ? DIR_S2C : DIR_C2S,
+			      12000 + i, 100 + i, 100 + i, i % 2 ? "RMCP Presence Pong" : "RMCP Presence Ping");
+		emit(fx, e, i % 1000 == 999, -1);
+	}
+}
+
 static finding *add(fixture *fx, const char *rule_id, severity s, const char *dev, const char *summary,
 		    const char *remedy)
 {
@@ -281,8 +294,8 @@ static FILE *open_out(const char *dir, const char *name)
 
 int main(int argc, char **argv)
 {
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s OUTDIR\n", argv[0]);
+	if (argc != 2 && argc != 3) {
+		fprintf(stderr, "usage: %s OUTDIR [MANY]\n", argv[0]);
 		return 2;
 	}
 	const char *dir = argv[1];
@@ -300,6 +313,8 @@ int main(int argc, char **argv)
 	add_inputs(&fx);
 	add_devices(&fx);
 	add_events(&fx);
+	if (argc == 3)
+		add_many(&fx, (unsigned)strtoul(argv[2], NULL, 10));
 	add_findings(&fx);
 	timeline_sort(&fx.an.tl);
 	fclose(fx.events);
