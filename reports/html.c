@@ -40,7 +40,7 @@ static const char css[] =
 	"svg.tl .lane{fill:#f7f8fa}svg.tl .lane.alt{fill:#eef0f3}\n"
 	"svg.tl text{font:11px system-ui,sans-serif;fill:#333}svg.tl .axis{stroke:#9aa0a6}\n"
 	"svg.tl .ev{fill:#4a78b5;stroke:#fff;stroke-width:1}svg.tl .ev.fail{fill:var(--err)}\n"
-	"svg.tl .x{stroke:#fff;stroke-width:1.6}\n"
+	"svg.tl .x{stroke:#fff;stroke-width:1.6}svg.tl .span{fill:#a9c1e3}svg.tl .fail .span{fill:#eaa8a1}\n"
 	".chain{display:flex;flex-wrap:wrap;align-items:center;gap:4px;margin:6px 0}\n"
 	".cert{border:1px solid var(--line);border-radius:4px;padding:4px 8px;max-width:320px;"
 	"background:#f7f8fa}\n"

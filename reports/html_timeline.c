@@ -194,6 +194,17 @@ static void mark(FILE *f, const analysis *an, const tl_entry *x, int64_t t0, int
 		out_html(f, field_text(&d[k], buf, sizeof(buf)));
 	}
 	fputs("</title>", f);
+	/* a connection is drawn from its start to its end (the close event) */
+	for (uint32_t k = 0; d && k < x->ndetails; k++) {
+		if (strcmp(d[k].name, "tcp.duration_us") || d[k].type != FT_UINT || !d[k].v.u || span <= 0)
+			continue;
+		double start = (double)(x->ts - (int64_t)d[k].v.u - t0) / (double)span;
+		double x0 = PLOT_X + (start < 0 ? 0 : start) * PLOT_W;
+		if (cx - x0 >= 1)
+			fprintf(f, "<rect class=\"span\" x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"6\"/>", x0,
+				cy - 3, cx - x0);
+		break;
+	}
 	if (x->failure)
 		fprintf(f, "<circle class=\"ev fail\" cx=\"%.1f\" cy=\"%.1f\" r=\"7\"/>"
 			   "<path class=\"x\" d=\"M%.1f %.1fl7 7m0 -7l-7 7\"/>",

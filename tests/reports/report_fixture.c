@@ -145,6 +145,7 @@ static void add_events(fixture *fx)
 	emit(fx, e, false, -1);
 	e = ev(fx, EV_FLOW_CLOSE, "tcp", &back, DIR_C2S, 4500, 8, 9, "50001 → 16993 [SYN] refused (RST)");
 	ev_str(e, "tcp.state", "refused");
+	ev_uint(e, "tcp.duration_us", 400000);  /* SYN retransmitted until the RST */
 	emit(fx, e, true, -1);
 
 	e = ev(fx, EV_TLS_CLIENT_HELLO, "tls", &tls, DIR_C2S, 6000, 10, 10, "Client Hello (SNI=amt-08.corp.example)");
