@@ -297,8 +297,9 @@ def redirection_refused():
 def rmcp():
     def server(s):
         data, peer = s.recvfrom(512)
+        # Intel's OEM bytes: IANA 343, HTTP port 16992, version 0, provisioned (2), AMT flag 0x20
         pong = bytes([6, 0, 0xff, 6]) + struct.pack("!IBBBB", 4542, 0x40, data[9], 0, 16) + \
-            struct.pack("!II", 4542, 0) + bytes([0x81, 0]) + bytes(6)
+            struct.pack("!IHBB", 343, 16992, 0, 2) + bytes([0x81, 0x20]) + bytes(6)
         s.sendto(pong, peer)
         s.close()
     serve_once(socket.SOCK_DGRAM, (AMT2, 623), server)
