@@ -16,6 +16,7 @@ when chromium is not installed.
 """
 import json
 import os
+import pathlib
 import re
 import shutil
 import subprocess
@@ -37,7 +38,7 @@ def chromium():
 
 def run(browser, html, extra):
     with tempfile.TemporaryDirectory(prefix="amtscope-chromium-") as profile:
-        cmd = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *extra, "file://" + os.path.abspath(html)]
+        cmd = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *extra, pathlib.Path(html).resolve().as_uri()]
         p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=120)
         return p.returncode, p.stdout, p.stderr
 
