@@ -2,8 +2,9 @@
  * exchange (DHCP, DNS, hello, connections, TLS, WS-Man, redirection, logs),
  * failures marked as the rules marked them, frames on hover (<title>); the
  * certificate chains the device was shown; and the events as a table, which
- * also prints well. Entries belong to a device when their addresses (or an
- * address among their fields, for log lines) are one of its IPs. */
+ * also prints well. Entries belong to a device when their addresses, or an
+ * address, UUID or MAC among their fields (log lines), are the device's.
+ * Entries without a time (ts 0) are listed but not drawn. */
 #include <string.h>
 
 #include "html.h"
@@ -82,7 +83,8 @@ static GPtrArray *group_entries(analysis *an)
 		g_ptr_array_add(gs, x);
 		for (guint k = 0; x->dev && k < x->dev->facts->len; k++) {
 			const fact *fa = &g_array_index(x->dev->facts, fact, k);
-			if (fa->kind == FACT_IP)
+			/* UUID and MAC values are stored lower case, as dissectors write them */
+			if (fa->kind == FACT_IP || fa->kind == FACT_UUID || fa->kind == FACT_MAC)
 				g_hash_table_insert(by_ip, fa->value, GUINT_TO_POINTER(i + 1));
 		}
 	}
@@ -218,8 +220,10 @@ static void svg_lanes(FILE *f, const analysis *an, const group *g, const bool *s
 {
 	int row_of[L_COUNT], rows = 0;
 	bool used[L_COUNT] = {false};
-	for (guint i = 0; i < g->entries->len; i++)
-		used[lane_of(entry(an, g_array_index(g->entries, guint, i))->kind)] = true;
+	for (guint i = 0; i < g->entries->len; i++) {
+		const tl_entry *x = entry(an, g_array_index(g->entries, guint, i));
+		used[lane_of(x->kind)] |= x->ts != 0;
+	}
 	for (int l = 0; l < L_COUNT; l++)
 		row_of[l] = used[l] ? rows++ : -1;
 	int height = AXIS_H + rows * LANE_H + 6;
@@ -249,7 +253,7 @@ static void svg_lanes(FILE *f, const analysis *an, const group *g, const bool *s
 	for (int pass = 0; pass < 2; pass++)
 		for (guint i = 0; i < g->entries->len; i++) {
 			const tl_entry *x = entry(an, g_array_index(g->entries, guint, i));
-			if (show[i] && x->failure == (pass == 1))
+			if (show[i] && x->ts && x->failure == (pass == 1))
 				mark(f, an, x, t0, span, row_of[lane_of(x->kind)]);
 		}
 	fputs("</svg>\n", f);
@@ -350,8 +354,12 @@ static void rows(FILE *f, tl_view *v, const group *g, int64_t t0)
 			continue;
 		fprintf(f, "<tr%s", x->failure ? " class=\"fail\"" : "");
 		anchor_ids(f, v, x, true);
-		fprintf(f, "><td class=\"nw\" title=\"%s\">", fmt_time_rfc3339(x->ts, t));
-		html_rel_time(f, x->ts, t0);
+		if (x->ts) {
+			fprintf(f, "><td class=\"nw\" title=\"%s\">", fmt_time_rfc3339(x->ts, t));
+			html_rel_time(f, x->ts, t0);
+		} else {
+			fputs("><td class=\"nw\">no time", f);
+		}
 		fprintf(f, "</td><td>%s</td><td class=\"mono\">", lane_names[lane_of(x->kind)]);
 		endpoints(f, x);
 		fputs("</td><td title=\"", f);
@@ -384,9 +392,13 @@ static void one_group(FILE *f, tl_view *v, const group *g)
 	int64_t t0 = INT64_MAX, t1 = INT64_MIN;
 	for (guint i = 0; i < g->entries->len; i++) {
 		const tl_entry *x = entry(an, g_array_index(g->entries, guint, i));
+		if (!x->ts)
+			continue;
 		t0 = x->ts < t0 ? x->ts : t0;
 		t1 = x->ts > t1 ? x->ts : t1;
 	}
+	if (t0 > t1)
+		t0 = t1 = 0;
 	if (g->dev) {
 		fprintf(f, "<section class=\"device-timeline\" id=\"timeline-%u\"><h3>", g->dev->id);
 		out_html(f, dev_label(g->dev));
@@ -400,14 +412,16 @@ static void one_group(FILE *f, tl_view *v, const group *g)
 	} else {
 		fputs("<section class=\"device-timeline\" id=\"timeline-other\"><h3>Not tied to a device</h3>\n", f);
 	}
-	char a[40];
-	fprintf(f, "<p class=\"muted\">from %s, times relative to it</p>\n", fmt_time_rfc3339(t0, a));
-	guint hidden;
-	bool *show = choose(an, g, MAX_MARKS, &hidden);
-	svg_lanes(f, an, g, show, t0, t1);
-	g_free(show);
-	if (hidden)
-		fprintf(f, "<p class=\"muted\">%u more events not drawn.</p>\n", hidden);
+	if (t0) {
+		char a[40];
+		fprintf(f, "<p class=\"muted\">from %s, times relative to it</p>\n", fmt_time_rfc3339(t0, a));
+		guint hidden;
+		bool *show = choose(an, g, MAX_MARKS, &hidden);
+		svg_lanes(f, an, g, show, t0, t1);
+		g_free(show);
+		if (hidden)
+			fprintf(f, "<p class=\"muted\">%u more events not drawn.</p>\n", hidden);
+	}
 	for (guint i = 0; i < g->entries->len; i++) {
 		const tl_entry *x = entry(an, g_array_index(g->entries, guint, i));
 		if (x->kind == EV_TLS_CERTIFICATES)

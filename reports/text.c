@@ -274,25 +274,29 @@ static void timeline_section(FILE *f, analysis *an, const report_opts *o)
 	fputc('\n', f);
 	for (guint i = 0; i < an->tl.entries->len; i++) {
 		const tl_entry *x = &g_array_index(an->tl.entries, tl_entry, i);
-		fprintf(f, "  %s %s%s%s", fmt_time_rfc3339(x->ts, t), x->failure ? C(o, "\033[1;31m") : "",
+		fprintf(f, "  %-27s %s%s%s", x->ts ? fmt_time_rfc3339(x->ts, t) : "(no time)",
+			x->failure ? C(o, "\033[1;31m") : "",
 			x->failure ? "!" : " ", x->failure ? RESET(o) : "");
 		if (x->src.family)
 			fprintf(f, " %s:%u → %s:%u", amt_addr_str(&x->src, a), x->sport, amt_addr_str(&x->dst, b),
 				x->dport);
 		fprintf(f, " %s ", x->proto ? x->proto : ev_kind_name(x->kind));
 		out_text(f, x->info ? x->info : ev_kind_name(x->kind));
+		/* where: " (#5-11)", " (line 3)", with the input's name when there are several */
 		fputs(DIM(o), f);
+		fputs(" (", f);
 		if (run->inputs->len > 1) {
-			fputs(" (", f);
 			out_text(f, report_input_path(run, x->input));
-			fputs(x->frame_first ? " #" : ":", f);
-		} else {
-			fputs(x->frame_first ? " (#" : " (line ", f);
+			fputc(' ', f);
 		}
 		if (x->frame_first && x->frame_last != x->frame_first)
-			fprintf(f, "%u-%u)", x->frame_first, x->frame_last);
+			fprintf(f, "#%u-%u)", x->frame_first, x->frame_last);
+		else if (x->frame_first)
+			fprintf(f, "#%u)", x->frame_first);
+		else if (x->line)
+			fprintf(f, "line %u)", x->line);
 		else
-			fprintf(f, "%u)", x->frame_first ? x->frame_first : x->line);
+			fputs("whole input)", f);
 		fprintf(f, "%s\n", RESET(o));
 	}
 }

@@ -199,6 +199,11 @@ static void add_events(fixture *fx)
 	emit(fx, e, false, -1);
 	e = log_ev(fx, 5100, 9, "Service started");
 	emit(fx, e, false, -1);
+	/* a note about a whole input, with no time of its own */
+	e = log_ev(fx, 0, 0, "scs-debug-log writes local time without a zone; read as UTC");
+	e->kind = EV_NOTE;
+	e->ts = 0;
+	emit(fx, e, false, -1);
 }
 
 static void add_many(fixture *fx, unsigned many)
