@@ -75,7 +75,7 @@ static GPtrArray *group_entries(analysis *an)
 {
 	GPtrArray *devs = devtab_list(&an->dev);
 	GPtrArray *gs = g_ptr_array_new();
-	GHashTable *by_ip = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *by_key = g_hash_table_new(g_str_hash, g_str_equal);
 	for (guint i = 0; i <= devs->len; i++) {
 		group *x = g_new0(group, 1);
 		x->dev = i < devs->len ? devs->pdata[i] : NULL;
@@ -85,7 +85,7 @@ static GPtrArray *group_entries(analysis *an)
 			const fact *fa = &g_array_index(x->dev->facts, fact, k);
 			/* UUID and MAC values are stored lower case, as dissectors write them */
 			if (fa->kind == FACT_IP || fa->kind == FACT_UUID || fa->kind == FACT_MAC)
-				g_hash_table_insert(by_ip, fa->value, GUINT_TO_POINTER(i + 1));
+				g_hash_table_insert(by_key, fa->value, GUINT_TO_POINTER(i + 1));
 		}
 	}
 	guint *last_added = g_new0(guint, gs->len);
@@ -97,7 +97,7 @@ static GPtrArray *group_entries(analysis *an)
 		for (int k = 0; k < 2; k++) {
 			if (!ends[k]->family)
 				continue;
-			guint g = GPOINTER_TO_UINT(g_hash_table_lookup(by_ip, amt_addr_str(ends[k], a)));
+			guint g = GPOINTER_TO_UINT(g_hash_table_lookup(by_key, amt_addr_str(ends[k], a)));
 			if (g) {
 				add_to(gs, last_added, g - 1, i);
 				placed = true;
@@ -107,7 +107,7 @@ static GPtrArray *group_entries(analysis *an)
 		for (uint32_t k = 0; d && k < x->ndetails; k++) {
 			if (d[k].type != FT_ADDR && d[k].type != FT_STR)
 				continue;
-			guint g = GPOINTER_TO_UINT(g_hash_table_lookup(by_ip, field_text(&d[k], buf, sizeof(buf))));
+			guint g = GPOINTER_TO_UINT(g_hash_table_lookup(by_key, field_text(&d[k], buf, sizeof(buf))));
 			if (g) {
 				add_to(gs, last_added, g - 1, i);
 				placed = true;
@@ -117,7 +117,7 @@ static GPtrArray *group_entries(analysis *an)
 			add_to(gs, last_added, devs->len, i);
 	}
 	g_free(last_added);
-	g_hash_table_destroy(by_ip);
+	g_hash_table_destroy(by_key);
 	g_ptr_array_free(devs, TRUE);
 	return gs;
 }
