@@ -111,7 +111,7 @@ static void summary(FILE *f, analysis *an, GPtrArray *grouped)
 	char a[40], b[40];
 	size_t n[3] = {0, 0, 0};
 	for (guint i = 0; i < an->fnd.list->len; i++)
-		n[((finding *)an->fnd.list->pdata[i])->sev]++;
+		n[sev_index(((finding *)an->fnd.list->pdata[i])->sev)]++;
 	fputs("<section id=\"summary\"><h2>Summary</h2>\n<p>", f);
 	if (!an->fnd.list->len)
 		fputs("<span class=\"badge clean\">no findings</span>", f);

@@ -196,7 +196,7 @@ static void findings_section(FILE *f, analysis *an, const report_opts *o)
 	GPtrArray *fs = findings_sorted(&an->fnd);
 	size_t count[3] = {0, 0, 0};
 	for (guint i = 0; i < fs->len; i++)
-		count[((finding *)fs->pdata[i])->sev]++;
+		count[sev_index(((finding *)fs->pdata[i])->sev)]++;
 	if (o->quiet && !fs->len) {
 		g_ptr_array_free(fs, TRUE);
 		return;
