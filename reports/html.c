@@ -245,7 +245,7 @@ static void device_title(FILE *f, analysis *an, const char *label)
 	out_html(f, label);
 	if (d)
 		fputs("</a>", f);
-	const fact *fq = d ? dev_first(dev_resolve(d), FACT_FQDN) : NULL;
+	const fact *fq = d ? dev_best(dev_resolve(d), FACT_FQDN) : NULL;
 	if (fq) {
 		fputs(" <span class=\"muted\">", f);
 		out_html(f, fq->value);
@@ -286,7 +286,7 @@ static void devices_html(FILE *f, analysis *an)
 		const device *d = devs->pdata[i];
 		fprintf(f, "<tr id=\"device-%u\">", d->id);
 		for (size_t c = 0; c < sizeof(cols) / sizeof(cols[0]); c++) {
-			const fact *x = dev_first(d, cols[c]);
+			const fact *x = c == 0 ? dev_first(d, cols[c]) : dev_best(d, cols[c]);
 			fputs(c == 0 ? "<td class=\"nw\">" : c == 2 || c == 3 ? "<td class=\"mono\">" : "<td>", f);
 			if (c == 0 && x)
 				fprintf(f, "<a href=\"#timeline-%u\">", d->id);

@@ -402,8 +402,8 @@ static void one_group(FILE *f, tl_view *v, const group *g)
 	if (g->dev) {
 		fprintf(f, "<section class=\"device-timeline\" id=\"timeline-%u\"><h3>", g->dev->id);
 		out_html(f, dev_label(g->dev));
-		const fact *fq = dev_first(g->dev, FACT_FQDN);
-		if (fq && fq != dev_first(g->dev, FACT_IP)) {
+		const fact *fq = dev_best(g->dev, FACT_FQDN);
+		if (fq && dev_first(g->dev, FACT_IP)) {
 			fputs(" <span class=\"muted\">", f);
 			out_html(f, fq->value);
 			fputs("</span>", f);

@@ -183,7 +183,7 @@ static void device_heading(FILE *f, analysis *an, const char *label, const repor
 	out_text(f, label);
 	fputs(RESET(o), f);
 	device *d = dev_by_ip_str(&an->dev, label, false);
-	const fact *fq = d ? dev_first(d, FACT_FQDN) : NULL;
+	const fact *fq = d ? dev_best(d, FACT_FQDN) : NULL;
 	if (fq) {
 		fputs("  ", f);
 		out_text(f, fq->value);
@@ -224,7 +224,7 @@ static const char *cell(const device *d, int col)
 {
 	static const fact_kind kinds[NCOLS] = {FACT_IP, FACT_FQDN, FACT_UUID, FACT_MAC, FACT_AMT_VERSION,
 					       FACT_PROV_STATE};
-	const fact *x = dev_first(d, kinds[col]);
+	const fact *x = col == COL_IP ? dev_first(d, kinds[col]) : dev_best(d, kinds[col]);
 	return x ? x->value : "-";
 }
 
