@@ -51,6 +51,30 @@ fail-on)
 	for level in error warning info never; do
 		expect_rc 0 "quiet.pcap --fail-on $level" "$AMTSCOPE" analyze -r "$quiet" --fail-on "$level"
 	done
+	# the matrix of specs/findings.md on captures whose worst finding is known:
+	# capture, then the exit codes for --fail-on error, warning, info, never
+	while read -r name e w i n; do
+		cap="$SRCDIR/tests/reports/captures/$name"
+		set -- "$e" "$w" "$i" "$n"
+		for level in error warning info never; do
+			expect_rc "$1" "$name --fail-on $level" "$AMTSCOPE" analyze -r "$cap" --fail-on "$level" -q
+			shift
+		done
+	done <<-'MATRIX'
+		quiet.pcap          0 0 0 0
+		info-only.pcap      0 0 1 0
+		warning-only.pcap   0 1 1 0
+		three-devices.pcap  1 1 1 0
+	MATRIX
+	expect_rc 1 "three-devices.pcap without --fail-on (default error)" "$AMTSCOPE" analyze \
+		-r "$SRCDIR/tests/reports/captures/three-devices.pcap" -q
+	expect_rc 0 "warning-only.pcap without --fail-on (default error)" "$AMTSCOPE" analyze \
+		-r "$SRCDIR/tests/reports/captures/warning-only.pcap" -q
+	# the exit status does not depend on the output format
+	for fmt in json jsonl html; do
+		expect_rc 1 "three-devices.pcap --format $fmt" "$AMTSCOPE" analyze \
+			-r "$SRCDIR/tests/reports/captures/three-devices.pcap" --format $fmt -o "$dir/out.$fmt"
+	done
 	expect_rc 0 "quiet.pcap -q" "$AMTSCOPE" analyze -r "$quiet" -q
 	[ -s "$dir/last.out" ] && fail "-q printed something for a capture without findings"
 	exercised=""

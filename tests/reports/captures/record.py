@@ -11,6 +11,8 @@
                       (AMT, provisioned), 127.0.8.5 (setup service),
                       127.0.8.2 (DNS), 127.0.8.1 (DHCP), 127.0.8.30 (console).
   quiet.pcap          one UDP datagram to a port nothing decodes (no findings).
+  warning-only.pcap   a refused redirection session (a warning, nothing worse).
+  info-only.pcap      an RMCP pong "in provisioning" without a hello (an info).
 
 Run as root from anywhere:  python3 record.py [OUTDIR]   (default: next to it)
 Needs tcpdump and openssl. Secrets that cross the wire are listed in
@@ -294,12 +296,12 @@ def redirection_refused():
     t.join(5)
 
 
-def rmcp():
+def rmcp(state=2):
     def server(s):
         data, peer = s.recvfrom(512)
-        # Intel's OEM bytes: IANA 343, HTTP port 16992, version 0, provisioned (2), AMT flag 0x20
+        # Intel's OEM bytes: IANA 343, HTTP port 16992, version 0, provisioning state, AMT flag 0x20
         pong = bytes([6, 0, 0xff, 6]) + struct.pack("!IBBBB", 4542, 0x40, data[9], 0, 16) + \
-            struct.pack("!IHBB", 343, 16992, 0, 2) + bytes([0x81, 0x20]) + bytes(6)
+            struct.pack("!IHBB", 343, 16992, 0, state) + bytes([0x81, 0x20]) + bytes(6)
         s.sendto(pong, peer)
         s.close()
     serve_once(socket.SOCK_DGRAM, (AMT2, 623), server)
@@ -328,6 +330,18 @@ def main():
         cap = Capture(os.path.join(out, "quiet.pcap"))
         try:
             udp(("127.0.8.40", 0), ("127.0.8.41", 5000), b"nothing to see", want_reply=False)
+        finally:
+            cap.stop()
+        # only a warning: a refused redirection session
+        cap = Capture(os.path.join(out, "warning-only.pcap"))
+        try:
+            redirection_refused()
+        finally:
+            cap.stop()
+        # only an info: a device in provisioning answers RMCP but sends no hello
+        cap = Capture(os.path.join(out, "info-only.pcap"))
+        try:
+            rmcp(state=1)
         finally:
             cap.stop()
     with open(os.path.join(out, "secrets.txt"), "w") as f:
