@@ -206,10 +206,10 @@ static void probe_device(gpointer data, gpointer user)
 		g_ptr_array_add(d->fwd, l);
 		for (guint i = 0; i < l->r.addrs->len; i++)
 			add_addr(d->addrs, l->r.addrs->pdata[i]);
+		/* each resolver's own forward and reverse answers must agree */
+		for (guint i = 0; i < l->r.addrs->len && i < MAX_REVERSE; i++)
+			g_ptr_array_add(d->rev, ask(o, l->r.addrs->pdata[i], direct, true));
 	}
-	for (guint i = 0; i < d->addrs->len && i < MAX_REVERSE; i++)
-		for (int direct = 0; direct <= (o->dns_server != NULL); direct++)
-			g_ptr_array_add(d->rev, ask(o, d->addrs->pdata[i], direct, true));
 	if (d->addrs->len) {
 		const char *ip = d->addrs->pdata[0];
 		check_progress(o, "device %s: ports at %s (%d/%u done)", d->fqdn, ip, g_atomic_int_get(&ctx->done),

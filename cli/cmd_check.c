@@ -300,7 +300,7 @@ int cmd_check(int argc, char **argv)
 	}
 	const char *now_env = getenv("AMTSCOPE_NOW");  /* tests pin "now" (seconds since the epoch) */
 	c.o.now_us = (int64_t)(now_env && *now_env ? g_ascii_strtoll(now_env, NULL, 10) : time(NULL)) * 1000000;
-	c.o.progress = isatty(STDERR_FILENO) && !getenv("AMTSCOPE_NO_PROGRESS");
+	c.o.progress = isatty(STDERR_FILENO) && !(getenv("AMTSCOPE_NO_PROGRESS") && *getenv("AMTSCOPE_NO_PROGRESS"));
 
 	FILE *out = cli_open_output(c.out);
 	if (!out) {

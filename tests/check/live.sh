@@ -87,9 +87,9 @@ server() {
 	local chain=()
 	[ -n "${5:-}" ] && chain=(-cert_chain "$5")
 	openssl s_server -quiet -accept "$1:$2" -cert "$3" -key "$4" "${chain[@]}" </dev/null >/dev/null 2>&1 &
-	pids+=("$!")
-	wait_tcp "$1" "$2"
 	last_pid=$!
+	pids+=("$last_pid")
+	wait_tcp "$1" "$2"
 }
 # silent ADDR PORT: accepts TCP connections and never says anything
 silent_tcp() {
@@ -105,12 +105,15 @@ while True:
 }
 # silent_udp ADDR PORT: a socket that reads and never answers
 silent_udp() {
+	rm -f "$work/udp-ready"
 	python3 -c '
 import socket, sys
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((sys.argv[1], int(sys.argv[2])))
-while True: s.recv(4096)' "$1" "$2" &
+open(sys.argv[3], "w").close()
+while True: s.recv(4096)' "$1" "$2" "$work/udp-ready" &
 	pids+=("$!")
-	sleep 0.3
+	for _ in $(seq 50); do [ -e "$work/udp-ready" ] && return 0; sleep 0.1; done
+	echo "silent UDP server on $1:$2 did not start"; exit 1
 }
 
 healthy_records=(--host-record=scs.prov.test,127.0.10.5 --cname=provisionserver.prov.test,scs.prov.test
@@ -154,6 +157,13 @@ dns "${healthy_records[@]}"
 server 127.0.10.5 9971 "$certs/prov.pem" "$certs/prov.key" "$certs/prov-chain.pem"
 server 127.0.10.7 16993 "$certs/leaf.pem" "$certs/leaf.key" "$certs/chain-good.pem"
 device_pid=$last_pid
+# device CERT KEY [CHAIN]: the AMT device on 127.0.10.7:16993 presents this
+device() {
+	kill "$device_pid" 2>/dev/null
+	wait "$device_pid" 2>/dev/null
+	server 127.0.10.7 16993 "$@"
+	device_pid=$last_pid
+}
 base=(--domain prov.test --scs 127.0.10.5 --device amt.tls.test --ca-file "$certs/root.pem" --timeout 2)
 prov=(--prov-cert "$certs/prov.p12" --password-file "$certs/p12.password" --amt-hashes "$certs/prov-root.hashes")
 
@@ -161,6 +171,99 @@ expect healthy 0 "prov.domain.non_public@-" -- "${base[@]}" --dns 127.0.10.1 "${
 grep_json healthy '"check.scs.port"'
 grep_json healthy 'CNAME scs.prov.test, 127.0.10.5'
 expect healthy-no-dns 0 "prov.domain.non_public@-" -- "${base[@]}"
+
+
+# ---- the setup service ----
+dns --host-record=scs.prov.test,127.0.10.5 --host-record=amt.tls.test,127.0.10.7
+expect provisionserver-missing 1 "dns.provisionserver.missing@- prov.domain.non_public@-" -- "${base[@]}" --dns 127.0.10.1
+grep_json provisionserver-missing 'NXDOMAIN'
+
+dns --host-record=scs.prov.test,127.0.10.5 --host-record=other.prov.test,127.0.10.9 \
+	--cname=provisionserver.prov.test,other.prov.test --host-record=amt.tls.test,127.0.10.7
+expect provisionserver-elsewhere 1 "dns.provisionserver.wrong_host@- prov.domain.non_public@-" -- "${base[@]}" --dns 127.0.10.1
+grep_json provisionserver-elsewhere 'is at 127.0.10.5'
+expect provisionserver-nothing-listens 1 "dns.provisionserver.wrong_host@- prov.domain.non_public@-" -- \
+	--domain prov.test --dns 127.0.10.1 --timeout 2
+grep_json provisionserver-nothing-listens 'refused'
+
+dns "${healthy_records[@]}"
+expect scs-down 1 "check.scs.unreachable@- dns.provisionserver.wrong_host@- prov.domain.non_public@-" -- \
+	--domain prov.test --scs 127.0.10.6 --timeout 2
+
+# ---- device names ----
+dns --host-record=scs.prov.test,127.0.10.5 --cname=provisionserver.prov.test,scs.prov.test \
+	--address=/amt.tls.test/127.0.10.7 --ptr-record=7.10.0.127.in-addr.arpa,wrong.tls.test
+expect reverse-mismatch 1 "dns.reverse.mismatch@127.0.10.7 prov.domain.non_public@-" -- "${base[@]}" --dns 127.0.10.1 --fail-on warning
+grep_json reverse-mismatch 'names wrong.tls.test'
+
+dns "${healthy_records[@]}"
+dnsmasq_at 127.0.10.3 --host-record=scs.prov.test,127.0.10.5 --cname=provisionserver.prov.test,scs.prov.test \
+	--host-record=amt.tls.test,127.0.10.8
+stale_dns=$last_pid
+expect fqdn-mismatch 1 "dns.fqdn.mismatch@127.0.10.7 prov.domain.non_public@-" -- "${base[@]}" --dns 127.0.10.3
+kill "$stale_dns"
+
+expect device-unresolvable 1 "dns.fqdn.missing@nosuch.tls.test prov.domain.non_public@-" -- \
+	--domain prov.test --scs 127.0.10.5 --device nosuch.tls.test --dns 127.0.10.1 --timeout 2
+
+# ---- device certificates (checked by the tls rule, as in analyze) ----
+device "$certs/leaf-other.pem" "$certs/leaf-other.key" "$certs/chain-good.pem"
+expect device-name-mismatch 1 "prov.domain.non_public@- tls.cert.name_mismatch@127.0.10.7" -- "${base[@]}"
+device "$certs/leaf-expired.pem" "$certs/leaf-expired.key" "$certs/chain-good.pem"
+expect device-expired 1 "prov.domain.non_public@- tls.cert.expired@127.0.10.7" -- "${base[@]}"
+device "$certs/leaf.pem" "$certs/leaf.key" "$certs/chain-missing.pem"
+expect device-chain-incomplete 1 "prov.domain.non_public@- tls.cert.chain_incomplete@127.0.10.7" -- "${base[@]}"
+device "$certs/selfsigned.pem" "$certs/selfsigned.key"
+expect device-self-signed 1 "prov.domain.non_public@- tls.cert.self_signed@127.0.10.7" -- "${base[@]}" --fail-on warning
+device "$certs/leaf.pem" "$certs/leaf.key" "$certs/chain-good.pem"
+
+# ---- the provisioning certificate ----
+pw=(--password-file "$certs/p12.password")
+expect prov-not-provisioning 1 "prov.cert.not_provisioning@- prov.domain.non_public@-" -- "${base[@]}" \
+	--prov-cert "$certs/prov-none.p12" "${pw[@]}" --amt-hashes "$certs/prov-root.hashes"
+expect prov-untrusted-root 1 "prov.cert.untrusted_root@- prov.domain.non_public@-" -- "${base[@]}" \
+	--prov-cert "$certs/prov.p12" "${pw[@]}"
+expect prov-wrong-domain 1 "prov.cert.domain_mismatch@- prov.domain.non_public@-" -- --domain corp.test \
+	--scs 127.0.10.5 --timeout 2 "${prov[@]}"
+grep_json prov-wrong-domain 'vouches for domain prov.test'
+
+# ---- bad input: a clear message, the rest of the check goes on ----
+printf 'not the password\n' >"$work/wrong.password"
+expect prov-wrong-password 2 "prov.domain.non_public@-" -- "${base[@]}" --prov-cert "$certs/prov.p12" \
+	--password-file "$work/wrong.password"
+grep_err prov-wrong-password "prov.p12"
+grep_json prov-wrong-password '"check.device.tls"'
+expect prov-not-a-certificate 2 "prov.domain.non_public@-" -- "${base[@]}" --prov-cert "$here/live.sh"
+grep_err prov-not-a-certificate "live.sh"
+grep_json prov-not-a-certificate 'Not checked: the provisioning certificate'
+
+# ---- refused and silent servers: bounded by --timeout ----
+dns "${healthy_records[@]}" --host-record=dead.tls.test,127.0.10.11 --host-record=quiet.tls.test,127.0.10.8
+expect device-refused 0 "prov.domain.non_public@-" -- --domain prov.test --scs 127.0.10.5 --device dead.tls.test --timeout 1
+grep_json device-refused 'TCP 16993 refused'
+silent_tcp 127.0.10.8 16993
+t0=$SECONDS
+expect device-silent-tls 0 "check.device.tls_failed@127.0.10.8 prov.domain.non_public@-" -- --domain prov.test \
+	--scs 127.0.10.5 --device quiet.tls.test --timeout 1
+[ $((SECONDS - t0)) -le 10 ] || { echo "FAIL device-silent-tls took $((SECONDS - t0)) s"; rc=1; }
+silent_udp 127.0.10.2 53
+t0=$SECONDS
+expect dns-silent 0 "check.dns.no_answer@- check.dns.no_answer@127.0.10.7 prov.domain.non_public@-" -- \
+	"${base[@]}" --dns 127.0.10.2 --timeout 1
+[ $((SECONDS - t0)) -le 15 ] || { echo "FAIL dns-silent took $((SECONDS - t0)) s"; rc=1; }
+
+# ---- several devices at once ----
+expect parallel 1 "check.device.tls_failed@127.0.10.8 dns.fqdn.missing@nosuch.tls.test prov.domain.non_public@-" -- \
+	"${base[@]}" --device quiet.tls.test --device dead.tls.test --device nosuch.tls.test --parallel 3 --timeout 1
+
+# ---- progress on a terminal: one rewritten line on stderr ----
+if command -v script >/dev/null; then
+	AMTSCOPE_NO_PROGRESS= script -qec "$AMTSCOPE check ${base[*]} -o $work/tty.txt" /dev/null >"$work/tty.out" 2>&1
+	grep -q $'\r\033\[Kamtscope check: device amt.tls.test' "$work/tty.out" ||
+		{ echo "FAIL progress: no progress line on the terminal"; cat -v "$work/tty.out"; rc=1; }
+	grep -q 'Findings:' "$work/tty.txt" || { echo "FAIL progress: no report in -o file"; rc=1; }
+	[ $rc = 0 ] && echo "ok   progress"
+fi
 
 [ -n "${CHECK_SHOW:-}" ] && "$AMTSCOPE" check "${base[@]}" --dns 127.0.10.1 "${prov[@]}"
 exit $rc
