@@ -206,6 +206,7 @@ bool check_prov_cert(const check_opts *o, analysis *an)
 	arena a;
 	arena_init(&a, 0);
 	x509_info leaf;
+	memset(&leaf, 0, sizeof(leaf));
 	x509_describe(&a, c[li], &leaf);
 	const chain_verdict *v = certcheck_x509(cc, chain, (uint32_t)k, o->now_us);
 	finding *x = finding_add(&an->fnd, "check.prov.cert", SEV_INFO, NULL, NULL, NULL);

@@ -1,5 +1,6 @@
 /* The probes of `amtscope check`: DNS lookups, the setup service port, and
  * per device its names, ports and TLS certificate, devices in parallel. */
+#include <openssl/crypto.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -235,6 +236,8 @@ static void probe_device(gpointer data, gpointer user)
 		}
 	}
 	g_atomic_int_inc(&ctx->done);
+	/* pool threads outlive the check: let OpenSSL free this thread's state now */
+	OPENSSL_thread_stop();
 }
 
 void check_probe_all(check_state *st)

@@ -136,6 +136,7 @@ d = json.load(open(sys.argv[1]))
 print(" ".join(sorted(f["rule"] + "@" + f.get("device", "-") for f in d["findings"] if f["severity"] != "info")))' \
 		"$work/$name.json" 2>&1)
 	local ok=1
+	! grep -q "runtime error\|Sanitizer" "$work/$name.err" || { echo "FAIL $name: sanitizer report"; ok=0; }
 	[ "$got" = "$want" ] || { echo "FAIL $name: findings [$got], expected [$want]"; ok=0; }
 	[ "$st" = "$want_rc" ] || { echo "FAIL $name: exit $st, expected $want_rc"; ok=0; }
 	if [ $ok = 1 ]; then
