@@ -253,7 +253,7 @@ static void text_header(FILE *f, const check_opts *o)
 		o->dns_server ? o->dns_server : "");
 	fprintf(f, "  setup service: %s port %u\n", o->scs_host ? o->scs_host : "where ProvisionServer leads",
 		o->scs_port);
-	fprintf(f, "  devices: %u; provisioning certificate: %s; timeout %d ms, %d in parallel\n\n",
+	fprintf(f, "  devices: %u; provisioning certificate: %s; timeout %d ms, %d in parallel\n",
 		o->devices->len, o->prov_cert ? o->prov_cert : "none", o->timeout_ms, o->parallel);
 }
 
