@@ -11,6 +11,7 @@
 #include "../rules/rule.h"
 #include "dnsclient.h"
 #include "probe.h"
+#include "wsman_get.h"
 
 #define CHECK_SCS_PORT 9971
 #define CHECK_MAX_ADDRS 8      /* addresses probed per name */
@@ -24,6 +25,8 @@ typedef struct check_opts {
 	uint16_t scs_port;
 	const char *ca_file, *prov_cert, *amt_hashes;
 	const char *prov_password;  /* NULL: none given */
+	const char *user;         /* --user: read AMT's settings with this account */
+	const char *amt_password;
 	GPtrArray *devices;       /* const char* FQDNs */
 	int timeout_ms;
 	int parallel;
@@ -56,6 +59,8 @@ typedef struct device_probe {
 	GPtrArray *chain;         /* GBytes DER, as the device sent it */
 	char *tls_version, *tls_detail;
 	int64_t tls_ts;
+	bool wsman_tried;
+	wsman_reply general, setup; /* AMT_GeneralSettings, AMT_SetupAndConfigurationService */
 } device_probe;
 
 typedef struct scs_probe {
@@ -86,6 +91,8 @@ void check_judge(check_state *st, analysis *an);
 /* The provisioning certificate file (--prov-cert); false when it could not
  * be read (the message went to stderr, an info finding says it). */
 bool check_prov_cert(const check_opts *o, analysis *an);
+/* What AMT said of itself (--user). */
+void check_judge_settings(const check_opts *o, analysis *an, device_probe *d, device *dv, const char *label);
 /* Findings about --domain itself (non-public suffixes). */
 void check_domain(const check_opts *o, analysis *an);
 

@@ -392,6 +392,7 @@ static void judge_device(check_state *st, analysis *an, device_probe *d, uint64_
 		return;
 	}
 	judge_ports(o, an, d, dv, lab);
+	check_judge_settings(o, an, d, dv, lab);
 	if (!d->tls_tried) {
 		finding *x = finding_add(&an->fnd, "check.skipped", SEV_INFO, lab, "tls", NULL);
 		finding_summary(x, "Not checked: the TLS certificate of %s (TCP %u at %s is closed; AMT opens it "
@@ -434,5 +435,7 @@ void check_judge(check_state *st, analysis *an)
 				       "names, ports and TLS certificate).");
 	if (!o->prov_cert)
 		skipped(an, "prov", "Not checked: the provisioning certificate (give --prov-cert FILE).");
-	skipped(an, "settings", "Not checked: AMT's own settings (check never authenticates to a device).");
+	if (!o->user)
+		skipped(an, "settings", "Not checked: AMT's own settings (check never authenticates to a device "
+					"unless --user is given).");
 }

@@ -8,7 +8,7 @@
 #include "check.h"
 
 static const uint16_t amt_tcp_ports[] = {16992, 16993, 16994, 16995, 623};
-enum { AMT_TLS_PORT = 16993, MAX_REVERSE = 2 };
+enum { AMT_HTTP_PORT = 16992, AMT_TLS_PORT = 16993, MAX_REVERSE = 2 };
 
 static GMutex progress_lock;
 
@@ -67,6 +67,8 @@ static void device_free(gpointer p)
 		g_ptr_array_free(d->chain, TRUE);
 	g_free(d->tls_version);
 	g_free(d->tls_detail);
+	wsman_reply_clear(&d->general);
+	wsman_reply_clear(&d->setup);
 	g_free(d);
 }
 
@@ -215,11 +217,20 @@ static void probe_device(gpointer data, gpointer user)
 		const char *ip = d->addrs->pdata[0];
 		check_progress(o, "device %s: ports at %s (%d/%u done)", d->fqdn, ip, g_atomic_int_get(&ctx->done),
 			       ctx->st->devices->len);
-		bool tls_open = false;
+		bool tls_open = false, http_open = false;
 		for (size_t i = 0; i < G_N_ELEMENTS(amt_tcp_ports); i++) {
 			port_probe *p = probe_port(o, ip, amt_tcp_ports[i], false);
 			tls_open |= p->port == AMT_TLS_PORT && p->st == PORT_OPEN;
+			http_open |= p->port == AMT_HTTP_PORT && p->st == PORT_OPEN;
 			g_ptr_array_add(d->ports, p);
+		}
+		if (o->user && http_open) {
+			check_progress(o, "device %s: reading AMT settings as %s", d->fqdn, o->user);
+			d->wsman_tried = true;
+			if (wsman_get(ip, AMT_HTTP_PORT, o->user, o->amt_password, "AMT_GeneralSettings", o->timeout_ms,
+				      &d->general))
+				wsman_get(ip, AMT_HTTP_PORT, o->user, o->amt_password, "AMT_SetupAndConfigurationService",
+					  o->timeout_ms, &d->setup);
 		}
 		g_ptr_array_add(d->ports, probe_port(o, ip, 623, true));
 		if (tls_open) {

@@ -25,13 +25,16 @@ static void help(void)
 	     "ProvisionServer.DOMAIN resolve and lead to the setup service, do the devices' names\n"
 	     "resolve both ways, what TLS certificate do they present, is the provisioning\n"
 	     "certificate right for DOMAIN. Sends only DNS queries, TCP connects, TLS handshakes\n"
-	     "and an RMCP presence ping; never authenticates.\n\n"
+	     "and an RMCP presence ping; never authenticates unless --user is given.\n\n"
 	     "  --domain DOMAIN       the DNS suffix the devices get (DHCP option 15 / MEBx)\n"
 	     "  --dns SERVER[:PORT]   also ask this DNS server directly (default port 53)\n"
 	     "  --scs HOST[:PORT]     where the setup service runs (default port 9971)\n"
 	     "  --device FQDN         an AMT device to check (repeatable)\n"
 	     "  --prov-cert FILE      the provisioning certificate (PKCS#12, PEM or DER)\n"
 	     "  --password-file F     its PKCS#12 password (first line of F)\n"
+	     "  --user USER           also read AMT_GeneralSettings and AMT_SetupAndConfigurationService\n"
+	     "                        (WS-Man Get, HTTP digest on 16992; nothing else is sent)\n"
+	     "  --amt-password-file F its password (else asked on the terminal; never on the command line)\n"
 	     "  --ca-file PEM         extra trust anchors for the devices' TLS certificates\n"
 	     "  --amt-hashes FILE     more root hashes the AMT fleet trusts\n"
 	     "  --timeout SECONDS     per network step (default 3)\n"
@@ -43,7 +46,7 @@ static void help(void)
 
 enum {
 	O_DOMAIN = 1000, O_DNS, O_SCS, O_DEVICE, O_PROV, O_PASS, O_CA, O_HASHES, O_TIMEOUT, O_PARALLEL,
-	O_FORMAT, O_FAIL_ON, O_NO_COLOR, O_USER, O_HELP,
+	O_FORMAT, O_FAIL_ON, O_NO_COLOR, O_USER, O_AMT_PASS, O_HELP,
 };
 
 /* "host", "host:port", "[v6]:port", "v6"; host is g_free'd by the caller. */
@@ -85,6 +88,32 @@ static char *read_secret_file(const char *path)
 	return data;
 }
 
+/* Asks on the terminal with echo off; NULL without a terminal. */
+static char *prompt_password(const char *user)
+{
+	FILE *tty = fopen("/dev/tty", "r+");
+	if (!tty)
+		return NULL;
+	struct termios old, quiet;
+	bool echo_off = tcgetattr(fileno(tty), &old) == 0;
+	if (echo_off) {
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fileno(tty), TCSAFLUSH, &quiet);
+	}
+	fprintf(tty, "AMT password for %s: ", user);
+	fflush(tty);
+	char buf[256];
+	char *got = fgets(buf, sizeof(buf), tty);
+	if (echo_off)
+		tcsetattr(fileno(tty), TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	char *pw = got ? g_strndup(buf, strcspn(buf, "\r\n")) : NULL;
+	memset(buf, 0, sizeof(buf));
+	return pw;
+}
+
 static bool valid_domain(const char *d)
 {
 	size_t n = strlen(d);
@@ -98,7 +127,7 @@ static bool valid_domain(const char *d)
 
 typedef struct cli_check {
 	check_opts o;
-	char *dns_host, *scs_host, *password;
+	char *dns_host, *scs_host, *password, *amt_password;
 	enum fmt format;
 	const char *out;
 	bool quiet, no_color;
@@ -115,10 +144,11 @@ static int parse(int argc, char **argv, cli_check *c)
 		{"timeout", required_argument, 0, O_TIMEOUT}, {"parallel", required_argument, 0, O_PARALLEL},
 		{"format", required_argument, 0, O_FORMAT}, {"fail-on", required_argument, 0, O_FAIL_ON},
 		{"no-color", no_argument, 0, O_NO_COLOR}, {"user", required_argument, 0, O_USER},
+		{"amt-password-file", required_argument, 0, O_AMT_PASS},
 		{"help", no_argument, 0, O_HELP}, {0, 0, 0, 0},
 	};
 	check_opts *o = &c->o;
-	const char *password_file = NULL;
+	const char *password_file = NULL, *amt_password_file = NULL;
 	optind = 1;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
@@ -190,10 +220,8 @@ static int parse(int argc, char **argv, cli_check *c)
 		case 'o': c->out = optarg; break;
 		case 'q': c->quiet = true; break;
 		case O_NO_COLOR: c->no_color = true; break;
-		case O_USER:
-			cli_error("--user: reading AMT's settings over WS-Man is not implemented yet; check never "
-				  "authenticates (run it without --user)");
-			return EXIT_USAGE;
+		case O_USER: o->user = optarg; break;
+		case O_AMT_PASS: amt_password_file = optarg; break;
 		case 'h': case O_HELP: help(); return -1;
 		default: fprintf(stderr, "try 'amtscope check --help'\n"); return EXIT_USAGE;
 		}
@@ -211,9 +239,24 @@ static int parse(int argc, char **argv, cli_check *c)
 		cli_error("cannot read --password-file %s", password_file);
 		return EXIT_USAGE;
 	}
-	if (password_file && !o->prov_cert)
-		cli_warn("--password-file without --prov-cert is not used");
 	o->prov_password = c->password;
+	/* one --password-file serves --user when there is no certificate to open */
+	if (!amt_password_file && password_file && !o->prov_cert && o->user)
+		amt_password_file = password_file;
+	else if (password_file && !o->prov_cert)
+		cli_warn("--password-file without --prov-cert or --user is not used");
+	if (amt_password_file && !o->user)
+		cli_warn("--amt-password-file without --user is not used");
+	if (o->user) {
+		c->amt_password = amt_password_file ? read_secret_file(amt_password_file) : prompt_password(o->user);
+		if (!c->amt_password) {
+			cli_error(amt_password_file ? "cannot read --amt-password-file %s"
+						    : "--user %s needs a password: give --amt-password-file F (no terminal to ask on)",
+				  amt_password_file ? amt_password_file : o->user);
+			return EXIT_USAGE;
+		}
+		o->amt_password = c->amt_password;
+	}
 	return 0;
 }
 
@@ -358,6 +401,10 @@ out:
 	if (c.password) {
 		memset(c.password, 0, strlen(c.password));
 		g_free(c.password);
+	}
+	if (c.amt_password) {
+		memset(c.amt_password, 0, strlen(c.amt_password));
+		g_free(c.amt_password);
 	}
 	g_free(c.dns_host);
 	g_free(c.scs_host);

@@ -134,7 +134,7 @@ expect() {
 import json, sys
 d = json.load(open(sys.argv[1]))
 print(" ".join(sorted(f["rule"] + "@" + f.get("device", "-") for f in d["findings"] if f["severity"] != "info")))' \
-		"$work/$name.json" 2>&1)
+		"$work/$name.json" 2>/dev/null)
 	local ok=1
 	! grep -q "runtime error\|Sanitizer" "$work/$name.err" || { echo "FAIL $name: sanitizer report"; ok=0; }
 	[ "$got" = "$want" ] || { echo "FAIL $name: findings [$got], expected [$want]"; ok=0; }
@@ -256,6 +256,36 @@ expect dns-silent 0 "check.dns.no_answer@- check.dns.no_answer@127.0.10.7 prov.d
 # ---- several devices at once ----
 expect parallel 1 "check.device.tls_failed@127.0.10.8 dns.fqdn.missing@nosuch.tls.test prov.domain.non_public@-" -- \
 	"${base[@]}" --device quiet.tls.test --device dead.tls.test --device nosuch.tls.test --parallel 3 --timeout 1
+
+# ---- --user: AMT's own settings (WS-Man Get with digest, a stand-in for AMT on 16992) ----
+# amt HOSTNAME DOMAIN STATE ZTC: (re)start the stand-in on 127.0.10.13 (user admin, password P@ssw0rd-check)
+amt_pid=
+amt() {
+	[ -n "$amt_pid" ] && { kill "$amt_pid" 2>/dev/null; wait "$amt_pid" 2>/dev/null; }
+	rm -f "$work/amt-ready"
+	python3 "$here/amt_wsman.py" 127.0.10.13 admin 'P@ssw0rd-check' "$@" "$work/amt-ready" &
+	amt_pid=$!
+	pids+=("$amt_pid")
+	for _ in $(seq 50); do [ -e "$work/amt-ready" ] && return 0; sleep 0.1; done
+	echo "the WS-Man stand-in did not start"; exit 1
+}
+dns "${healthy_records[@]}" --host-record=pc13.prov.test,127.0.10.13
+printf 'P@ssw0rd-check\n' >"$work/amt.password"
+printf 'wrong\n' >"$work/amt-wrong.password"
+user=(--domain prov.test --scs 127.0.10.5 --device pc13.prov.test --timeout 2 --user admin)
+amt pc13 prov.test 0 true
+expect settings-healthy 0 "prov.domain.non_public@-" -- "${user[@]}" --amt-password-file "$work/amt.password"
+grep_json settings-healthy 'HostName pc13, DomainName prov.test, provisioning state pre, mode admin, remote configuration enabled'
+if grep -q 'U0VDUkVU\|P@ssw0rd' "$work/settings-healthy.json" "$work/settings-healthy.err"; then
+	echo "FAIL settings-healthy: a secret reached the report"; rc=1
+fi
+expect settings-wrong-password 1 "prov.domain.non_public@- wsman.auth.failed@127.0.10.13" -- "${user[@]}" \
+	--amt-password-file "$work/amt-wrong.password"
+amt pc13 corp.test 0 false
+expect settings-wrong-domain 1 "amt.domain.mismatch@127.0.10.13 amt.fqdn.mismatch@127.0.10.13 amt.remote_config.disabled@127.0.10.13 prov.domain.non_public@-" -- \
+	"${user[@]}" --password-file "$work/amt.password"
+expect settings-no-tty 2 "" -- "${user[@]}"
+grep_err settings-no-tty 'needs a password'
 
 # ---- progress on a terminal: one rewritten line on stderr ----
 if command -v script >/dev/null; then

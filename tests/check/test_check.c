@@ -337,6 +337,65 @@ static void test_judge_setup_service(void)
 	judge_case(NULL, DNSQ_TIMEOUT, NULL, PORT_OPEN, "check.dns.no_answer@- check.dns.no_answer@-");
 }
 
+static void test_wsman_pieces(void)
+{
+	const char *ch = "Digest realm=\"Digest:F3EB\", nonce=\"abc,def\", stale=false, qop=\"auth\"";
+	char *v = digest_param(ch, "realm");
+	CU_ASSERT_STRING_EQUAL(v, "Digest:F3EB");
+	g_free(v);
+	v = digest_param(ch, "nonce");
+	CU_ASSERT_STRING_EQUAL(v, "abc,def");
+	g_free(v);
+	v = digest_param(ch, "stale");
+	CU_ASSERT_STRING_EQUAL(v, "false");
+	g_free(v);
+	CU_ASSERT_PTR_NULL(digest_param(ch, "opaque"));
+	CU_ASSERT_PTR_NULL(digest_param("Digest realm=\"unterminated", "realm"));
+
+	static const char reply[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+				    "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n";
+	int status;
+	char *www, *body;
+	CU_ASSERT(http_reply_parse(reply, sizeof(reply) - 1, &status, &www, &body));
+	CU_ASSERT_EQUAL(status, 200);
+	CU_ASSERT_STRING_EQUAL(body, "hello world");
+	CU_ASSERT_PTR_NULL(www);
+	g_free(body);
+	static const char chal[] = "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"r\"\r\n"
+				   "Content-Length: 3\r\n\r\nabcdef";
+	CU_ASSERT(http_reply_parse(chal, sizeof(chal) - 1, &status, &www, &body));
+	CU_ASSERT_EQUAL(status, 401);
+	CU_ASSERT_STRING_EQUAL(www, "Digest realm=\"r\"");
+	CU_ASSERT_STRING_EQUAL(body, "abc");
+	g_free(www);
+	g_free(body);
+	/* a chunk size larger than what came: the body stops there */
+	static const char bad[] = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nffff\r\nshort";
+	CU_ASSERT(http_reply_parse(bad, sizeof(bad) - 1, &status, &www, &body));
+	CU_ASSERT_STRING_EQUAL(body, "");
+	g_free(body);
+	CU_ASSERT_FALSE(http_reply_parse("SSH-2.0-x\r\n\r\n", 15, &status, &www, &body));
+
+	/* the firmware sample: the instance's properties */
+	char *path = g_build_filename(g_getenv("SHARED") ? g_getenv("SHARED") : "../shared", "wsman-samples",
+				      "responses", "amt_setupandconfiguration_get.xml", NULL);
+	gchar *xml = NULL;
+	gsize len = 0;
+	if (g_file_get_contents(path, &xml, &len, NULL)) {
+		GHashTable *p = wsman_props(xml, len);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+		CU_ASSERT_STRING_EQUAL(g_hash_table_lookup(p, "@class"), "AMT_SetupAndConfigurationService");
+		CU_ASSERT_STRING_EQUAL(g_hash_table_lookup(p, "ProvisioningState"), "2");
+		CU_ASSERT_STRING_EQUAL(g_hash_table_lookup(p, "ZeroTouchConfigurationEnabled"), "true");
+		g_hash_table_destroy(p);
+	} else {
+		CU_FAIL("shared WS-Man sample missing");
+	}
+	g_free(xml);
+	g_free(path);
+	CU_ASSERT_PTR_NULL(wsman_props("<not xml", 8));
+}
+
 int main(void)
 {
 	CU_initialize_registry();
@@ -350,6 +409,7 @@ int main(void)
 	CU_add_test(s, "RMCP ping and pong", test_rmcp);
 	CU_add_test(s, "non-public and covered domains", test_domains);
 	CU_add_test(s, "setup service verdicts", test_judge_setup_service);
+	CU_add_test(s, "digest challenge, HTTP reply, WS-Man properties", test_wsman_pieces);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned failed = CU_get_number_of_failures();

@@ -1,0 +1,318 @@
+/* Read-only WS-Man Get with HTTP digest authentication (see wsman_get.h). */
+#include <errno.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <openssl/evp.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "probe.h"
+#include "wsman_get.h"
+
+#define AMT_SCHEMA "http://intel.com/wbem/wscim/1/amt-schema/1/"
+
+void wsman_reply_clear(wsman_reply *r)
+{
+	if (r->props)
+		g_hash_table_destroy(r->props);
+	g_free(r->error);
+	memset(r, 0, sizeof(*r));
+}
+
+static void md5_hex(const char *s, char out[33])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0;
+	EVP_Digest(s, strlen(s), md, &n, EVP_md5(), NULL);
+	for (unsigned i = 0; i < n && i < 16; i++)
+		snprintf(out + 2 * i, 3, "%02x", md[i]);
+	out[32] = 0;
+}
+
+char *digest_param(const char *challenge, const char *key)
+{
+	size_t kn = strlen(key);
+	const char *p = challenge;
+	while (p && *p) {
+		while (*p == ' ' || *p == ',' || *p == '\t')
+			p++;
+		if (!g_ascii_strncasecmp(p, "Digest ", 7)) {
+			p += 7;
+			continue;
+		}
+		const char *eq = strchr(p, '=');
+		if (!eq)
+			return NULL;
+		bool match = (size_t)(eq - p) == kn && !g_ascii_strncasecmp(p, key, kn);
+		const char *v = eq + 1, *end;
+		if (*v == '"') {
+			v++;
+			end = strchr(v, '"');
+			if (!end)
+				return NULL;
+			if (match)
+				return g_strndup(v, (gsize)(end - v));
+			p = end + 1;
+		} else {
+			end = v + strcspn(v, ", \t");
+			if (match)
+				return g_strndup(v, (gsize)(end - v));
+			p = end;
+		}
+	}
+	return NULL;
+}
+
+static char *dechunk(const char *p, size_t len)
+{
+	GString *out = g_string_new(NULL);
+	size_t pos = 0;
+	while (pos < len) {
+		char *end;
+		unsigned long n = strtoul(p + pos, &end, 16);
+		const char *crlf = g_strstr_len(p + pos, (gssize)(len - pos), "\r\n");
+		if (!crlf || end == p + pos)
+			break;
+		pos = (size_t)(crlf - p) + 2;
+		if (n == 0 || n > len - pos)
+			break;
+		g_string_append_len(out, p + pos, (gssize)n);
+		pos += n + 2;
+	}
+	return g_string_free(out, FALSE);
+}
+
+bool http_reply_parse(const char *buf, size_t len, int *status, char **www_auth, char **body)
+{
+	*status = 0;
+	*www_auth = *body = NULL;
+	const char *hend = g_strstr_len(buf, (gssize)len, "\r\n\r\n");
+	if (len < 12 || strncmp(buf, "HTTP/1.", 7) || !hend)
+		return false;
+	*status = atoi(buf + 9);
+	bool chunked = false;
+	long clen = -1;
+	char *head = g_strndup(buf, (gsize)(hend - buf));
+	char **lines = g_strsplit(head, "\r\n", 0);
+	for (int i = 1; lines[i]; i++) {
+		char *colon = strchr(lines[i], ':');
+		if (!colon)
+			continue;
+		*colon = 0;
+		char *v = g_strstrip(colon + 1);
+		if (!g_ascii_strcasecmp(lines[i], "WWW-Authenticate") && !g_ascii_strncasecmp(v, "Digest", 6)) {
+			g_free(*www_auth);
+			*www_auth = g_strdup(v);
+		} else if (!g_ascii_strcasecmp(lines[i], "Transfer-Encoding") && strstr(v, "chunked")) {
+			chunked = true;
+		} else if (!g_ascii_strcasecmp(lines[i], "Content-Length")) {
+			clen = atol(v);
+		}
+	}
+	g_strfreev(lines);
+	g_free(head);
+	const char *b = hend + 4;
+	size_t blen = len - (size_t)(b - buf);
+	if (chunked)
+		*body = dechunk(b, blen);
+	else
+		*body = g_strndup(b, clen >= 0 && (size_t)clen < blen ? (gsize)clen : blen);
+	return true;
+}
+
+static void collect(xmlNode *n, GHashTable *props)
+{
+	for (xmlNode *c = n->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || g_hash_table_size(props) >= 256)
+			continue;
+		xmlChar *t = xmlNodeGetContent(c);
+		g_hash_table_replace(props, g_strdup((const char *)c->name), g_strdup(t ? (const char *)t : ""));
+		xmlFree(t);
+	}
+}
+
+GHashTable *wsman_props(const char *xml, size_t len)
+{
+	if (len > WSMAN_MAX_REPLY)
+		return NULL;
+	xmlDoc *doc = xmlReadMemory(xml, (int)len, "wsman.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
+				    XML_PARSE_NOWARNING);
+	if (!doc)
+		return NULL;
+	GHashTable *props = NULL;
+	xmlNode *env = xmlDocGetRootElement(doc);
+	for (xmlNode *c = env ? env->children : NULL; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "Body"))
+			continue;
+		for (xmlNode *inst = c->children; inst; inst = inst->next)
+			if (inst->type == XML_ELEMENT_NODE) {
+				props = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+				g_hash_table_replace(props, g_strdup("@class"), g_strdup((const char *)inst->name));
+				collect(inst, props);
+				break;
+			}
+	}
+	xmlFreeDoc(doc);
+	return props;
+}
+
+/* One request on a new connection; the whole reply (until close) in *out. */
+static bool exchange(const char *addr, uint16_t port, const char *req, int timeout_ms, GString *out, char **err)
+{
+	int fd;
+	char *detail = NULL;
+	if (probe_tcp(addr, port, timeout_ms, &fd, &detail) != PORT_OPEN) {
+		*err = g_strdup_printf("cannot connect to %s:%u: %s", addr, port, detail);
+		g_free(detail);
+		return false;
+	}
+	g_free(detail);
+	int64_t deadline = g_get_monotonic_time() / 1000 + timeout_ms;
+	size_t sent = 0, n = strlen(req);
+	bool ok = true;
+	while (ok && sent < n) {
+		struct pollfd p = {fd, POLLOUT, 0};
+		int left = (int)(deadline - g_get_monotonic_time() / 1000);
+		if (left <= 0 || poll(&p, 1, left) <= 0) {
+			ok = false;
+			*err = g_strdup("timed out sending the request");
+			break;
+		}
+		ssize_t w = send(fd, req + sent, n - sent, MSG_NOSIGNAL);
+		if (w < 0 && errno != EAGAIN && errno != EINTR) {
+			ok = false;
+			*err = g_strdup_printf("send: %s", strerror(errno));
+		}
+		sent += w > 0 ? (size_t)w : 0;
+	}
+	char buf[8192];
+	while (ok) {
+		struct pollfd p = {fd, POLLIN, 0};
+		int left = (int)(deadline - g_get_monotonic_time() / 1000);
+		if (left <= 0 || poll(&p, 1, left) <= 0) {
+			if (!out->len) {
+				ok = false;
+				*err = g_strdup_printf("no answer within %d ms", timeout_ms);
+			}
+			break;
+		}
+		ssize_t r = recv(fd, buf, sizeof(buf), 0);
+		if (r < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (r <= 0)
+			break;
+		if (out->len + (size_t)r > WSMAN_MAX_REPLY) {
+			ok = false;
+			*err = g_strdup_printf("the reply is larger than %u bytes", WSMAN_MAX_REPLY);
+			break;
+		}
+		g_string_append_len(out, buf, r);
+	}
+	close(fd);
+	return ok;
+}
+
+static char *build_request(const char *addr, uint16_t port, const char *class_name, const char *auth)
+{
+	char *body = g_strdup_printf(
+		"<?xml version=\"1.0\" encoding=\"utf-8\"?><Envelope xmlns=\"http://www.w3.org/2003/05/soap-envelope\" "
+		"xmlns:a=\"http://schemas.xmlsoap.org/ws/2004/08/addressing\" "
+		"xmlns:w=\"http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd\"><Header>"
+		"<a:Action>http://schemas.xmlsoap.org/ws/2004/09/transfer/Get</a:Action><a:To>/wsman</a:To>"
+		"<w:ResourceURI>" AMT_SCHEMA "%s</w:ResourceURI><a:MessageID>1</a:MessageID>"
+		"<a:ReplyTo><a:Address>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</a:Address>"
+		"</a:ReplyTo><w:OperationTimeout>PT60S</w:OperationTimeout></Header><Body></Body></Envelope>",
+		class_name);
+	char *req = g_strdup_printf("POST /wsman HTTP/1.1\r\nHost: %s:%u\r\n%s%s%s"
+				    "Content-Type: application/soap+xml;charset=UTF-8\r\nContent-Length: %zu\r\n"
+				    "Connection: close\r\n\r\n%s",
+				    addr, port, auth ? "Authorization: " : "", auth ? auth : "", auth ? "\r\n" : "",
+				    strlen(body), body);
+	g_free(body);
+	return req;
+}
+
+static char *digest_header(const char *challenge, const char *user, const char *password)
+{
+	char *realm = digest_param(challenge, "realm"), *nonce = digest_param(challenge, "nonce");
+	char *qop = digest_param(challenge, "qop"), *opaque = digest_param(challenge, "opaque");
+	char *out = NULL;
+	if (realm && nonce) {
+		char ha1[33], ha2[33], resp[33], cnonce[17];
+		snprintf(cnonce, sizeof(cnonce), "%08x%08x", g_random_int(), g_random_int());
+		char *a1 = g_strdup_printf("%s:%s:%s", user, realm, password);
+		md5_hex(a1, ha1);
+		memset(a1, 0, strlen(a1));
+		g_free(a1);
+		md5_hex("POST:/wsman", ha2);
+		bool use_qop = qop && strstr(qop, "auth");
+		char *r = use_qop ? g_strdup_printf("%s:%s:00000001:%s:auth:%s", ha1, nonce, cnonce, ha2)
+				  : g_strdup_printf("%s:%s:%s", ha1, nonce, ha2);
+		md5_hex(r, resp);
+		g_free(r);
+		GString *h = g_string_new(NULL);
+		g_string_printf(h, "Digest username=\"%s\", realm=\"%s\", nonce=\"%s\", uri=\"/wsman\", response=\"%s\"",
+				user, realm, nonce, resp);
+		if (use_qop)
+			g_string_append_printf(h, ", qop=auth, nc=00000001, cnonce=\"%s\"", cnonce);
+		if (opaque)
+			g_string_append_printf(h, ", opaque=\"%s\"", opaque);
+		out = g_string_free(h, FALSE);
+	}
+	g_free(realm);
+	g_free(nonce);
+	g_free(qop);
+	g_free(opaque);
+	return out;
+}
+
+bool wsman_get(const char *addr, uint16_t port, const char *user, const char *password, const char *class_name,
+	       int timeout_ms, wsman_reply *r)
+{
+	char *auth = NULL, *www = NULL, *body = NULL;
+	bool ok = false;
+	for (int round = 0; round < 2; round++) {
+		char *req = build_request(addr, port, class_name, auth);
+		GString *reply = g_string_new(NULL);
+		char *err = NULL;
+		bool got = exchange(addr, port, req, timeout_ms, reply, &err);
+		if (auth) {
+			memset(req, 0, strlen(req));
+			memset(auth, 0, strlen(auth));
+		}
+		g_free(req);
+		g_clear_pointer(&www, g_free);
+		g_clear_pointer(&body, g_free);
+		if (got && !http_reply_parse(reply->str, reply->len, &r->status, &www, &body)) {
+			got = false;
+			err = g_strdup_printf("%s:%u did not answer HTTP", addr, port);
+		}
+		g_string_free(reply, TRUE);
+		if (!got) {
+			r->error = err;
+			break;
+		}
+		if (r->status == 401 && !auth && www) {
+			auth = digest_header(www, user, password);
+			if (auth)
+				continue;
+		}
+		if (r->status == 401) {
+			r->error = g_strdup_printf("the user %s was refused (HTTP 401)", user);
+		} else if (r->status != 200) {
+			r->error = g_strdup_printf("HTTP %d", r->status);
+		} else if (!(r->props = wsman_props(body, strlen(body)))) {
+			r->error = g_strdup("the answer is not a WS-Man response");
+		} else {
+			ok = true;
+		}
+		break;
+	}
+	g_free(auth);
+	g_free(www);
+	g_free(body);
+	return ok;
+}
