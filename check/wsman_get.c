@@ -159,7 +159,25 @@ GHashTable *wsman_props(const char *xml, size_t len)
 	return props;
 }
 
-/* One request on a new connection; the whole reply (until close) in *out. */
+/* Has the whole reply arrived? AMT may keep the connection open after it. */
+static bool reply_complete(const GString *r)
+{
+	const char *hend = g_strstr_len(r->str, (gssize)r->len, "\r\n\r\n");
+	if (!hend)
+		return false;
+	size_t head = (size_t)(hend - r->str) + 4;
+	char *h = g_ascii_strdown(r->str, (gssize)head);
+	bool done = false;
+	const char *cl = strstr(h, "\r\ncontent-length:");
+	if (strstr(h, "\r\ntransfer-encoding:") && strstr(h, "chunked"))
+		done = r->len >= head + 5 && !memcmp(r->str + r->len - 5, "0\r\n\r\n", 5);
+	else if (cl)
+		done = r->len - head >= (size_t)strtoul(cl + 17, NULL, 10);
+	g_free(h);
+	return done;
+}
+
+/* One request on a new connection; the reply (until complete or closed) in *out. */
 static bool exchange(const char *addr, uint16_t port, const char *req, int timeout_ms, GString *out, char **err)
 {
 	int fd;
@@ -210,6 +228,8 @@ static bool exchange(const char *addr, uint16_t port, const char *req, int timeo
 			break;
 		}
 		g_string_append_len(out, buf, r);
+		if (reply_complete(out))
+			break;
 	}
 	close(fd);
 	return ok;

@@ -45,13 +45,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         for k, v in headers:
             self.send_header(k, v)
         self.send_header("Transfer-Encoding", "chunked")
-        self.send_header("Connection", "close")
+        if code != 200:
+            self.send_header("Connection", "close")
         self.end_headers()
         for i in range(0, len(body), 100):
             part = body[i:i + 100]
             self.wfile.write(b"%x\r\n%s\r\n" % (len(part), part))
         self.wfile.write(b"0\r\n\r\n")
-        self.close_connection = True
+        self.wfile.flush()
+        # like AMT, keep the connection after a 200: the client must see the reply is complete
+        self.close_connection = code != 200
 
     def authorized(self):
         h = self.headers.get("Authorization", "")
@@ -81,6 +84,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send(200, xml.encode(), [("Content-Type", "application/soap+xml; charset=UTF-8")])
 
 
-server = http.server.HTTPServer((addr, 16992), Handler)
+server = http.server.ThreadingHTTPServer((addr, 16992), Handler)
 open(ready, "w").close()
 server.serve_forever()

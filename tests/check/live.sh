@@ -274,7 +274,9 @@ printf 'P@ssw0rd-check\n' >"$work/amt.password"
 printf 'wrong\n' >"$work/amt-wrong.password"
 user=(--domain prov.test --scs 127.0.10.5 --device pc13.prov.test --timeout 2 --user admin)
 amt pc13 prov.test 0 true
+t0=$SECONDS
 expect settings-healthy 0 "prov.domain.non_public@-" -- "${user[@]}" --amt-password-file "$work/amt.password"
+[ $((SECONDS - t0)) -le 3 ] || { echo "FAIL settings-healthy took $((SECONDS - t0)) s (waited for the kept connection?)"; rc=1; }
 grep_json settings-healthy 'HostName pc13, DomainName prov.test, provisioning state pre, mode admin, remote configuration enabled'
 if grep -q 'U0VDUkVU\|P@ssw0rd' "$work/settings-healthy.json" "$work/settings-healthy.err"; then
 	echo "FAIL settings-healthy: a secret reached the report"; rc=1
