@@ -60,6 +60,7 @@ typedef struct device_probe {
 	char *tls_version, *tls_detail;
 	int64_t tls_ts;
 	bool wsman_tried;
+	uint16_t wsman_port;
 	wsman_reply general, setup; /* AMT_GeneralSettings, AMT_SetupAndConfigurationService */
 } device_probe;
 

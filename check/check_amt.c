@@ -38,7 +38,7 @@ static void read_failed(const check_opts *o, analysis *an, const device_probe *d
 	}
 	finding *x = finding_add(&an->fnd, "check.device.wsman_failed", SEV_WARNING, label, NULL, NULL);
 	finding_summary(x, "AMT's settings on %s could not be read: %s.", d->fqdn, r->error ? r->error : "unknown error");
-	finding_remedy(x, "Check that AMT answers WS-Management on TCP 16992 (not TLS-only), or raise --timeout.");
+	finding_remedy(x, "Check that AMT answers WS-Management on TCP %u, or raise --timeout.", d->wsman_port);
 }
 
 void check_judge_settings(const check_opts *o, analysis *an, device_probe *d, device *dv, const char *label)
@@ -47,8 +47,7 @@ void check_judge_settings(const check_opts *o, analysis *an, device_probe *d, de
 		return;
 	if (!d->wsman_tried) {
 		finding *x = finding_add(&an->fnd, "check.skipped", SEV_INFO, label, "settings", NULL);
-		finding_summary(x, "Not checked: AMT's settings on %s (TCP 16992 is not open; reading them over TLS is "
-				"not supported yet).", d->fqdn);
+		finding_summary(x, "Not checked: AMT's settings on %s (neither TCP 16992 nor 16993 is open).", d->fqdn);
 		return;
 	}
 	if (!d->general.props || !d->setup.props) {
@@ -59,8 +58,8 @@ void check_judge_settings(const check_opts *o, analysis *an, device_probe *d, de
 	const char *state = prop(&d->setup, "ProvisioningState"), *mode = prop(&d->setup, "ProvisioningMode");
 	const char *ztc = prop(&d->setup, "ZeroTouchConfigurationEnabled");
 	finding *x = finding_add(&an->fnd, "check.amt.settings", SEV_INFO, label, NULL, NULL);
-	finding_summary(x, "AMT on %s (read as %s): HostName %s, DomainName %s, provisioning state %s, mode %s, "
-			"remote configuration %s.", d->fqdn, o->user, host ? host : "(empty)", dom ? dom : "(empty)",
+	finding_summary(x, "AMT on %s (read as %s on %u): HostName %s, DomainName %s, provisioning state %s, mode %s, "
+			"remote configuration %s.", d->fqdn, o->user, d->wsman_port, host ? host : "(empty)", dom ? dom : "(empty)",
 			state ? state_name(state) : "?", mode ? mode_name(mode) : "?",
 			!ztc ? "?" : !g_ascii_strcasecmp(ztc, "true") ? "enabled" : "disabled");
 	if (dv) {

@@ -224,12 +224,15 @@ static void probe_device(gpointer data, gpointer user)
 			http_open |= p->port == AMT_HTTP_PORT && p->st == PORT_OPEN;
 			g_ptr_array_add(d->ports, p);
 		}
-		if (o->user && http_open) {
+		if (o->user && (http_open || tls_open)) {
+			/* plain HTTP when AMT offers it, else its TLS port */
+			uint16_t port = http_open ? AMT_HTTP_PORT : AMT_TLS_PORT;
 			check_progress(o, "device %s: reading AMT settings as %s", d->fqdn, o->user);
 			d->wsman_tried = true;
-			if (wsman_get(ip, AMT_HTTP_PORT, o->user, o->amt_password, "AMT_GeneralSettings", o->timeout_ms,
+			d->wsman_port = port;
+			if (wsman_get(ip, port, !http_open, o->user, o->amt_password, "AMT_GeneralSettings", o->timeout_ms,
 				      &d->general))
-				wsman_get(ip, AMT_HTTP_PORT, o->user, o->amt_password, "AMT_SetupAndConfigurationService",
+				wsman_get(ip, port, !http_open, o->user, o->amt_password, "AMT_SetupAndConfigurationService",
 					  o->timeout_ms, &d->setup);
 		}
 		g_ptr_array_add(d->ports, probe_port(o, ip, 623, true));

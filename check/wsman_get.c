@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
+#include <openssl/ssl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -177,49 +179,120 @@ static bool reply_complete(const GString *r)
 	return done;
 }
 
-/* One request on a new connection; the reply (until complete or closed) in *out. */
-static bool exchange(const char *addr, uint16_t port, const char *req, int timeout_ms, GString *out, char **err)
-{
+/* A connection, plain or TLS (16993), driven without blocking. */
+typedef struct conn {
 	int fd;
+	SSL_CTX *ctx;
+	SSL *ssl;
+} conn;
+
+/* >0 bytes, 0 end of stream, -1 error; *want is POLLIN/POLLOUT to wait for. */
+static ssize_t conn_io(conn *c, bool writing, void *buf, size_t n, short *want)
+{
+	*want = writing ? POLLOUT : POLLIN;
+	if (!c->ssl) {
+		ssize_t r = writing ? send(c->fd, buf, n, MSG_NOSIGNAL) : recv(c->fd, buf, n, 0);
+		if (r < 0 && (errno == EAGAIN || errno == EINTR))
+			return -2;
+		return r;
+	}
+	ERR_clear_error();
+	int r = writing ? SSL_write(c->ssl, buf, (int)n) : SSL_read(c->ssl, buf, (int)n);
+	if (r > 0)
+		return r;
+	int e = SSL_get_error(c->ssl, r);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE) {
+		*want = e == SSL_ERROR_WANT_READ ? POLLIN : POLLOUT;
+		return -2;
+	}
+	return e == SSL_ERROR_ZERO_RETURN ? 0 : -1;
+}
+
+static bool wait_until(int fd, short ev, int64_t deadline)
+{
+	int left = (int)(deadline - g_get_monotonic_time() / 1000);
+	struct pollfd p = {fd, ev, 0};
+	return left > 0 && poll(&p, 1, left) > 0;
+}
+
+static bool conn_open(conn *c, const char *addr, uint16_t port, bool tls, int64_t deadline, int timeout_ms,
+		      char **err)
+{
 	char *detail = NULL;
-	if (probe_tcp(addr, port, timeout_ms, &fd, &detail) != PORT_OPEN) {
+	memset(c, 0, sizeof(*c));
+	if (probe_tcp(addr, port, timeout_ms, &c->fd, &detail) != PORT_OPEN) {
 		*err = g_strdup_printf("cannot connect to %s:%u: %s", addr, port, detail);
 		g_free(detail);
 		return false;
 	}
 	g_free(detail);
+	if (!tls)
+		return true;
+	/* the device's certificate is judged by the TLS check, not here */
+	c->ctx = SSL_CTX_new(TLS_client_method());
+	c->ssl = c->ctx ? SSL_new(c->ctx) : NULL;
+	if (!c->ssl) {
+		*err = g_strdup("cannot set up TLS");
+		return false;
+	}
+	SSL_CTX_set_security_level(c->ctx, 0);
+	SSL_set_fd(c->ssl, c->fd);
+	for (;;) {
+		ERR_clear_error();
+		int r = SSL_connect(c->ssl);
+		if (r == 1)
+			return true;
+		int e = SSL_get_error(c->ssl, r);
+		short ev = e == SSL_ERROR_WANT_READ ? POLLIN : e == SSL_ERROR_WANT_WRITE ? POLLOUT : 0;
+		if (!ev || !wait_until(c->fd, ev, deadline)) {
+			*err = g_strdup_printf("no TLS session with %s:%u", addr, port);
+			return false;
+		}
+	}
+}
+
+static void conn_close(conn *c)
+{
+	SSL_free(c->ssl);
+	SSL_CTX_free(c->ctx);
+	if (c->fd >= 0)
+		close(c->fd);
+}
+
+/* One request on a new connection; the reply (until complete or closed) in *out. */
+static bool exchange(const char *addr, uint16_t port, bool tls, const char *req, int timeout_ms, GString *out,
+		     char **err)
+{
 	int64_t deadline = g_get_monotonic_time() / 1000 + timeout_ms;
+	conn c;
+	if (!conn_open(&c, addr, port, tls, deadline, timeout_ms, err)) {
+		conn_close(&c);
+		return false;
+	}
 	size_t sent = 0, n = strlen(req);
 	bool ok = true;
+	short want;
 	while (ok && sent < n) {
-		struct pollfd p = {fd, POLLOUT, 0};
-		int left = (int)(deadline - g_get_monotonic_time() / 1000);
-		if (left <= 0 || poll(&p, 1, left) <= 0) {
+		ssize_t w = conn_io(&c, true, (void *)(req + sent), n - sent, &want);
+		if (w > 0)
+			sent += (size_t)w;
+		else if (w != -2 || !wait_until(c.fd, want, deadline)) {
 			ok = false;
-			*err = g_strdup("timed out sending the request");
-			break;
+			*err = g_strdup(w == -2 ? "timed out sending the request" : "the device closed the connection");
 		}
-		ssize_t w = send(fd, req + sent, n - sent, MSG_NOSIGNAL);
-		if (w < 0 && errno != EAGAIN && errno != EINTR) {
-			ok = false;
-			*err = g_strdup_printf("send: %s", strerror(errno));
-		}
-		sent += w > 0 ? (size_t)w : 0;
 	}
 	char buf[8192];
 	while (ok) {
-		struct pollfd p = {fd, POLLIN, 0};
-		int left = (int)(deadline - g_get_monotonic_time() / 1000);
-		if (left <= 0 || poll(&p, 1, left) <= 0) {
+		ssize_t r = conn_io(&c, false, buf, sizeof(buf), &want);
+		if (r == -2) {
+			if (wait_until(c.fd, want, deadline))
+				continue;
 			if (!out->len) {
 				ok = false;
 				*err = g_strdup_printf("no answer within %d ms", timeout_ms);
 			}
 			break;
 		}
-		ssize_t r = recv(fd, buf, sizeof(buf), 0);
-		if (r < 0 && (errno == EAGAIN || errno == EINTR))
-			continue;
 		if (r <= 0)
 			break;
 		if (out->len + (size_t)r > WSMAN_MAX_REPLY) {
@@ -231,7 +304,7 @@ static bool exchange(const char *addr, uint16_t port, const char *req, int timeo
 		if (reply_complete(out))
 			break;
 	}
-	close(fd);
+	conn_close(&c);
 	return ok;
 }
 
@@ -289,7 +362,7 @@ static char *digest_header(const char *challenge, const char *user, const char *
 	return out;
 }
 
-bool wsman_get(const char *addr, uint16_t port, const char *user, const char *password, const char *class_name,
+bool wsman_get(const char *addr, uint16_t port, bool tls, const char *user, const char *password, const char *class_name,
 	       int timeout_ms, wsman_reply *r)
 {
 	char *auth = NULL, *www = NULL, *body = NULL;
@@ -298,7 +371,7 @@ bool wsman_get(const char *addr, uint16_t port, const char *user, const char *pa
 		char *req = build_request(addr, port, class_name, auth);
 		GString *reply = g_string_new(NULL);
 		char *err = NULL;
-		bool got = exchange(addr, port, req, timeout_ms, reply, &err);
+		bool got = exchange(addr, port, tls, req, timeout_ms, reply, &err);
 		if (auth) {
 			memset(req, 0, strlen(req));
 			memset(auth, 0, strlen(auth));

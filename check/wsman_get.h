@@ -1,5 +1,5 @@
 /* `amtscope check --user`: a read-only WS-Management Get of one AMT class
- * over HTTP (TCP 16992) with HTTP digest authentication. Nothing else is
+ * over HTTP (TCP 16992) or HTTPS (16993) with HTTP digest authentication. Nothing else is
  * ever sent to the device. */
 #ifndef AMT_CHECK_WSMAN_GET_H
 #define AMT_CHECK_WSMAN_GET_H
@@ -17,7 +17,7 @@ typedef struct wsman_reply {
 
 void wsman_reply_clear(wsman_reply *r);
 /* class_name: "AMT_GeneralSettings", "AMT_SetupAndConfigurationService". */
-bool wsman_get(const char *addr, uint16_t port, const char *user, const char *password, const char *class_name,
+bool wsman_get(const char *addr, uint16_t port, bool tls, const char *user, const char *password, const char *class_name,
 	       int timeout_ms, wsman_reply *r);
 
 /* Exposed for the tests. */

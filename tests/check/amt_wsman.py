@@ -3,11 +3,13 @@
 HTTP digest authentication (qop=auth) as AMT does it, and Get of
 AMT_GeneralSettings and AMT_SetupAndConfigurationService answered with the
 shape of real firmware replies (chunked, like AMT). Anything else: 400.
-usage: amt_wsman.py ADDR USER PASSWORD HOSTNAME DOMAIN STATE ZTC READYFILE"""
+usage: amt_wsman.py ADDR USER PASSWORD HOSTNAME DOMAIN STATE ZTC READYFILE [CERT KEY]
+(with CERT and KEY: TLS on 16993, as a TLS-only AMT, instead of 16992)"""
 import hashlib
 import http.server
 import os
 import re
+import ssl
 import sys
 
 addr, user, password, hostname, domain, state, ztc, ready = sys.argv[1:9]
@@ -84,6 +86,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send(200, xml.encode(), [("Content-Type", "application/soap+xml; charset=UTF-8")])
 
 
-server = http.server.ThreadingHTTPServer((addr, 16992), Handler)
+tls = len(sys.argv) > 10
+server = http.server.ThreadingHTTPServer((addr, 16993 if tls else 16992), Handler)
+if tls:
+    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    ctx.load_cert_chain(sys.argv[9], sys.argv[10])
+    server.socket = ctx.wrap_socket(server.socket, server_side=True)
 open(ready, "w").close()
 server.serve_forever()

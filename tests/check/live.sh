@@ -286,6 +286,19 @@ expect settings-wrong-password 1 "prov.domain.non_public@- wsman.auth.failed@127
 amt pc13 corp.test 0 false
 expect settings-wrong-domain 1 "amt.domain.mismatch@127.0.10.13 amt.fqdn.mismatch@127.0.10.13 amt.remote_config.disabled@127.0.10.13 prov.domain.non_public@-" -- \
 	"${user[@]}" --password-file "$work/amt.password"
+# a TLS-only device: settings read over 16993, its certificate checked on the same port
+dns --host-record=scs.prov.test,127.0.10.5 --cname=provisionserver.tls.test,scs.prov.test \
+	--host-record=amt.tls.test,127.0.10.14
+cat "$certs/leaf.pem" "$certs/chain-good.pem" >"$work/leaf-chain.pem"
+rm -f "$work/amt-ready"
+python3 "$here/amt_wsman.py" 127.0.10.14 admin 'P@ssw0rd-check' amt tls.test 2 true "$work/amt-ready" \
+	"$work/leaf-chain.pem" "$certs/leaf.key" 2>/dev/null &
+pids+=("$!")
+for _ in $(seq 50); do [ -e "$work/amt-ready" ] && break; sleep 0.1; done
+expect settings-tls 0 "prov.domain.non_public@-" -- --domain tls.test --scs 127.0.10.5 --device amt.tls.test \
+	--ca-file "$certs/root.pem" --timeout 2 --user admin --amt-password-file "$work/amt.password"
+grep_json settings-tls 'read as admin on 16993): HostName amt, DomainName tls.test, provisioning state post'
+grep_json settings-tls '"check.device.tls"'
 expect settings-no-tty 2 "" -- "${user[@]}"
 grep_err settings-no-tty 'needs a password'
 
