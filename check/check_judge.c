@@ -421,6 +421,9 @@ static void skipped(analysis *an, const char *key, const char *text)
 void check_judge(check_state *st, analysis *an)
 {
 	const check_opts *o = st->o;
+	device *dns = o->dns_server ? dev_by_ip_str(&an->dev, o->dns_server, true) : NULL;
+	if (dns)
+		dev_role(dns, ROLE_DNS_SERVER);
 	judge_setup_service(st, an);
 	for (guint i = 0; i < st->devices->len; i++)
 		judge_device(st, an, st->devices->pdata[i], i + 1);
