@@ -220,7 +220,13 @@ static int parse(int argc, char **argv, cli_check *c)
 		case 'o': c->out = optarg; break;
 		case 'q': c->quiet = true; break;
 		case O_NO_COLOR: c->no_color = true; break;
-		case O_USER: o->user = optarg; break;
+		case O_USER:
+			if (!*optarg || strpbrk(optarg, "\"\\\r\n\t")) {
+				cli_error("--user takes an AMT account name (no quotes, backslashes or control characters)");
+				return EXIT_USAGE;
+			}
+			o->user = optarg;
+			break;
 		case O_AMT_PASS: amt_password_file = optarg; break;
 		case 'h': case O_HELP: help(); return -1;
 		default: fprintf(stderr, "try 'amtscope check --help'\n"); return EXIT_USAGE;
