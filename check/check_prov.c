@@ -123,6 +123,14 @@ static void judge_chain(const check_opts *o, analysis *an, const chain_verdict *
 		finding_remedy(x, "Renew the provisioning certificate and install it with its chain on the setup "
 			       "service.");
 	}
+	const int64_t month = 30LL * 86400 * 1000000;
+	if (chain_expired_at(v, o->now_us) < 0 && v->leaf_decoded && v->not_after[0] - o->now_us < month) {
+		finding *x = prov_finding(an, "prov.cert.expires_soon", SEV_WARNING, o->prov_cert);
+		finding_summary(x, "The provisioning certificate %s (%s) expires on %s, within 30 days: devices "
+				"provisioned after that will refuse it.", o->prov_cert, v->subjects[0],
+				x509_time_text(v->not_after[0], d, sizeof(d)));
+		finding_remedy(x, "Renew it now and install the new one (with its chain) on the setup service.");
+	}
 	i = chain_not_yet_valid_at(v, o->now_us);
 	if (i >= 0) {
 		finding *x = prov_finding(an, "tls.cert.not_yet_valid", SEV_ERROR, o->prov_cert);

@@ -228,6 +228,10 @@ expect prov-wrong-domain 1 "prov.cert.domain_mismatch@- prov.domain.non_public@-
 	--scs 127.0.10.5 --timeout 2 "${prov[@]}"
 grep_json prov-wrong-domain 'vouches for domain prov.test'
 
+AMTSCOPE_NOW=2081289600 expect prov-expires-soon 1 "prov.cert.expires_soon@- prov.domain.non_public@-" -- \
+	--domain prov.test --scs 127.0.10.5 --timeout 2 "${prov[@]}" --fail-on warning
+AMTSCOPE_NOW=2082844800 expect prov-expired-later 1 "prov.domain.non_public@- tls.cert.expired@-" -- \
+	--domain prov.test --scs 127.0.10.5 --timeout 2 "${prov[@]}" --fail-on warning
 # ---- bad input: a clear message, the rest of the check goes on ----
 printf 'not the password\n' >"$work/wrong.password"
 expect prov-wrong-password 2 "prov.domain.non_public@-" -- "${base[@]}" --prov-cert "$certs/prov.p12" \
