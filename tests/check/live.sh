@@ -257,6 +257,16 @@ expect dns-silent 0 "check.dns.no_answer@- check.dns.no_answer@127.0.10.7 prov.d
 	"${base[@]}" --dns 127.0.10.2 --timeout 1
 [ $((SECONDS - t0)) -le 15 ] || { echo "FAIL dns-silent took $((SECONDS - t0)) s"; rc=1; }
 
+# the system resolver asks the silent server: bounded by --timeout, not by resolv.conf
+printf 'nameserver 127.0.10.2\nsearch prov.test\noptions timeout:5 attempts:3\n' >"$work/resolv-silent.conf"
+mount --bind "$work/resolv-silent.conf" /etc/resolv.conf
+t0=$SECONDS
+expect system-resolver-silent 0 "check.dns.no_answer@- prov.domain.non_public@-" -- --domain prov.test \
+	--scs 127.0.10.5 --timeout 1
+[ $((SECONDS - t0)) -le 5 ] || { echo "FAIL system-resolver-silent took $((SECONDS - t0)) s"; rc=1; }
+grep_json system-resolver-silent 'did not answer within 1000 ms'
+umount /etc/resolv.conf
+
 # ---- several devices at once ----
 expect parallel 1 "check.device.tls_failed@127.0.10.8 dns.fqdn.missing@nosuch.tls.test prov.domain.non_public@-" -- \
 	"${base[@]}" --device quiet.tls.test --device dead.tls.test --device nosuch.tls.test --parallel 3 --timeout 1
