@@ -271,6 +271,43 @@ umount /etc/resolv.conf
 expect parallel 1 "check.device.tls_failed@127.0.10.8 dns.fqdn.missing@nosuch.tls.test prov.domain.non_public@-" -- \
 	"${base[@]}" --device quiet.tls.test --device dead.tls.test --device nosuch.tls.test --parallel 3 --timeout 1
 
+# ---- the same ids as analyze: record check's own traffic and analyze it ----
+if command -v tcpdump >/dev/null; then
+	dns --host-record=scs.prov.test,127.0.10.5 --host-record=amt.tls.test,127.0.10.7
+	kill "$device_pid" 2>/dev/null
+	wait "$device_pid" 2>/dev/null
+	openssl s_server -quiet -tls1_2 -accept 127.0.10.7:16993 -cert "$certs/leaf-expired.pem" \
+		-key "$certs/leaf-expired.key" -cert_chain "$certs/chain-good.pem" </dev/null >/dev/null 2>&1 &
+	device_pid=$!
+	pids+=("$device_pid")
+	wait_tcp 127.0.10.7 16993
+	tcpdump --immediate-mode -i lo -U -w "$work/check.pcap" 'net 127.0.10.0/24' 2>"$work/tcpdump.log" &
+	tcpdump_pid=$!
+	pids+=("$tcpdump_pid")
+	for _ in $(seq 50); do grep -q listening "$work/tcpdump.log" && break; sleep 0.1; done
+	expect recorded 1 "dns.provisionserver.missing@- prov.domain.non_public@- tls.cert.expired@127.0.10.7" -- \
+		"${base[@]}" --dns 127.0.10.1
+	sleep 0.5
+	kill -INT "$tcpdump_pid"
+	wait "$tcpdump_pid" 2>/dev/null
+	[ -n "${CHECK_KEEP:-}" ] && cp "$work/check.pcap" /tmp/check-rec.pcap
+	# every error check reported is found by analyze in the same traffic, under the same id
+	# (analyze may find more: s_server answers check's bare TCP connect with a decode_error alert)
+	got=$("$AMTSCOPE" analyze --format json --ca-file "$certs/root.pem" -r "$work/check.pcap" | python3 -c '
+import json, sys
+print(" ".join(sorted({f["rule"] for f in json.load(sys.stdin)["findings"] if f["severity"] == "error"})))')
+	missing=
+	for id in dns.provisionserver.missing tls.cert.expired; do
+		[[ " $got " == *" $id "* ]] || missing="$missing $id"
+	done
+	if [ -z "$missing" ]; then
+		echo "ok   recorded: analyze of check's own traffic finds [$got]"
+	else
+		echo "FAIL recorded: analyze of check's own traffic finds [$got], lacks [$missing ]"
+		rc=1
+	fi
+fi
+
 # ---- --user: AMT's own settings (WS-Man Get with digest, a stand-in for AMT on 16992) ----
 # amt HOSTNAME DOMAIN STATE ZTC: (re)start the stand-in on 127.0.10.13 (user admin, password P@ssw0rd-check)
 amt_pid=
