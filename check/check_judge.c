@@ -289,6 +289,8 @@ static void judge_reverse(const check_opts *o, analysis *an, device_probe *d, co
 		lookup *l = d->rev->pdata[i];
 		info_lookup(o, an, l, label, true);
 		if (l->r.status == DNSQ_OK) {
+			if (g_hostname_is_ip_address(d->fqdn))
+				continue;  /* given as an address: its PTR is only reported */
 			bool same = false;
 			for (guint k = 0; k < l->r.ptrs->len; k++)
 				same |= names_equal(l->r.ptrs->pdata[k], d->fqdn);

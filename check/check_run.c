@@ -204,7 +204,8 @@ static void probe_device(gpointer data, gpointer user)
 	pool_ctx *ctx = user;
 	const check_opts *o = ctx->st->o;
 	check_progress(o, "device %s: DNS (%d/%u done)", d->fqdn, g_atomic_int_get(&ctx->done), ctx->st->devices->len);
-	for (int direct = 0; direct <= (o->dns_server != NULL); direct++) {
+	bool literal = g_hostname_is_ip_address(d->fqdn);  /* --device given as an address */
+	for (int direct = 0; direct <= (o->dns_server != NULL && !literal); direct++) {
 		lookup *l = ask(o, d->fqdn, direct, false);
 		g_ptr_array_add(d->fwd, l);
 		for (guint i = 0; i < l->r.addrs->len; i++)

@@ -267,6 +267,11 @@ expect system-resolver-silent 0 "check.dns.no_answer@- prov.domain.non_public@-"
 grep_json system-resolver-silent 'did not answer within 1000 ms'
 umount /etc/resolv.conf
 
+# a device given by address: no name to compare, its certificate still checked
+expect device-by-address 1 "prov.domain.non_public@- tls.cert.name_mismatch@127.0.10.7" -- --domain prov.test \
+	--scs 127.0.10.5 --device 127.0.10.7 --dns 127.0.10.1 --ca-file "$certs/root.pem" --timeout 2
+grep_json device-by-address 'PTR of 127.0.10.7 asked of the system resolver: amt.tls.test'
+
 # ---- several devices at once ----
 expect parallel 1 "check.device.tls_failed@127.0.10.8 dns.fqdn.missing@nosuch.tls.test prov.domain.non_public@-" -- \
 	"${base[@]}" --device quiet.tls.test --device dead.tls.test --device nosuch.tls.test --parallel 3 --timeout 1
