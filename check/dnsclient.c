@@ -71,9 +71,10 @@ size_t dnsq_build(uint8_t *buf, size_t cap, uint16_t id, const char *name, uint1
 	size_t n = strlen(name);
 	if (n && name[n - 1] == '.')
 		n--;
-	if (cap < 12 + n + 2 + 4 || n > 253)
+	if (cap < 12 + n + 2 + 4 + 11 || n > 253)
 		return 0;
-	const uint8_t hdr[12] = {id >> 8, id & 0xff, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0};
+	/* one question, and an EDNS0 OPT record so that answers up to 4096 bytes fit in UDP */
+	const uint8_t hdr[12] = {id >> 8, id & 0xff, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1};
 	memcpy(buf, hdr, sizeof(hdr));
 	size_t pos = 12, start = 0;
 	while (start < n) {
@@ -91,7 +92,9 @@ size_t dnsq_build(uint8_t *buf, size_t cap, uint16_t id, const char *name, uint1
 	buf[pos++] = qtype & 0xff;
 	buf[pos++] = 0;
 	buf[pos++] = 1;  /* class IN */
-	return pos;
+	const uint8_t opt[11] = {0, 0, 41, 0x10, 0x00, 0, 0, 0, 0, 0, 0};  /* root, OPT, 4096 bytes */
+	memcpy(buf + pos, opt, sizeof(opt));
+	return pos + sizeof(opt);
 }
 
 typedef struct rec {
@@ -246,7 +249,7 @@ static int64_t now_ms(void)
 /* One question and its reply on a connected socket, until deadline. */
 static void ask_once(int fd, const char *name, uint16_t qtype, int64_t deadline, dnsq_result *r, char **next)
 {
-	uint8_t q[512], reply[4096];
+	uint8_t q[512], reply[4096 + 512];
 	uint16_t id = (uint16_t)g_random_int_range(1, 65536);
 	size_t qlen = dnsq_build(q, sizeof(q), id, name, qtype);
 	if (!qlen) {

@@ -48,9 +48,10 @@ static void test_build(void)
 {
 	uint8_t buf[512];
 	size_t n = dnsq_build(buf, sizeof(buf), 0x1234, "ProvisionServer.corp.example", 1);
-	static const uint8_t want[] = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0, 15, 'P', 'r', 'o', 'v', 'i',
+	static const uint8_t want[] = {0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1, 15, 'P', 'r', 'o', 'v', 'i',
 				       's', 'i', 'o', 'n', 'S', 'e', 'r', 'v', 'e', 'r', 4, 'c', 'o', 'r', 'p', 7,
-				       'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0, 1, 0, 1};
+				       'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0, 1, 0, 1,
+				       0, 0, 41, 0x10, 0x00, 0, 0, 0, 0, 0, 0};
 	CU_ASSERT_EQUAL(n, sizeof(want));
 	CU_ASSERT(n == sizeof(want) && !memcmp(buf, want, n));
 	CU_ASSERT_EQUAL(dnsq_build(buf, sizeof(buf), 1, "a..b", 1), 0);
