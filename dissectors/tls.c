@@ -284,12 +284,16 @@ static void certificate(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t le
 	m->from_client = c->dir == DIR_C2S;
 	m->version = s->version;
 	m->sni = s->sni ? arena_strdup(c->scratch, s->sni) : NULL;
+	if (s->tls13)  /* decrypt: a decrypted TLS 1.3 Certificate starts with its request context */
+		wire_skip(w, wire_u8(w));
 	wire list = wire_sub(w, wire_u24be(w));
 	uint64_t cap = c->cfg->limit[LIM_CERTS];
 	ev_tls_cert *certs = arena_alloc(c->scratch, (cap < 4096 ? cap : 4096) * sizeof(ev_tls_cert) + 1);
 	while (wire_left(&list) >= 3) {
 		uint32_t l = wire_u24be(&list);
 		const uint8_t *der = wire_bytes(&list, l);
+		if (s->tls13)  /* decrypt: TLS 1.3 CertificateEntry extensions */
+			wire_skip(&list, wire_u16be(&list));
 		if (!der)
 			break;
 		if (m->total++ >= cap || m->ncerts >= 4096) {

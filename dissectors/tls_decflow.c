@@ -157,8 +157,8 @@ void tls_dec_server_hello(tls_dec *d, dis_ctx *c, size_t off, size_t len, uint16
 	const tls_suite_info *su = tls_suite_find(suite);
 	if (!su || version < 0x0301 || version > 0x0304 || (d->tls13 != (suite >> 8 == 0x13))) {
 		const char *vn = tls_version_name(version);
-		char *t = g_strdup_printf("%s with %s is not decrypted", vn ? vn : "this version",
-					  tls_suite_text(c->scratch, suite));
+		char *t = g_strdup_printf("cipher suite %s (%s) is not one amtscope decrypts",
+					  tls_suite_text(c->scratch, suite), vn ? vn : "this version");
 		not_decrypted(d, c, off, len, TLS_REASON_UNSUPPORTED, t);
 		g_free(t);
 		return;

@@ -1,6 +1,6 @@
 /* \summary: TLS key derivation and record decryption (OpenSSL EVP) */
 /* specification: RFC 2246 6.2.3, RFC 5246 5 and 6.3, RFC 5288 3, RFC 7905 2,
- * RFC 7366 3, RFC 8446 5.2-5.3 and 7.1-7.3 */
+ * RFC 7366 3, RFC 6655 3, RFC 8446 5.2-5.3 and 7.1-7.3 */
 #include "tls_decrypt.h"
 
 #include <openssl/core_names.h>
@@ -14,6 +14,14 @@ static const tls_suite_info suites[] = {
 	{0x1301, TLS_MODE_GCM, 16, NULL, 0, "SHA256"},
 	{0x1302, TLS_MODE_GCM, 32, NULL, 0, "SHA384"},
 	{0x1303, TLS_MODE_CHACHA, 32, NULL, 0, "SHA256"},
+	{0x1304, TLS_MODE_CCM, 16, NULL, 0, "SHA256"},
+	/* AES-CCM (RFC 6655; the 8-byte-tag variants are not decrypted) */
+	{0xc09c, TLS_MODE_CCM, 16, NULL, 0, "SHA256"},
+	{0xc09d, TLS_MODE_CCM, 32, NULL, 0, "SHA256"},
+	{0xc09e, TLS_MODE_CCM, 16, NULL, 0, "SHA256"},
+	{0xc09f, TLS_MODE_CCM, 32, NULL, 0, "SHA256"},
+	{0xc0ac, TLS_MODE_CCM, 16, NULL, 0, "SHA256"},
+	{0xc0ad, TLS_MODE_CCM, 32, NULL, 0, "SHA256"},
 	/* AES-GCM */
 	{0x009c, TLS_MODE_GCM, 16, NULL, 0, "SHA256"},
 	{0x009d, TLS_MODE_GCM, 32, NULL, 0, "SHA384"},
@@ -142,7 +150,7 @@ bool tls13_expand_label(const char *hash, const uint8_t *secret, size_t slen, co
 
 static size_t fixed_iv_len(const tls_suite_info *su, uint16_t version)
 {
-	if (su->mode == TLS_MODE_GCM)
+	if (su->mode == TLS_MODE_GCM || su->mode == TLS_MODE_CCM)
 		return 4;
 	if (su->mode == TLS_MODE_CHACHA)
 		return 12;
@@ -211,6 +219,7 @@ static const EVP_CIPHER *evp_cipher(const tls_suite_info *su)
 {
 	switch (su->mode) {
 	case TLS_MODE_GCM: return su->key_len == 16 ? EVP_aes_128_gcm() : EVP_aes_256_gcm();
+	case TLS_MODE_CCM: return su->key_len == 16 ? EVP_aes_128_ccm() : EVP_aes_256_ccm();
 	case TLS_MODE_CHACHA: return EVP_chacha20_poly1305();
 	case TLS_MODE_CBC: return su->key_len == 16 ? EVP_aes_128_cbc() : EVP_aes_256_cbc();
 	}
@@ -234,6 +243,19 @@ static tls_dec_result aead_open(const tls_cipher *c, const uint8_t nonce[12], co
 	EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
 	int n = 0, fin = 0;
 	tls_dec_result r = TLS_DEC_ERROR;
+	if (x && c->suite->mode == TLS_MODE_CCM) {
+		/* CCM wants the tag and the total length before the AAD; the last
+		 * update is where the tag is checked */
+		if (!EVP_DecryptInit_ex(x, evp_cipher(c->suite), NULL, NULL, NULL) ||
+		    !EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_AEAD_SET_IVLEN, 12, NULL) ||
+		    !EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_AEAD_SET_TAG, 16, (void *)tag) ||
+		    !EVP_DecryptInit_ex(x, NULL, NULL, c->key, nonce) ||
+		    !EVP_DecryptUpdate(x, NULL, &n, NULL, (int)ct_len) ||
+		    !EVP_DecryptUpdate(x, NULL, &n, aad, (int)aad_len))
+			goto out;
+		r = EVP_DecryptUpdate(x, out, &n, ct, (int)ct_len) > 0 ? TLS_DEC_OK : TLS_DEC_BAD_AUTH;
+		goto out;
+	}
 	if (!x || !EVP_DecryptInit_ex(x, evp_cipher(c->suite), NULL, NULL, NULL) ||
 	    !EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_AEAD_SET_IVLEN, 12, NULL) ||
 	    !EVP_DecryptInit_ex(x, NULL, NULL, c->key, nonce) ||
@@ -362,7 +384,7 @@ tls_dec_result tls_decrypt_record(tls_cipher *c, uint8_t type, uint16_t rec_vers
 			*inner_type = out[n - 1];
 			*out_len = n - 1;
 		}
-	} else if (c->suite->mode == TLS_MODE_GCM) {
+	} else if (c->suite->mode == TLS_MODE_GCM || c->suite->mode == TLS_MODE_CCM) {
 		if (len < 8 + 16)
 			return TLS_DEC_SHORT;
 		memcpy(nonce, c->iv, 4);

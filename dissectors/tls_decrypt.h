@@ -1,7 +1,7 @@
 /* TLS record protection undone with OpenSSL EVP: key derivation from the
  * key log's secrets (TLS 1.0/1.1 PRF, TLS 1.2 PRF with the suite's hash,
  * TLS 1.3 HKDF-Expand-Label) and record decryption (AES-GCM, AES-CBC with
- * HMAC, encrypt-then-MAC, ChaCha20-Poly1305). Tags and MACs are always
+ * HMAC, encrypt-then-MAC, AES-CCM, ChaCha20-Poly1305). Tags and MACs are always
  * checked: a record that does not authenticate is never returned. */
 #ifndef AMT_TLS_DECRYPT_H
 #define AMT_TLS_DECRYPT_H
@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum tls_cipher_mode { TLS_MODE_GCM, TLS_MODE_CHACHA, TLS_MODE_CBC } tls_cipher_mode;
+typedef enum tls_cipher_mode { TLS_MODE_GCM, TLS_MODE_CCM, TLS_MODE_CHACHA, TLS_MODE_CBC } tls_cipher_mode;
 
 typedef struct tls_suite_info {
 	uint16_t id;

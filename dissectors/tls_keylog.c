@@ -183,8 +183,8 @@ void tls_keylog_load_file(tls_keylog *k, const char *path)
 			continue;
 		}
 		lineno++;
-		char where[64];
-		snprintf(where, sizeof(where), "%.40s:%llu", path, (unsigned long long)lineno);
+		char where[KL_LINE_MAX];
+		snprintf(where, sizeof(where), "%s:%llu", path, (unsigned long long)lineno);
 		if (!whole && !feof(f)) {
 			problem(k, where, "line too long");
 			in_long_line = true;
