@@ -108,6 +108,13 @@ check(findings("tls13-expired", "--keylog", keylog("tls13-expired")) == [("tls.c
       "TLS 1.3 decrypted: tls.cert.expired on the server's (encrypted) Certificate, frame 6")
 check(findings("tls13", "--keylog", keylog("tls13")) == [], "TLS 1.3 decrypted, valid chain: no finding")
 
+# ---- the verdicts as findings (decrypted flows raise none)
+check(findings("tls12-gcm", "--keylog", keylog("tls12-gcm")) == [], "decrypted: no decrypt finding")
+check(findings("tls12-camellia", "--keylog", keylog("tls12-camellia")) == [("tls.decrypt.not_decrypted", [6, 19])],
+      "a suite not decrypted: one info finding with both flows as evidence")
+check([f[0] for f in findings("tls12-gcm", "--keylog", os.path.join(TMP, "wrong.keylog"))] ==
+      ["tls.decrypt.failed"], "a wrong key: tls.decrypt.failed")
+
 # ---- malformed key log lines, each once
 good = lines[0]
 rnd = good.split()[1]
