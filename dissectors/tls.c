@@ -37,6 +37,7 @@ typedef struct tls_state {
 	bool tls13;
 	char *sni;
 	tls_dec *dec;  /* decrypt: NULL without a key log */
+	bool alert_decrypted;  /* decrypt: alert_record is given a decrypted alert */
 } tls_state;
 
 static void *state_new(dis_ctx *c)
@@ -438,7 +439,7 @@ static void alert_record(tls_state *s, dis_ctx *c, const uint8_t *p, size_t n, s
 	tls_side *d = &s->side[c->dir];
 	/* TLS 1.3 protects everything after the ServerHello; a 2-byte alert is
 	 * still a plaintext one (sent before the keys were installed). */
-	bool encrypted = d->encrypted || (s->tls13 && s->server_hello_seen && n != 2);
+	bool encrypted = !s->alert_decrypted && (d->encrypted || (s->tls13 && s->server_hello_seen && n != 2));
 	wire w = wire_init(p, n);
 	do {
 		ev_tls_alert *a = arena_alloc(c->scratch, sizeof(*a));
@@ -474,18 +475,24 @@ static void alert_record(tls_state *s, dis_ctx *c, const uint8_t *p, size_t n, s
 
 /* ---- decrypt hook: a protected record, decrypted with the key log ---- */
 
-static void protected_record(tls_state *s, dis_ctx *c, uint8_t type, uint16_t version, const uint8_t *body,
+static bool protected_record(tls_state *s, dis_ctx *c, uint8_t type, uint16_t version, const uint8_t *body,
 			     size_t blen, size_t off, size_t rec_len)
 {
 	size_t n = 0;
 	uint8_t inner = 0;
 	const uint8_t *plain = tls_dec_record(s->dec, c, type, version, body, blen, off, rec_len, &n, &inner);
 	if (!plain)
-		return;
-	if (inner == REC_HANDSHAKE)
+		return false;
+	if (inner == REC_HANDSHAKE) {
 		handshake_record(s, c, plain, n, version, off, rec_len);
-	else if (inner == REC_APPDATA)
+	} else if (inner == REC_APPDATA) {
 		tls_dec_feed_inner(c, off, rec_len, plain, n);
+	} else if (inner == REC_ALERT) {
+		s->alert_decrypted = true;
+		alert_record(s, c, plain, n, off, rec_len);
+		s->alert_decrypted = false;
+	}
+	return true;
 }
 
 /* ---- record layer ---- */
@@ -533,9 +540,8 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 			tls_dec_ccs(s->dec, c->dir);  /* decrypt hook */
 			break;
 		case REC_ALERT:
-			alert_record(s, c, body, rlen, pos, rec_len);
-			if (prot)  /* decrypt hook: keeps the sequence numbers right */
-				protected_record(s, c, type, version, body, rlen, pos, rec_len);
+			if (!prot || !protected_record(s, c, type, version, body, rlen, pos, rec_len))  /* decrypt hook */
+				alert_record(s, c, body, rlen, pos, rec_len);
 			break;
 		case REC_HANDSHAKE:
 			if (prot)  /* decrypt hook */

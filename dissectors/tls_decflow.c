@@ -15,6 +15,7 @@ struct tls_dec {
 	const tls_keylog *keylog;
 	uint8_t client_sid[32];
 	size_t client_sid_len;
+	bool client_hello_seen;
 	bool hello_seen;          /* a ServerHello (not a HelloRetryRequest) */
 	bool decided;             /* EV_TLS_DECRYPT for the whole flow was emitted */
 	bool tls13;
@@ -121,6 +122,7 @@ void tls_dec_client_hello(tls_dec *d, const uint8_t *session_id, size_t sid_len)
 {
 	if (!d)
 		return;
+	d->client_hello_seen = true;
 	d->client_sid_len = session_id && sid_len <= sizeof(d->client_sid) ? sid_len : 0;
 	if (d->client_sid_len)
 		memcpy(d->client_sid, session_id, d->client_sid_len);
@@ -196,10 +198,10 @@ void tls_dec_ccs(tls_dec *d, uint8_t dir)
 	if (!d || d->tls13 || dir > 1)
 		return;
 	d->prot[dir] = true;
-	if (d->next[dir].ready && !d->failed[dir]) {
+	/* a ChangeCipherSpec without new keys (renegotiation) is not followed */
+	d->active[dir] = d->next[dir].ready && !d->failed[dir];
+	if (d->active[dir])
 		d->cur[dir] = d->next[dir];
-		d->active[dir] = true;
-	}
 	OPENSSL_cleanse(&d->next[dir], sizeof(d->next[dir]));
 }
 
@@ -228,7 +230,8 @@ const uint8_t *tls_dec_record(tls_dec *d, dis_ctx *c, uint8_t type, uint16_t rec
 	if (!d || dir > 1)
 		return NULL;
 	if (!d->hello_seen) {
-		if (!d->decided)
+		/* 0-RTT data comes before the ServerHello; only a flow without hellos is undecidable */
+		if (!d->decided && !d->client_hello_seen)
 			not_decrypted(d, c, off, rec_len, TLS_REASON_NO_HANDSHAKE,
 				      "the handshake was not captured: no client random to select the key");
 		return NULL;
