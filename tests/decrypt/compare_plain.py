@@ -12,7 +12,8 @@ import subprocess
 import sys
 
 AMTSCOPE = os.environ["AMTSCOPE"]
-CAP = os.path.join(os.environ["SRCDIR"], "tests", "decrypt", "captures")
+CAP = os.environ.get("DECRYPT_CAPDIR") or os.path.join(os.environ["SRCDIR"], "tests", "decrypt", "captures")
+FRESH = "DECRYPT_CAPDIR" in os.environ  # a fresh recording of some of the scenarios
 PAIRS = {
     "plain-wsman": ["tls12-gcm", "tls12-gcm256", "tls12-cbc-etm", "tls12-cbc", "tls12-cbc384", "tls12-chacha",
                     "tls12-rsa", "tls12-ccm", "tls13", "tls13-chacha"],
@@ -62,10 +63,14 @@ def findings(name):
 
 def main():
     bad = 0
-    if not findings("plain-fault") or not findings("plain-wrongpw"):
+    if not FRESH and (not findings("plain-fault") or not findings("plain-wrongpw")):
         print("FAIL: the reference captures should raise findings")
         bad += 1
+    compared = 0
     for plain, tls in PAIRS.items():
+        tls = [t for t in tls if not FRESH or os.path.exists(os.path.join(CAP, t + ".pcap"))]
+        if not tls or (FRESH and not os.path.exists(os.path.join(CAP, plain + ".pcap"))):
+            continue
         want_e, want_f = events(plain), findings(plain)
         if not want_e:
             print("FAIL", plain, "decodes to nothing")
@@ -83,8 +88,9 @@ def main():
                 if got_f != want_f:
                     print("  findings plain", want_f, "tls", got_f)
             else:
+                compared += 1
                 print("ok", t, "=", plain, len(got_e), "events,", len(got_f), "findings")
-    return 1 if bad else 0
+    return 1 if bad or not compared else 0
 
 
 if __name__ == "__main__":
