@@ -31,6 +31,9 @@ event *dis_event(dis_ctx *c, ev_kind kind, const char *proto, size_t off, size_t
 		e->frame_first = first->frame;
 		e->frame_last = last->frame;
 		e->ts = last->ts;
+		e->input = last->input;
+		if (first->input != last->input)
+			e->frame_first = last->frame;  /* frames of another file: cite the last one */
 	}
 	return e;
 }

@@ -52,6 +52,7 @@ typedef struct dis_mark {
 	size_t off;      /* first buffer offset carried by this frame */
 	uint32_t frame;
 	int64_t ts;
+	uint16_t input;  /* a flow may span several capture files */
 } dis_mark;
 
 typedef struct dis_ctx {

@@ -2,11 +2,11 @@
 
 /* Defaults are sized so that a hostile capture stays well under 256 MB. */
 const limit_def amt_limits[LIM_COUNT] = {
-	[LIM_FLOWS] = {"flows", "--max-flows", 262144, "flows held in memory at once"},
+	[LIM_FLOWS] = {"flows", "--max-flows", 100000, "flows held in memory at once"},
 	[LIM_FLOW_BYTES] = {"flow_bytes", "--max-flow-bytes", 4u << 20, "bytes buffered per flow direction"},
 	[LIM_TOTAL_BYTES] = {"total_bytes", "--max-total-bytes", 128u << 20, "bytes buffered across all flows"},
 	[LIM_OOO_SEGMENTS] = {"ooo_segments", "--max-ooo-segments", 512, "out-of-order TCP segments held per direction"},
-	[LIM_IP_FRAGMENTS] = {"ip_fragments", "--max-ip-fragments", 1024, "IPv4 datagrams reassembled at once"},
+	[LIM_IP_FRAGMENTS] = {"ip_fragments", "--max-ip-fragments", 256, "IPv4 datagrams reassembled at once"},
 	[LIM_HTTP_BODY] = {"http_body", "--max-body", 1u << 20, "HTTP body bytes kept per message"},
 	[LIM_HTTP_HEADER] = {"http_header", "--max-http-header", 65536, "bytes of one HTTP header block"},
 	[LIM_XML_DEPTH] = {"xml_depth", "--max-xml-depth", 64, "XML nesting depth"},

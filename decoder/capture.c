@@ -1,0 +1,307 @@
+/* Reading captures: files (several merged into one timeline by time) and
+ * live interfaces, with privileges dropped once the handle is open. */
+#include <errno.h>
+#include <fcntl.h>
+#include <glib.h>
+#include <grp.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "engine_int.h"
+#include "packet.h"
+
+static int64_t ts_us(const struct pcap_pkthdr *h, bool nano)
+{
+	return (int64_t)h->ts.tv_sec * 1000000 + (nano ? h->ts.tv_usec / 1000 : h->ts.tv_usec);
+}
+
+static GArray *srcs(engine *e)
+{
+	if (!e->srcs)
+		e->srcs = g_array_new(FALSE, TRUE, sizeof(capture_src));
+	return e->srcs;
+}
+
+bool engine_add_file(engine *e, const char *path, char **err)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	FILE *fp;
+	bool is_stdin = strcmp(path, "-") == 0;
+	if (is_stdin) {
+		fp = stdin;
+	} else {
+		fp = fopen(path, "rb");
+		if (!fp) {
+			*err = g_strdup_printf("cannot open %s: %s%s", path, strerror(errno),
+					       errno == ENOENT ? " (check the path given with -r)" : "");
+			return false;
+		}
+		struct stat st;
+		if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+			fclose(fp);
+			*err = g_strdup_printf("%s is a directory, not a capture file", path);
+			return false;
+		}
+	}
+	input_kind kind = INPUT_PCAP;
+	if (!is_stdin) {
+		uint8_t magic[4] = {0};
+		if (fread(magic, 1, 4, fp) == 4 && magic[0] == 0x0a && magic[1] == 0x0d && magic[2] == 0x0d &&
+		    magic[3] == 0x0a)
+			kind = INPUT_PCAPNG;
+		rewind(fp);
+	}
+	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
+	if (!p) {
+		if (!is_stdin)
+			fclose(fp);
+		*err = g_strdup_printf("%s is not a capture amtscope can read (libpcap: %s); "
+				       "give a pcap or pcapng file, e.g. from tcpdump -w or Wireshark",
+				       path, ebuf);
+		return false;
+	}
+	int lt = pcap_datalink(p);
+	amt_input *in = run_add_input(e->run, path, kind);
+	in->linktype = lt;
+	capture_src s;
+	memset(&s, 0, sizeof(s));
+	s.p = p;
+	s.input = (uint16_t)(e->run->inputs->len - 1);
+	s.linktype = lt;
+	if (!pkt_linktype_supported(lt)) {
+		in->error = g_strdup_printf("link type %s (%d) is not supported; amtscope reads Ethernet, Linux "
+					    "cooked (SLL, SLL2), raw IP and BSD loopback captures",
+					    pcap_datalink_val_to_name(lt) ? pcap_datalink_val_to_name(lt) : "?", lt);
+	}
+	g_array_append_val(srcs(e), s);
+	return true;
+}
+
+/* Reads the next packet of a source into its read-ahead slot. */
+static void advance(engine *e, capture_src *s)
+{
+	if (s->done)
+		return;
+	amt_input *in = e->run->inputs->pdata[s->input];
+	int r = pcap_next_ex(s->p, &s->hdr, &s->data);
+	if (r == 1) {
+		s->frame++;
+		return;
+	}
+	s->done = true;
+	if (r == PCAP_ERROR) {
+		const char *why = pcap_geterr(s->p);
+		in->truncated = strstr(why, "truncated") != NULL;
+		in->error = g_strdup_printf("%s after frame %u%s", why, s->frame,
+					    in->truncated ? "; the frames before it were analysed" : "");
+	}
+}
+
+void engine_run_files(engine *e)
+{
+	GArray *a = srcs(e);
+	for (guint i = 0; i < a->len; i++) {
+		capture_src *s = &g_array_index(a, capture_src, i);
+		amt_input *in = e->run->inputs->pdata[s->input];
+		if (in->error)  /* unsupported link type */
+			s->done = true;
+		else
+			advance(e, s);
+	}
+	for (;;) {
+		capture_src *best = NULL;
+		int64_t best_ts = 0;
+		for (guint i = 0; i < a->len; i++) {
+			capture_src *s = &g_array_index(a, capture_src, i);
+			if (s->done)
+				continue;
+			int64_t t = ts_us(s->hdr, false);
+			if (!best || t < best_ts) {
+				best = s;
+				best_ts = t;
+			}
+		}
+		if (!best)
+			break;
+		amt_input *in = e->run->inputs->pdata[best->input];
+		uint32_t caplen = best->hdr->caplen;
+		in->packets++;
+		in->bytes += best->hdr->len;
+		if (!in->first_ts)
+			in->first_ts = best_ts;
+		in->last_ts = best_ts;
+		engine_frame(e, best->input, best->frame, best->linktype, best_ts, best->data, caplen,
+			     best->hdr->len);
+		advance(e, best);
+	}
+}
+
+void engine_close_sources(engine *e)
+{
+	if (!e->srcs)
+		return;
+	for (guint i = 0; i < e->srcs->len; i++) {
+		capture_src *s = &g_array_index(e->srcs, capture_src, i);
+		if (s->p)
+			pcap_close(s->p);
+	}
+	g_array_free(e->srcs, TRUE);
+	e->srcs = NULL;
+}
+
+/* ---- live ---- */
+
+const char *engine_default_filter(void)
+{
+	return "tcp port 9971 or tcp portrange 16992-16995 or tcp port 5900 or port 623 or port 664 "
+	       "or port 53 or udp portrange 67-68 or udp portrange 546-547";
+}
+
+void engine_stop(engine *e)
+{
+	e->stop = 1;
+	if (e->live)
+		pcap_breakloop(e->live);
+}
+
+static bool drop_privileges(const char *user, bool explicit_user, char **err)
+{
+	if (geteuid() != 0) {
+		if (explicit_user) {
+			*err = g_strdup_printf("-Z %s needs root; run as root or leave -Z out", user);
+			return false;
+		}
+		return true;
+	}
+	struct passwd *pw = getpwnam(user);
+	if (!pw) {
+		*err = g_strdup_printf("cannot drop privileges: no user '%s' (choose one with -Z USER)", user);
+		return false;
+	}
+	if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 || setuid(pw->pw_uid) != 0) {
+		*err = g_strdup_printf("cannot drop privileges to %s: %s", user, strerror(errno));
+		return false;
+	}
+	if (setuid(0) == 0) {
+		*err = g_strdup_printf("privileges were not dropped to %s (setuid(0) still works)", user);
+		return false;
+	}
+	return true;
+}
+
+typedef struct live_ctx {
+	engine *e;
+	pcap_dumper_t *dump;
+	uint16_t input;
+	uint32_t frame;
+	int linktype;
+	amt_input *in;
+} live_ctx;
+
+static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *data)
+{
+	live_ctx *l = (live_ctx *)user;
+	if (l->dump)
+		pcap_dump((u_char *)l->dump, h, data);
+	int64_t t = ts_us(h, false);
+	l->frame++;
+	l->in->packets++;
+	l->in->bytes += h->len;
+	if (!l->in->first_ts)
+		l->in->first_ts = t;
+	l->in->last_ts = t;
+	engine_frame(l->e, l->input, l->frame, l->linktype, t, data, h->caplen, h->len);
+}
+
+bool engine_run_live(engine *e, const live_opts *o, char **err)
+{
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_create(o->iface, ebuf);
+	if (!p) {
+		*err = g_strdup_printf("cannot capture on %s: %s", o->iface, ebuf);
+		return false;
+	}
+	pcap_set_snaplen(p, 262144);
+	pcap_set_promisc(p, 1);
+	pcap_set_timeout(p, 200);
+	pcap_set_immediate_mode(p, 1);
+	pcap_set_buffer_size(p, 16 << 20);
+	int r = pcap_activate(p);
+	if (r < 0) {
+		if (r == PCAP_ERROR_PERM_DENIED)
+			*err = g_strdup_printf("no permission to capture on %s: run as root, or give the program "
+					       "the capability (setcap cap_net_raw,cap_net_admin=eip amtscope)",
+					       o->iface);
+		else if (r == PCAP_ERROR_NO_SUCH_DEVICE)
+			*err = g_strdup_printf("there is no interface %s (list them with 'ip link')", o->iface);
+		else
+			*err = g_strdup_printf("cannot capture on %s: %s", o->iface, pcap_geterr(p));
+		pcap_close(p);
+		return false;
+	}
+	const char *filter = o->filter ? o->filter : engine_default_filter();
+	struct bpf_program prog;
+	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+		*err = g_strdup_printf("bad capture filter '%s': %s", filter, pcap_geterr(p));
+		pcap_close(p);
+		return false;
+	}
+	if (pcap_setfilter(p, &prog) != 0) {
+		*err = g_strdup_printf("cannot set the capture filter: %s", pcap_geterr(p));
+		pcap_freecode(&prog);
+		pcap_close(p);
+		return false;
+	}
+	pcap_freecode(&prog);
+	/* the output file is opened before privileges go, with mode 0600 */
+	pcap_dumper_t *dump = NULL;
+	if (o->write_file) {
+		int fd = open(o->write_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+		FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
+		if (!fp || !(dump = pcap_dump_fopen(p, fp))) {
+			*err = g_strdup_printf("cannot write %s: %s", o->write_file, fp ? pcap_geterr(p) : strerror(errno));
+			if (fp)
+				fclose(fp);
+			else if (fd >= 0)
+				close(fd);
+			pcap_close(p);
+			return false;
+		}
+	}
+	if (!drop_privileges(o->user ? o->user : "nobody", o->user != NULL, err)) {
+		if (dump)
+			pcap_dump_close(dump);
+		pcap_close(p);
+		return false;
+	}
+	amt_input *in = run_add_input(e->run, o->iface, INPUT_LIVE);
+	in->linktype = pcap_datalink(p);
+	live_ctx l = {e, dump, (uint16_t)(e->run->inputs->len - 1), 0, pcap_datalink(p), in};
+	e->live = p;
+	time_t start = time(NULL);
+	while (!e->stop) {
+		int n = pcap_dispatch(p, 64, on_packet, (u_char *)&l);
+		if (n == PCAP_ERROR) {
+			in->error = g_strdup_printf("capture stopped: %s", pcap_geterr(p));
+			break;
+		}
+		if (n == PCAP_ERROR_BREAK)
+			break;
+		if (o->count && l.frame >= o->count)
+			break;
+		if (o->duration_s && (uint64_t)(time(NULL) - start) >= o->duration_s)
+			break;
+	}
+	struct pcap_stat ps;
+	if (pcap_stats(p, &ps) == 0)
+		e->run->stats.kernel_drops = ps.ps_drop + ps.ps_ifdrop;
+	e->live = NULL;
+	if (dump)
+		pcap_dump_close(dump);
+	pcap_close(p);
+	return true;
+}

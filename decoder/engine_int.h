@@ -1,0 +1,46 @@
+/* Inside the engine: shared by engine.c (flows, dissectors) and capture.c
+ * (reading files and interfaces). */
+#ifndef AMT_ENGINE_INT_H
+#define AMT_ENGINE_INT_H
+#include <pcap/pcap.h>
+#include <signal.h>
+
+#include "engine.h"
+#include "events/flow.h"
+#include "flow.h"
+#include "ipfrag.h"
+
+#define MAX_DISSECTORS 32
+
+typedef struct capture_src {
+	pcap_t *p;
+	uint16_t input;
+	uint32_t frame;
+	int linktype;
+	bool done;
+	/* the packet read ahead, for merging several files by time */
+	struct pcap_pkthdr *hdr;
+	const u_char *data;
+} capture_src;
+
+struct engine {
+	amt_run *run;
+	flow_table ft;
+	ipfrag_table *frags;
+	arena scratch;
+	void *globals[MAX_DISSECTORS];
+	int64_t now;
+	uint16_t cur_input;
+	uint32_t cur_frame;
+	size_t buffered;   /* bytes held in reassembly and dissector buffers */
+	bool finished;
+	GArray *srcs;      /* capture_src */
+	volatile sig_atomic_t stop;
+	pcap_t *live;
+};
+
+void engine_note(engine *e, note_kind k, int limit, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void engine_close_sources(engine *e);
+
+#endif
