@@ -18,11 +18,42 @@ RSS_BOUND_MB = 256
 TIME_BOUND_S = 60
 # Files libpcap itself refuses to open: exit 2 (input error) with a message.
 UNREADABLE = {"trunc-empty.pcap", "trunc-file-header.pcap"}
-# The caps a file must trip, by the "limits_hit" section of the JSON report.
+# The engine's caps a file must trip, by the "limits_hit" list of the JSON report.
 EXPECTED_LIMITS = {
     "syn-flood.pcap": {"flows"},
+    "ip-fragments.pcap": {"ip_fragments"},
 }
+# Caps owned by dissectors: reported (not failed) while a dissector is missing.
+# Promote an entry to EXPECTED_LIMITS once its dissector has landed.
+HOPED_LIMITS = {
+    "overlap-retrans.pcap": {"ooo_segments"},
+    "deep-xml.pcap": {"xml_depth"},
+    "http-huge-body.pcap": {"http_header"},
+    "tls-endless.pcap": {"tls_handshake"},
+    "dns-loops.pcap": {"dns_records"},
+}
+# Packets read before the damage, and the warning that says where it stopped.
+EXPECTED_PACKETS = {
+    "syn-flood.pcap": 1000000,
+    "snaplen-2g.pcap": 7,
+    "trunc-data.pcap": 1,
+    "trunc-header.pcap": 1,
+    "trunc-caplen-4g.pcap": 1,
+    "pcapng-lies.pcapng": 1,
+}
+WARNED = {"snaplen-2g.pcap", "trunc-data.pcap", "trunc-header.pcap", "trunc-caplen-4g.pcap", "pcapng-lies.pcapng"}
 SANITIZER_MARKS = ("AddressSanitizer", "LeakSanitizer", "runtime error:", "UndefinedBehaviorSanitizer")
+
+
+def find_key(doc, key):
+    if isinstance(doc, dict):
+        if key in doc:
+            return doc[key]
+        for v in doc.values():
+            r = find_key(v, key)
+            if r is not None:
+                return r
+    return None
 
 
 def is_asan(binary):
@@ -89,7 +120,7 @@ def main():
             failures.append("%s: still running after %d s" % (name, time_bound))
             print("FAIL %-26s timeout (%d s)" % (name, time_bound))
             continue
-        problems = []
+        problems, notes = [], []
         expected_codes = (2,) if name in UNREADABLE else (0, 1)
         if code not in expected_codes:
             problems.append("exit %d (expected %s)" % (code, "/".join(map(str, expected_codes))))
@@ -97,20 +128,29 @@ def main():
             problems.append("sanitizer report")
         if rss > rss_bound:
             problems.append("peak RSS %.1f MB over %d MB" % (rss, rss_bound))
+        if name in WARNED and "warning" not in err:
+            problems.append("no warning on stderr about the damage")
         if code == 2 and not err.strip():
             problems.append("exit 2 without a message")
         if code in (0, 1):
             try:
                 with open(report) as fh:
                     doc = json.load(fh)
-                hit = {h.get("limit") for h in (doc.get("limits_hit") or [])}
+                hit = {h.get("limit") for h in (find_key(doc, "limits_hit") or [])}
                 missing = EXPECTED_LIMITS.get(name, set()) - hit
                 if missing:
                     problems.append("limit(s) %s not reported as hit (got %s)" % (sorted(missing), sorted(hit)))
+                hoped = HOPED_LIMITS.get(name, set()) - hit
+                if hoped:
+                    notes.append("note: %s not hit yet (its dissector?)" % ", ".join(sorted(hoped)))
+                stats = doc.get("stats") or {}
+                if name in EXPECTED_PACKETS and stats.get("packets") != EXPECTED_PACKETS[name]:
+                    problems.append("%s packets analysed, expected %d" % (stats.get("packets"), EXPECTED_PACKETS[name]))
             except (OSError, ValueError) as e:
                 problems.append("JSON report unreadable: %s" % e)
         status = "FAIL" if problems else "ok"
-        print("%-4s %-26s exit %d  %7.1f MB  %6.2f s  %s" % (status, name, code, rss, wall, "; ".join(problems)))
+        print("%-4s %-26s exit %d  %7.1f MB  %6.2f s  %s" % (status, name, code, rss, wall,
+                                                              "; ".join(problems + notes)))
         if problems:
             failures.append("%s: %s" % (name, "; ".join(problems)))
             tail = err.strip().splitlines()[-30:]
