@@ -154,6 +154,7 @@ def main():
                 if s.encode().lower() in low:
                     failures.append("%s: %s output shows secret %s..." % (os.path.relpath(cap, src), label, s[:4]))
     r = subprocess.run([amtscope, "analyze", "-r", generated, "--no-redact", "-q"], capture_output=True, text=True,
+                       errors="replace",
                        timeout=300)
     if "no-redact" not in r.stderr:
         failures.append("--no-redact does not warn on stderr (got %r)" % r.stderr.strip()[:200])
