@@ -257,7 +257,8 @@ def dns_loops(path):
         hdr(1, 0) + b"\xff\xff\x00\x01\x00\x01",                          # reserved label type
         hdr(1, 0) + dns_name([b"x" * 63] * 8) + b"\x00\x01\x00\x01",        # name > 255
         hdr(65535, 65535) + dns_name([b"amt"]) + b"\x00\x01\x00\x01",
-        hdr(0, 300) + b"".join(b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x10\x00\x04\x0a\x00\x00\x01" for _ in range(300)),
+        hdr(1, 300) + dns_name([b"amt", b"example"]) + b"\x00\x01\x00\x01"               # 300 answers
+        + b"".join(b"\xc0\x0c\x00\x01\x00\x01\x00\x00\x00\x10\x00\x04\x0a\x00\x00\x01" for _ in range(300)),
         hdr(0, 1) + b"\x00\x00\x01\x00\x01\x00\x00\x00\x10\xff\xff" + b"\x00" * 10,  # rdlength past the end
     ]
     # a backward chain of 2,000 pointers, each to the previous one: long but finite

@@ -23,14 +23,19 @@ EXPECTED_LIMITS = {
     "syn-flood.pcap": {"flows"},
     "ip-fragments.pcap": {"ip_fragments"},
 }
-# Caps owned by dissectors: reported (not failed) while a dissector is missing.
-# Promote an entry to EXPECTED_LIMITS once its dissector has landed.
-HOPED_LIMITS = {
-    "overlap-retrans.pcap": {"ooo_segments"},
+# Caps owned by dissectors: enforced once the capture decodes at all (the
+# report counts messages), i.e. once the dissector has landed.
+DISSECTOR_LIMITS = {
     "deep-xml.pcap": {"xml_depth"},
     "http-huge-body.pcap": {"http_header"},
     "tls-endless.pcap": {"tls_handshake"},
     "dns-loops.pcap": {"dns_records"},
+}
+# Known gaps, printed as notes: the engine does not count the out-of-order cap
+# (reasm drops segments over max_segments without limit_hit(LIM_OOO_SEGMENTS)).
+# Move an entry to EXPECTED_LIMITS once it holds.
+KNOWN_MISSING = {
+    "overlap-retrans.pcap": {"ooo_segments"},
 }
 # Packets read before the damage, and the warning that says where it stopped.
 EXPECTED_PACKETS = {
@@ -140,10 +145,17 @@ def main():
                 missing = EXPECTED_LIMITS.get(name, set()) - hit
                 if missing:
                     problems.append("limit(s) %s not reported as hit (got %s)" % (sorted(missing), sorted(hit)))
-                hoped = HOPED_LIMITS.get(name, set()) - hit
-                if hoped:
-                    notes.append("note: %s not hit yet (its dissector?)" % ", ".join(sorted(hoped)))
                 stats = doc.get("stats") or {}
+                if stats.get("messages"):
+                    missing = DISSECTOR_LIMITS.get(name, set()) - hit
+                    if missing:
+                        problems.append("limit(s) %s not reported as hit though the capture decodes (got %s)"
+                                        % (sorted(missing), sorted(hit)))
+                elif name in DISSECTOR_LIMITS:
+                    notes.append("note: nothing decoded, so %s not checked" % ", ".join(sorted(DISSECTOR_LIMITS[name])))
+                known = KNOWN_MISSING.get(name, set()) - hit
+                if known:
+                    notes.append("note: known gap, %s not reported" % ", ".join(sorted(known)))
                 if name in EXPECTED_PACKETS and stats.get("packets") != EXPECTED_PACKETS[name]:
                     problems.append("%s packets analysed, expected %d" % (stats.get("packets"), EXPECTED_PACKETS[name]))
             except (OSError, ValueError) as e:
