@@ -21,6 +21,12 @@ while IFS= read -r h; do
 	work=$(mktemp -d)
 	seeds=()
 	for d in "$src"/tests/*/corpus-"${name#fuzz_}"; do [ -d "$d" ] && seeds+=("$d"); done
+	if [ "$name" = fuzz_pcap ]; then
+		# every small capture of the suite seeds the end-to-end harness too
+		list=$(find "$src"/tests/*/captures "$src"/samples -maxdepth 1 -type f \( -name '*.pcap' -o -name '*.pcapng' \) \
+			-size -200k 2>/dev/null | tr '\n' ',' | sed 's/,$//')
+		[ -n "$list" ] && seeds+=("-seed_inputs=$list")
+	fi
 	echo "-- $name (${secs}s)"
 	if ! "$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
 		-artifact_prefix="$work/" "$work" "${seeds[@]}" >"$work/log" 2>&1; then
