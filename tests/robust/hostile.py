@@ -4,6 +4,7 @@ amtscope. Each file aims at one cap or one parser corner; hostile_test.py runs
 `amtscope analyze` on each and bounds its exit status, memory and time.
 
 usage: hostile.py OUTDIR [NAME...]     (no NAME: all of them)
+       hostile.py --logs OUTDIR SAMPLE.log...   (damaged copies of real logs)
 Standard library only; deterministic (fixed seeds).
 """
 import os
@@ -417,6 +418,34 @@ def pcapng_lies(path):
                 + epb + lying)
 
 
+def log_variants(sample, outdir):
+    """Damaged copies of a real log (its first lines keep the format
+    recognisable): a 20 MB line in the middle, NULs and random bytes spliced
+    into lines, no newline at all after 5 MB, and the log repeated to ~8 MB.
+    Returns the paths written."""
+    rng = random.Random(17)
+    with open(sample, "rb") as f:
+        data = f.read()
+    lines = data.splitlines(keepends=True)
+    head, tail = b"".join(lines[:len(lines) // 2]), b"".join(lines[len(lines) // 2:])
+    stem = os.path.splitext(os.path.basename(sample))[0]
+    spliced = b"".join(l[:len(l) // 2] + rng.randbytes(rng.randrange(1, 40)) + b"\0" + l[len(l) // 2:]
+                       for l in lines)
+    variants = {
+        "long-line": head + b"x" * 20000000 + b"\n" + tail,
+        "spliced": head + spliced,
+        "no-newline": head + rng.randbytes(5000000).replace(b"\n", b" ").replace(b"\r", b" "),
+        "repeated": data * max(1, 8000000 // max(len(data), 1)),
+    }
+    paths = []
+    for name, blob in variants.items():
+        path = os.path.join(outdir, "log-%s-%s.log" % (stem, name))
+        with open(path, "wb") as f:
+            f.write(blob)
+        paths.append(path)
+    return paths
+
+
 GENERATORS = {
     "syn-flood.pcap": syn_flood,
     "overlap-retrans.pcap": overlap_retrans,
@@ -436,6 +465,12 @@ GENERATORS = {
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
+    if sys.argv[1] == "--logs":
+        os.makedirs(sys.argv[2], exist_ok=True)
+        for sample in sys.argv[3:]:
+            for path in log_variants(sample, sys.argv[2]):
+                print(path)
+        return
     outdir = sys.argv[1]
     names = sys.argv[2:]
     os.makedirs(outdir, exist_ok=True)

@@ -168,6 +168,52 @@ def main():
             tail = err.strip().splitlines()[-30:]
             if tail:
                 print("     stderr:\n       " + "\n       ".join(tail))
+    # Damaged copies of the real log samples, through `analyze -l`.
+    shared = os.environ.get("SHARED", "")
+    samples = sorted(os.path.join(shared, "logs", "public", n) for n in
+                     (os.listdir(os.path.join(shared, "logs", "public"))
+                      if os.path.isdir(os.path.join(shared, "logs", "public")) else [])
+                     if n.endswith((".log", ".txt")))
+    logdir = os.path.join(outdir, "logs")
+    if samples and not sys.argv[1:]:
+        if not os.path.exists(os.path.join(logdir, ".generated")) or \
+                os.path.getmtime(os.path.join(logdir, ".generated")) < gen_mtime:
+            os.makedirs(logdir, exist_ok=True)
+            for sample in samples:
+                hostile.log_variants(sample, logdir)
+            open(os.path.join(logdir, ".generated"), "w").close()
+        for name in sorted(n for n in os.listdir(logdir) if n.endswith(".log")):
+            path = os.path.join(logdir, name)
+            report = path + ".json"
+            cmd = [amtscope, "analyze", "-l", path, "--format", "json", "-o", report]
+            names.append(name)
+            try:
+                code, rss, wall, err = measured_run(measure, cmd, time_bound)
+            except subprocess.TimeoutExpired:
+                failures.append("%s: still running after %d s" % (name, time_bound))
+                print("FAIL %-26s timeout (%d s)" % (name, time_bound))
+                continue
+            problems = []
+            # exit 2: the damage hides the format (said on stderr); never a crash
+            if code not in (0, 1, 2) or (code == 2 and "format" not in err):
+                problems.append("exit %d: %s" % (code, err.strip()[-300:]))
+            if any(m in err for m in SANITIZER_MARKS):
+                problems.append("sanitizer report")
+            if rss > rss_bound:
+                problems.append("peak RSS %.1f MB over %d MB" % (rss, rss_bound))
+            if code in (0, 1) and "long-line" in name:
+                try:
+                    with open(report) as fh:
+                        hit = {h.get("limit") for h in (find_key(json.load(fh), "limits_hit") or [])}
+                    if "log_line" not in hit:
+                        problems.append("a 20 MB line did not hit the log_line limit (got %s)" % sorted(hit))
+                except (OSError, ValueError) as e:
+                    problems.append("JSON report unreadable: %s" % e)
+            print("%-4s %-44s exit %d  %7.1f MB  %6.2f s  %s" % ("FAIL" if problems else "ok", name[4:], code, rss,
+                                                                  wall, "; ".join(problems)))
+            if problems:
+                failures.append("%s: %s" % (name, "; ".join(problems)))
+
     print("bounds: %d MB peak RSS, %d s per capture%s" % (rss_bound, time_bound, " (ASan build)" if asan else ""))
     if failures:
         print("%d of %d hostile captures failed" % (len(failures), len(names)))
