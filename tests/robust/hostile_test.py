@@ -176,6 +176,13 @@ def main():
                      if n.endswith((".log", ".txt")))
     logdir = os.path.join(outdir, "logs")
     if samples and not sys.argv[1:]:
+        probe = subprocess.run([amtscope, "analyze", "-l", samples[0], "--format", "json", "-o", os.devnull],
+                               capture_output=True, text=True, timeout=60)
+        if probe.returncode not in (0, 1):
+            print("note: analyze -l cannot read the untouched sample %s yet (exit %d): log variants skipped"
+                  % (os.path.basename(samples[0]), probe.returncode))
+            samples = []
+    if samples and not sys.argv[1:]:
         if not os.path.exists(os.path.join(logdir, ".generated")) or \
                 os.path.getmtime(os.path.join(logdir, ".generated")) < gen_mtime:
             os.makedirs(logdir, exist_ok=True)
