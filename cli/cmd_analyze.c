@@ -23,14 +23,14 @@ typedef struct opts {
 	bool live_mode;
 	enum fmt format;
 	const char *out, *events_out;
-	bool quiet, verbose, fields;
+	bool quiet, verbose, fields, frames;
 	int fail_on;
 	bool no_color;
 } opts;
 
 enum {
 	O_DURATION = 1000, O_LOG_FORMAT, O_LOG_TZ, O_LOG_OFFSET, O_RULES, O_CA_FILE, O_AMT_HASHES,
-	O_KEYLOG, O_FORMAT, O_EVENTS, O_FAIL_ON, O_NO_REDACT, O_SHOW_SOL, O_NO_COLOR, O_HELP,
+	O_KEYLOG, O_FORMAT, O_EVENTS, O_FAIL_ON, O_NO_REDACT, O_SHOW_SOL, O_NO_COLOR, O_HELP, O_FRAMES,
 	O_LIMIT_BASE = 2000,
 };
 
@@ -55,6 +55,7 @@ static void help(bool decode)
 	     "  -o FILE            write the report to FILE     --events FILE  events as JSON lines\n"
 	     "  -q                 findings only                -v  add the timeline\n"
 	     "  -V                 decode: every field of each message\n"
+	     "  --frames           decode: one line per frame (number, time, flow, addresses) instead\n"
 	     "  --fail-on error|warning|info|never   exit 1 when findings reach this level (default error)\n"
 	     "  --no-redact        show secrets (local debugging only)  --show-sol-data  SOL text\n"
 	     "  --no-color\n"
@@ -113,6 +114,17 @@ static void count_cb(void *user, const event *e)
 		run->stats.messages++;
 }
 
+static void frame_cb(void *user, const frame_info *fi)
+{
+	decode_sink *s = user;
+	char a[AMT_ADDRSTRLEN], b[AMT_ADDRSTRLEN];
+	fprintf(s->f, "%u\t%lld.%06lld\t%llu\t%s\t%s\t%u\t%s\t%u\n", fi->frame,
+		(long long)(fi->ts / 1000000), (long long)(fi->ts % 1000000), (unsigned long long)fi->flow_id,
+		fi->ipproto == 6 ? "tcp" : fi->ipproto == 17 ? "udp" : "-",
+		fi->ipproto ? amt_addr_str(&fi->src, a) : "-", fi->sport,
+		fi->ipproto ? amt_addr_str(&fi->dst, b) : "-", fi->dport);
+}
+
 static void events_cb(void *user, const event *e)
 {
 	decode_sink *s = user;
@@ -149,6 +161,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		{"show-sol-data", no_argument, 0, O_SHOW_SOL},
 		{"no-color", no_argument, 0, O_NO_COLOR},
 		{"help", no_argument, 0, O_HELP},
+		{"frames", no_argument, 0, O_FRAMES},
 	};
 	size_t nbase = sizeof(base) / sizeof(base[0]);
 	struct option *lo = g_new0(struct option, nbase + LIM_COUNT + 1);
@@ -232,6 +245,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			break;
 		case O_SHOW_SOL: run.cfg.show_sol_data = true; break;
 		case O_NO_COLOR: o.no_color = true; break;
+		case O_FRAMES: o.frames = true; break;
 		case 'h':
 		case O_HELP: help(decode_mode); goto out;
 		default:
@@ -291,7 +305,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	bus_subscribe(&run.bus, count_cb, &run);
 	decode_sink ds = {out, &run, o.format == FMT_JSON, o.fields};
 	decode_sink es = {evout ? evout : out, &run, true, false};
-	if (decode_mode)
+	if (decode_mode && !o.frames)
 		bus_subscribe(&run.bus, decode_cb, &ds);
 	if (evout || o.format == FMT_JSONL)
 		bus_subscribe(&run.bus, events_cb, &es);
@@ -307,6 +321,8 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	}
 
 	engine *eng = engine_new(&run);
+	if (decode_mode && o.frames)
+		engine_set_frame_hook(eng, frame_cb, &ds);
 	bool input_error = false;
 	for (guint i = 0; i < o.reads->len; i++) {
 		char *err = NULL;

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <glib.h>
 #include <grp.h>
+#include <poll.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
@@ -283,8 +284,24 @@ bool engine_run_live(engine *e, const live_opts *o, char **err)
 	live_ctx l = {e, dump, (uint16_t)(e->run->inputs->len - 1), 0, pcap_datalink(p), in};
 	e->live = p;
 	time_t start = time(NULL);
+	/* libpcap's own timeout may never fire on an idle interface: poll the
+	 * descriptor ourselves so --duration and Ctrl-C are honoured */
+	int fd = pcap_get_selectable_fd(p);
+	if (fd >= 0)
+		pcap_setnonblock(p, 1, ebuf);
 	while (!e->stop) {
-		int n = pcap_dispatch(p, 64, on_packet, (u_char *)&l);
+		if (fd >= 0) {
+			struct pollfd pfd = {fd, POLLIN, 0};
+			int pr = poll(&pfd, 1, 200);
+			if (pr < 0 && errno != EINTR)
+				break;
+			if (pr <= 0) {
+				if (o->duration_s && (uint64_t)(time(NULL) - start) >= o->duration_s)
+					break;
+				continue;
+			}
+		}
+		int n = pcap_dispatch(p, 256, on_packet, (u_char *)&l);
 		if (n == PCAP_ERROR) {
 			in->error = g_strdup_printf("capture stopped: %s", pcap_geterr(p));
 			break;

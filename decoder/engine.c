@@ -511,6 +511,7 @@ static void tcp_packet(engine *e, flow *f, uint8_t dir, const pkt *p, uint32_t f
 	if (f->state == FLOW_SYN_SENT && dir == DIR_S2C && p->payload_len)
 		f->state = FLOW_ESTABLISHED;  /* the SYN-ACK was not captured */
 	size_t held = reasm_held(&fd->r);
+	uint32_t dropped = fd->r.dropped_segments;
 	uint32_t seq = (fl & TH_SYN) ? p->seq + 1 : p->seq;
 	reasm_segment(&fd->r, seq, p->payload, p->payload_len, (fl & TH_FIN) != 0, frame, ts, &ops, &u);
 	if (p->payload_missing) {
@@ -518,6 +519,8 @@ static void tcp_packet(engine *e, flow *f, uint8_t dir, const pkt *p, uint32_t f
 		reasm_ack(&fd->r, seq + p->payload_len + p->payload_missing, &ops, &u);
 	}
 	e->buffered += reasm_held(&fd->r) - held;
+	if (fd->r.dropped_segments != dropped)
+		limit_hit(e, LIM_OOO_SEGMENTS);
 	if (fl & TH_FIN)
 		f->fin[dir] = true;
 	if ((fl & TH_ACK) && f->dir[!dir].r.have_isn) {
@@ -542,6 +545,7 @@ static void transport_packet(engine *e, pkt *p, uint32_t frame, int64_t ts)
 			       p->seq != f->client_isn;
 		if (!new_syn && p->ipproto == 6) {
 			flow_touch(&e->ft, f, ts);
+			e->cur_flow_id = f->info.id;
 			return;  /* the tail of a closed connection */
 		}
 		flow_remove(&e->ft, f);
@@ -550,6 +554,7 @@ static void transport_packet(engine *e, pkt *p, uint32_t frame, int64_t ts)
 	if (!f)
 		f = new_flow(e, &k, p, frame, ts);
 	flow_touch(&e->ft, f, ts);
+	e->cur_flow_id = f->info.id;
 	f->last_frame = frame;
 	f->last_input = e->cur_input;
 	uint8_t dir = (amt_addr_eq(&p->src, &f->info.cli) && p->sport == f->info.cport) ? DIR_C2S : DIR_S2C;
@@ -614,7 +619,26 @@ void engine_frame(engine *e, uint16_t input, uint32_t frame, int linktype, int64
 	} else if (st == PKT_NOT_IP || st == PKT_UNSUPPORTED_LINK) {
 		s->non_ip++;
 	} else if (st == PKT_OK && (p.ipproto == 6 || p.ipproto == 17)) {
+		e->cur_flow_id = 0;
 		transport_packet(e, &p, frame, ts);
+	}
+	if (e->hook) {
+		frame_info fi;
+		memset(&fi, 0, sizeof(fi));
+		fi.input = input;
+		fi.frame = frame;
+		fi.ts = ts;
+		fi.caplen = caplen;
+		fi.wirelen = wirelen;
+		if (st == PKT_OK && (p.ipproto == 6 || p.ipproto == 17)) {
+			fi.ipproto = p.ipproto;
+			fi.src = p.src;
+			fi.dst = p.dst;
+			fi.sport = p.sport;
+			fi.dport = p.dport;
+			fi.flow_id = e->cur_flow_id;
+		}
+		e->hook(e->hook_user, &fi);
 	}
 	expire(e);
 	arena_reset(&e->scratch);
@@ -657,6 +681,12 @@ void engine_free(engine *e)
 	ipfrag_free(e->frags);
 	arena_free(&e->scratch);
 	g_free(e);
+}
+
+void engine_set_frame_hook(engine *e, frame_hook fn, void *user)
+{
+	e->hook = fn;
+	e->hook_user = user;
 }
 
 /* ---- inner streams (bytes a dissector unwrapped, e.g. decrypted TLS) ---- */

@@ -38,6 +38,21 @@ void engine_stop(engine *e);  /* async-signal-safe: ends a live capture */
  * dissectors' per-run state. Call once after reading. */
 void engine_finish(engine *e);
 
+/* Called for every frame read, before dissection: for `decode --frames`
+ * and the differential tests against tshark. */
+typedef struct frame_info {
+	uint16_t input;
+	uint32_t frame;
+	int64_t ts;
+	uint32_t caplen, wirelen;
+	uint8_t ipproto;          /* 6, 17, or 0 when not TCP/UDP */
+	amt_addr src, dst;
+	uint16_t sport, dport;
+	uint64_t flow_id;         /* 0 when the frame belongs to no flow */
+} frame_info;
+typedef void (*frame_hook)(void *user, const frame_info *fi);
+void engine_set_frame_hook(engine *e, frame_hook fn, void *user);
+
 /* One frame, for tests and fuzzers: linktype is a DLT_ value. */
 void engine_frame(engine *e, uint16_t input, uint32_t frame, int linktype, int64_t ts_us,
 		  const uint8_t *data, uint32_t caplen, uint32_t wirelen);

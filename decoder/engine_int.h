@@ -37,6 +37,9 @@ struct engine {
 	GArray *srcs;      /* capture_src */
 	volatile sig_atomic_t stop;
 	pcap_t *live;
+	frame_hook hook;
+	void *hook_user;
+	uint64_t cur_flow_id;  /* set while a frame is processed, for the hook */
 };
 
 void engine_note(engine *e, note_kind k, int limit, const char *fmt, ...)

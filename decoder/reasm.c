@@ -201,6 +201,12 @@ void reasm_segment(reasm *r, uint32_t seq, const uint8_t *p, uint32_t len, bool 
 		r->fin_seen = true;
 		r->fin_seq = seq + len;
 	}
+	if (r->fin_seen && len && seqdiff(seq + len, r->fin_seq) > 0) {
+		/* nothing follows a FIN: bytes past it are not part of the stream */
+		int32_t keep = seqdiff(r->fin_seq, seq);
+		r->after_fin++;
+		len = keep > 0 ? (uint32_t)keep : 0;
+	}
 	if (len) {
 		int32_t rel = seqdiff(seq, r->next_seq);
 		if (rel <= 0) {

@@ -37,6 +37,7 @@ typedef struct reasm {
 	uint32_t retransmissions;
 	uint32_t conflicts;   /* overlaps whose bytes differed */
 	uint32_t dropped_segments;  /* over the caps */
+	uint32_t after_fin;         /* segments carrying bytes past the FIN */
 	/* caps (set by the owner; 0 = defaults) */
 	uint32_t max_segments;
 	size_t max_bytes;

@@ -1,0 +1,106 @@
+#include "dnsname.h"
+
+#include <stdio.h>
+
+const char *dnsname_status_text(dnsname_status s)
+{
+	switch (s) {
+	case DNSNAME_OK: return "ok";
+	case DNSNAME_TRUNCATED: return "name runs past the end of the message";
+	case DNSNAME_BAD_POINTER: return "compression pointer does not point backwards (loop or forward reference)";
+	case DNSNAME_TOO_LONG: return "name longer than 255 bytes or 128 labels";
+	case DNSNAME_BAD_LABEL: return "unsupported label type";
+	}
+	return "?";
+}
+
+static size_t put_char(char *out, size_t outlen, size_t o, uint8_t ch)
+{
+	char tmp[8];
+	int n;
+	if (ch == '.' || ch == '\\')
+		n = snprintf(tmp, sizeof(tmp), "\\%c", ch);
+	else if (ch > 0x20 && ch < 0x7f)
+		n = snprintf(tmp, sizeof(tmp), "%c", ch);
+	else
+		n = snprintf(tmp, sizeof(tmp), "\\%03u", ch);
+	for (int i = 0; i < n && o + 1 < outlen; i++)
+		out[o++] = tmp[i];
+	return o;
+}
+
+dnsname_status dnsname_read(const uint8_t *msg, size_t len, size_t *pos, char *out,
+			    size_t outlen, int allow_pointers)
+{
+	size_t at = *pos;      /* where the next label is read */
+	size_t resume = 0;     /* caller's position after the first pointer */
+	int jumped = 0;
+	size_t limit = *pos;   /* every pointer target must lie below this */
+	size_t wire_len = 1;   /* the root byte */
+	unsigned labels = 0;
+	size_t o = 0;
+	dnsname_status st = DNSNAME_OK;
+	if (outlen)
+		out[0] = 0;
+	for (;;) {
+		if (at >= len) {
+			st = DNSNAME_TRUNCATED;
+			break;
+		}
+		uint8_t b = msg[at];
+		if (b == 0) {
+			at++;
+			break;
+		}
+		if ((b & 0xc0) == 0xc0) {
+			if (!allow_pointers) {
+				st = DNSNAME_BAD_LABEL;
+				break;
+			}
+			if (at + 1 >= len) {
+				st = DNSNAME_TRUNCATED;
+				break;
+			}
+			size_t target = ((size_t)(b & 0x3f) << 8) | msg[at + 1];
+			if (!jumped)
+				resume = at + 2;
+			jumped = 1;
+			/* strictly below both this pointer and the previous target:
+			 * each jump lowers the bound, so no loop can form */
+			if (target >= at || target >= limit) {
+				st = DNSNAME_BAD_POINTER;
+				break;
+			}
+			limit = target;
+			at = target;
+			continue;
+		}
+		if (b & 0xc0) {
+			st = DNSNAME_BAD_LABEL;
+			break;
+		}
+		if (at + 1 + b > len) {
+			st = DNSNAME_TRUNCATED;
+			break;
+		}
+		wire_len += 1u + b;
+		if (++labels > DNSNAME_MAX_LABELS || wire_len > 255) {
+			st = DNSNAME_TOO_LONG;
+			break;
+		}
+		if (labels > 1 && o + 1 < outlen)
+			out[o++] = '.';
+		for (size_t i = 0; i < b; i++)
+			o = put_char(out, outlen, o, msg[at + 1 + i]);
+		at += 1u + b;
+	}
+	if (outlen)
+		out[o < outlen ? o : outlen - 1] = 0;
+	if (jumped)
+		*pos = resume;
+	else if (st == DNSNAME_OK)
+		*pos = at;
+	else
+		*pos = len;  /* nothing sane follows an unterminated name */
+	return st;
+}

@@ -1,0 +1,72 @@
+/* Internals of the HTTP dissector shared by http.c (framing) and
+ * http_emit.c (events). */
+#ifndef AMT_HTTP_PRIV_H
+#define AMT_HTTP_PRIV_H
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../decoder/dissector.h"
+#include "http_auth.h"
+#include "wsman.h"
+
+#define CHUNK_LINE_MAX 1024
+#define PENDING_MAX 1024
+
+typedef enum phase {
+	PH_HEAD, PH_BODY_LEN, PH_CHUNK_SIZE, PH_CHUNK_DATA, PH_CHUNK_CRLF, PH_TRAILERS,
+	PH_BODY_EOF, PH_RESYNC, PH_DEAD,
+} phase;
+
+/* A request waiting for its response. Shared between the queue and the
+ * request direction while the request's body is still arriving. */
+typedef struct pending {
+	int refs;
+	char *method, *uri, *authorization;
+	uint32_t frame;
+	int64_t ts;
+	bool wsman;
+	char *action, *operation, *cls, *wmethod;
+} pending;
+
+typedef struct msg {
+	bool is_request;
+	char *method, *uri, *version, *reason;
+	unsigned status;
+	char *host, *user_agent, *server, *content_type, *connection, *transfer_encoding;
+	char *soap_action, *expect, *authorization, *www_authenticate;
+	bool has_cl, chunked;
+	uint64_t cl;
+	unsigned trailers;
+	GByteArray *body;
+	uint64_t body_len;
+	bool body_truncated;
+	uint32_t first_frame;
+	pending *req;   /* requests: our queue entry; responses: the request answered */
+} msg;
+
+typedef struct http_dir {
+	phase ph;
+	msg m;
+	uint64_t remaining;
+	size_t trailer_bytes;
+	uint64_t skipped;  /* PH_RESYNC: bytes passed over so far */
+	size_t scanned;    /* PH_HEAD: bytes of the pending header block already searched */
+} http_dir;
+
+typedef struct http_state {
+	http_dir d[2];
+	GQueue pending;
+} http_state;
+
+void http_pending_unref(pending *q);
+void http_msg_clear(msg *m);
+void http_die(http_dir *d);
+/* The header block of a request was parsed: queue it for its response. */
+void http_queue_request(dis_ctx *c, http_state *s, msg *m);
+/* The message ended at buffer offset last: emit its events, clear it. */
+void http_finish(dis_ctx *c, http_state *s, msg *m, size_t last);
+/* No more bytes in this direction: flush what is in progress. */
+void http_end_of_stream(dis_ctx *c, http_state *s, http_dir *d, size_t len);
+
+#endif

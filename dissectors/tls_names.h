@@ -1,0 +1,12 @@
+/* Names of TLS protocol numbers: versions, alerts, cipher suites. */
+#ifndef AMT_TLS_NAMES_H
+#define AMT_TLS_NAMES_H
+#include <stdint.h>
+
+#include "../decoder/arena.h"
+#include "../decoder/events/tls.h"
+
+/* "TLS 1.2 (0x0303)" style text of a cipher suite: its IANA name when known. */
+const char *tls_suite_text(arena *a, uint16_t suite);
+
+#endif

@@ -1,0 +1,596 @@
+/* \summary: SOAP 1.2 WS-Management and SOAP 1.1 legacy AMT envelopes
+ *
+ * libxml2's xmlTextReader walks the document once; we keep a stack of
+ * element roles and pick out the addressing headers, the body's first
+ * element, class instances (Get/Pull/Put), method parameters and results,
+ * and faults. Documents with a DOCTYPE are refused before parsing (SOAP
+ * forbids them, and that removes every entity-expansion risk); entities
+ * are never substituted, nothing is fetched, depth and size are capped. */
+#include "wsman.h"
+
+#include <ctype.h>
+#include <glib.h>
+#include <libxml/xmlreader.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "amt_status.h"
+
+#define NS_SOAP12 "http://www.w3.org/2003/05/soap-envelope"
+#define NS_SOAP11 "http://schemas.xmlsoap.org/soap/envelope/"
+#define NS_WSA "http://schemas.xmlsoap.org/ws/2004/08/addressing"
+#define NS_WSMAN "http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd"
+#define NS_LEGACY_PREFIX "http://schemas.intel.com/platform/client/"
+#define TEXT_CAP 4096   /* characters kept of one element's text */
+#define DETAIL_CAP 1024
+
+typedef enum role {
+	R_OTHER, R_ENVELOPE, R_HEADER, R_BODY, R_HDR_ITEM, R_SELECTORSET, R_SELECTOR,
+	R_OPTIONSET, R_OPTION, R_BODYEL, R_ITEMS, R_INSTANCE, R_PROP, R_FAULT,
+	R_FCODE, R_FCODE_VALUE, R_SUBCODE, R_SUBCODE_VALUE, R_REASON, R_REASON_TEXT,
+	R_DETAIL, R_FAULT11_ITEM,
+} role;
+
+typedef struct frame {
+	role r;
+	const char *local;   /* arena copy */
+	const char *attr_name;  /* Selector/Option Name */
+	const char *cls;     /* R_INSTANCE: class of the instance */
+	uint16_t instance;
+	bool had_child;
+} frame;
+
+typedef struct walker {
+	arena *a;
+	const wsman_opts *o;
+	ev_wsman *w;
+	frame *stack;
+	size_t depth, cap;
+	GString *text;
+	GString *detail;
+	GArray *sel, *opt, *props;   /* wsman_kv, wsman_kv, wsman_prop */
+	uint16_t ninstances;
+	bool in_detail;
+	bool seen_body_child, seen_subcode, seen_reason;
+} walker;
+
+const char *wsman_status_text(wsman_status s)
+{
+	switch (s) {
+	case WSMAN_OK: return "ok";
+	case WSMAN_NOT_SOAP: return "not a SOAP envelope";
+	case WSMAN_MALFORMED: return "XML not well-formed";
+	case WSMAN_DTD: return "document type declaration in a SOAP message (not parsed)";
+	case WSMAN_TOO_DEEP: return "XML nesting too deep";
+	case WSMAN_TOO_BIG: return "XML document too large";
+	}
+	return "?";
+}
+
+bool wsman_looks_soap(const uint8_t *body, size_t len, const char *content_type)
+{
+	size_t i = 0;
+	if (len >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF)
+		i = 3;
+	while (i < len && (body[i] == ' ' || body[i] == '\t' || body[i] == '\r' || body[i] == '\n'))
+		i++;
+	if (i >= len || body[i] != '<')
+		return false;
+	if (!content_type)
+		return true;
+	return strstr(content_type, "xml") != NULL || strstr(content_type, "soap") != NULL;
+}
+
+static bool is_secret_name(const char *n)
+{
+	static const char *const words[] = {"password", "passphrase", "passwd", "secret", "privatekey"};
+	gchar *low = g_ascii_strdown(n, -1);
+	bool hit = false;
+	for (size_t i = 0; i < G_N_ELEMENTS(words) && !hit; i++)
+		hit = strstr(low, words[i]) != NULL;
+	g_free(low);
+	size_t l = strlen(n);
+	return hit || strstr(n, "PSK") || strstr(n, "PPS") || (l >= 3 && strcmp(n + l - 3, "OTP") == 0);
+}
+
+/* Last path segment: ".../AMT_GeneralSettings" -> "AMT_GeneralSettings". */
+static const char *last_segment(arena *a, const char *uri, char sep)
+{
+	if (!uri)
+		return NULL;
+	const char *s = strrchr(uri, sep);
+	s = s ? s + 1 : uri;
+	return *s ? arena_strdup(a, s) : NULL;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t l = strlen(s), k = strlen(suffix);
+	return l >= k && strcmp(s + l - k, suffix) == 0;
+}
+
+static bool ns_names_class(const char *ns, const char *local)
+{
+	if (!ns || !local)
+		return false;
+	const char *s = strrchr(ns, '/');
+	return s && strcmp(s + 1, local) == 0;
+}
+
+/* "http://schemas.intel.com/platform/client/RemoteControl/2004/01" -> "RemoteControl" */
+static const char *legacy_service(arena *a, const char *ns)
+{
+	size_t pl = strlen(NS_LEGACY_PREFIX);
+	if (!ns || strncmp(ns, NS_LEGACY_PREFIX, pl) != 0)
+		return NULL;
+	const char *s = ns + pl, *e = strchr(s, '/');
+	return e && e > s ? arena_strndup(a, s, (size_t)(e - s)) : arena_strdup(a, s);
+}
+
+static char *trimmed(arena *a, const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)*s))
+		s++, n--;
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	return arena_strndup(a, s, n);
+}
+
+static void add_prop(walker *k, const frame *inst, const char *name, const char *value)
+{
+	wsman_prop p = {inst->cls, name, value, inst->instance, NULL};
+	if (k->o->redact && is_secret_name(name))
+		p.value = "<redacted>";
+	g_array_append_val(k->props, p);
+}
+
+static void set_return(walker *k, const char *text)
+{
+	char *end;
+	unsigned long v = strtoul(text, &end, 10);
+	if (end == text || v > UINT32_MAX)
+		return;
+	k->w->has_return = true;
+	k->w->return_value = (uint32_t)v;
+}
+
+static void start_element(walker *k, xmlTextReaderPtr r, frame *f)
+{
+	ev_wsman *w = k->w;
+	const char *local = (const char *)xmlTextReaderConstLocalName(r);
+	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
+	const frame *up = k->depth ? &k->stack[k->depth - 1] : NULL;
+	role pr = up ? up->r : R_OTHER;
+	f->local = arena_strdup(k->a, local);
+	f->r = R_OTHER;
+	if (!up) {
+		if (strcmp(local, "Envelope") == 0 && ns && strcmp(ns, NS_SOAP12) == 0)
+			w->soap_version = 12;
+		else if (strcmp(local, "Envelope") == 0 && ns && strcmp(ns, NS_SOAP11) == 0)
+			w->soap_version = 11;
+		if (w->soap_version)
+			f->r = R_ENVELOPE;
+		return;
+	}
+	switch (pr) {
+	case R_ENVELOPE:
+		if (strcmp(local, "Header") == 0)
+			f->r = R_HEADER;
+		else if (strcmp(local, "Body") == 0)
+			f->r = R_BODY;
+		break;
+	case R_HEADER:
+		if (strcmp(local, "SelectorSet") == 0)
+			f->r = R_SELECTORSET;
+		else if (strcmp(local, "OptionSet") == 0)
+			f->r = R_OPTIONSET;
+		else if (ns && (strcmp(ns, NS_WSA) == 0 || strcmp(ns, NS_WSMAN) == 0))
+			f->r = R_HDR_ITEM;
+		break;
+	case R_SELECTORSET:
+	case R_OPTIONSET:
+		if (strcmp(local, pr == R_SELECTORSET ? "Selector" : "Option") == 0) {
+			xmlChar *name = xmlTextReaderGetAttribute(r, BAD_CAST "Name");
+			f->attr_name = arena_strdup(k->a, name ? (const char *)name : "");
+			xmlFree(name);
+			f->r = pr == R_SELECTORSET ? R_SELECTOR : R_OPTION;
+		}
+		break;
+	case R_BODY:
+		if (k->seen_body_child)
+			break;
+		k->seen_body_child = true;
+		w->body_element = f->local;
+		w->body_ns = ns ? arena_strdup(k->a, ns) : NULL;
+		if (strcmp(local, "Fault") == 0 && ns &&
+		    (strcmp(ns, NS_SOAP12) == 0 || strcmp(ns, NS_SOAP11) == 0)) {
+			f->r = R_FAULT;
+			w->fault = true;
+		} else if (ends_with(local, "_INPUT") || ends_with(local, "_OUTPUT")) {
+			f->r = R_INSTANCE;
+			w->method = arena_strndup(k->a, local, strlen(local) - (ends_with(local, "_INPUT") ? 6 : 7));
+			f->cls = last_segment(k->a, ns, '/');
+		} else if (w->soap_version == 11 && legacy_service(k->a, ns)) {
+			f->r = R_INSTANCE;
+			f->cls = legacy_service(k->a, ns);
+			w->class_name = f->cls;
+			w->legacy = true;
+			w->method = ends_with(local, "Response")
+				? arena_strndup(k->a, local, strlen(local) - 8) : f->local;
+		} else if (ns_names_class(ns, local)) {
+			f->r = R_INSTANCE;
+			f->cls = f->local;
+			f->instance = k->ninstances++;
+		} else {
+			f->r = R_BODYEL;
+		}
+		break;
+	case R_BODYEL:
+	case R_ITEMS:
+		if (strcmp(local, "Items") == 0) {
+			f->r = R_ITEMS;
+		} else if (ns_names_class(ns, local)) {
+			f->r = R_INSTANCE;
+			f->cls = f->local;
+			f->instance = k->ninstances++;
+		}
+		break;
+	case R_INSTANCE:
+		f->r = R_PROP;
+		break;
+	case R_FAULT:
+		if (strcmp(local, "Code") == 0)
+			f->r = R_FCODE;
+		else if (strcmp(local, "Reason") == 0)
+			f->r = R_REASON;
+		else if (strcmp(local, "Detail") == 0 || strcmp(local, "detail") == 0)
+			f->r = R_DETAIL;
+		else if (strcmp(local, "faultcode") == 0 || strcmp(local, "faultstring") == 0)
+			f->r = R_FAULT11_ITEM;
+		break;
+	case R_FCODE:
+		if (strcmp(local, "Value") == 0)
+			f->r = R_FCODE_VALUE;
+		else if (strcmp(local, "Subcode") == 0)
+			f->r = R_SUBCODE;
+		break;
+	case R_SUBCODE:
+		if (strcmp(local, "Value") == 0 && !k->seen_subcode)
+			f->r = R_SUBCODE_VALUE;
+		break;
+	case R_REASON:
+		if (strcmp(local, "Text") == 0 && !k->seen_reason)
+			f->r = R_REASON_TEXT;
+		break;
+	default:
+		break;
+	}
+	if (f->r == R_DETAIL)
+		k->in_detail = true;
+}
+
+static const char *qname_local(const char *q)
+{
+	const char *c = strchr(q, ':');
+	return c ? c + 1 : q;
+}
+
+static void end_element(walker *k, frame *f)
+{
+	ev_wsman *w = k->w;
+	if (f->had_child && f->r != R_DETAIL)
+		return;
+	const char *text = trimmed(k->a, k->text->str, k->text->len);
+	switch (f->r) {
+	case R_HDR_ITEM: {
+		const char *l = f->local;
+		if (strcmp(l, "Action") == 0)
+			w->action = text;
+		else if (strcmp(l, "To") == 0)
+			w->to = text;
+		else if (strcmp(l, "MessageID") == 0)
+			w->message_id = text;
+		else if (strcmp(l, "RelatesTo") == 0)
+			w->relates_to = text;
+		else if (strcmp(l, "ResourceURI") == 0)
+			w->resource_uri = text;
+		break;
+	}
+	case R_SELECTOR:
+	case R_OPTION: {
+		wsman_kv kv = {f->attr_name, text};
+		g_array_append_val(f->r == R_SELECTOR ? k->sel : k->opt, kv);
+		break;
+	}
+	case R_PROP: {
+		const frame *inst = &k->stack[k->depth - 1];
+		if (strcmp(f->local, "ReturnValue") == 0 || (w->legacy && strcmp(f->local, "StatusCode") == 0))
+			set_return(k, text);
+		add_prop(k, inst, f->local, text);
+		break;
+	}
+	case R_FCODE_VALUE:
+		w->fault_code = text;
+		break;
+	case R_SUBCODE_VALUE:
+		k->seen_subcode = true;
+		w->fault_subcode = text;
+		w->fault_subcode_local = qname_local(text);
+		break;
+	case R_REASON_TEXT:
+		k->seen_reason = true;
+		w->fault_reason = text;
+		break;
+	case R_FAULT11_ITEM:
+		if (strcmp(f->local, "faultcode") == 0)
+			w->fault_code = text;
+		else
+			w->fault_reason = text;
+		break;
+	case R_DETAIL:
+		k->in_detail = false;
+		w->fault_detail = trimmed(k->a, k->detail->str, k->detail->len);
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_text(walker *k, const char *v)
+{
+	if (!v)
+		return;
+	size_t n = strlen(v);
+	if (k->text->len < TEXT_CAP)
+		g_string_append_len(k->text, v, (gssize)MIN(n, TEXT_CAP - k->text->len));
+	if (k->in_detail && k->detail->len < DETAIL_CAP) {
+		if (k->detail->len)
+			g_string_append_c(k->detail, ' ');
+		g_string_append_len(k->detail, v, (gssize)MIN(n, DETAIL_CAP - k->detail->len));
+	}
+}
+
+static void silent(void *arg, xmlErrorPtr err)
+{
+	(void)arg;
+	(void)err;
+}
+
+static bool has_doctype(const uint8_t *p, size_t len)
+{
+	static const char tag[] = "<!DOCTYPE";
+	size_t n = sizeof(tag) - 1;
+	for (size_t i = 0; i + n <= len; i++)
+		if (p[i] == '<' && memcmp(p + i, tag, n) == 0)
+			return true;
+	return false;
+}
+
+static wsman_status walk(walker *k, xmlTextReaderPtr r)
+{
+	int rc;
+	while ((rc = xmlTextReaderRead(r)) == 1) {
+		int type = xmlTextReaderNodeType(r);
+		if (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ENTITY_REFERENCE)
+			return WSMAN_DTD;
+		if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
+		    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
+			on_text(k, (const char *)xmlTextReaderConstValue(r));
+			continue;
+		}
+		if (type == XML_READER_TYPE_END_ELEMENT) {
+			if (k->depth == 0)
+				return WSMAN_MALFORMED;
+			k->depth--;
+			end_element(k, &k->stack[k->depth]);
+			g_string_truncate(k->text, 0);
+			continue;
+		}
+		if (type != XML_READER_TYPE_ELEMENT)
+			continue;
+		if (k->depth >= k->o->max_depth)
+			return WSMAN_TOO_DEEP;
+		if (k->depth == k->cap) {
+			k->cap = k->cap ? k->cap * 2 : 16;
+			k->stack = g_renew(frame, k->stack, k->cap);
+		}
+		if (k->depth)
+			k->stack[k->depth - 1].had_child = true;
+		frame *f = &k->stack[k->depth];
+		memset(f, 0, sizeof(*f));
+		g_string_truncate(k->text, 0);
+		start_element(k, r, f);
+		if (k->depth == 0 && f->r != R_ENVELOPE)
+			return WSMAN_NOT_SOAP;
+		k->depth++;
+		if (xmlTextReaderIsEmptyElement(r)) {
+			k->depth--;
+			end_element(k, f);
+		}
+	}
+	return rc == 0 ? WSMAN_OK : WSMAN_MALFORMED;
+}
+
+/* Names, operation, class and method derived from what was read. */
+static void derive(walker *k)
+{
+	ev_wsman *w = k->w;
+	if (w->legacy && k->o->soap_action && !w->action) {
+		const char *sa = k->o->soap_action;
+		size_t n = strlen(sa);
+		if (n >= 2 && sa[0] == '"' && sa[n - 1] == '"')  /* SOAPAction is a quoted URI */
+			w->action = arena_strndup(k->a, sa + 1, n - 2);
+		else
+			w->action = arena_strdup(k->a, sa);
+	}
+	if (w->action)
+		w->operation = last_segment(k->a, w->action, w->legacy ? '#' : '/');
+	if (w->resource_uri && !w->legacy)
+		w->class_name = last_segment(k->a, w->resource_uri, '/');
+	for (guint i = 0; i < k->props->len && !w->class_name; i++)
+		w->class_name = g_array_index(k->props, wsman_prop, i).cls;
+	if (!w->method && w->action && w->resource_uri) {
+		size_t rl = strlen(w->resource_uri);
+		if (strncmp(w->action, w->resource_uri, rl) == 0 && w->action[rl] == '/' && w->action[rl + 1]) {
+			const char *m = w->action + rl + 1;
+			w->method = ends_with(m, "Response") ? arena_strndup(k->a, m, strlen(m) - 8)
+							     : arena_strdup(k->a, m);
+		}
+	}
+	if (w->has_return)
+		w->return_name = amt_return_name(w->class_name, w->method, w->return_value);
+	const char *d = w->fault_detail;
+	const char *s = d ? strstr(d, "AMT-STATUS") : NULL;
+	if (s) {
+		char *end;
+		unsigned long v = strtoul(s + 10, &end, 0);
+		if (end != s + 10 && v <= UINT32_MAX) {
+			w->has_amt_status = true;
+			w->amt_status = (uint32_t)v;
+			w->amt_status_name = amt_status_name(w->amt_status);
+		}
+	}
+	if (w->fault)
+		w->failure_meaning = w->has_amt_status ? amt_status_meaning(w->amt_status)
+						       : wsman_fault_meaning(w->fault_subcode_local);
+	else if (w->has_return && w->return_value)
+		w->failure_meaning = amt_status_meaning(w->return_value);
+	/* instance ids tell the instances of a multi-instance pull apart; the
+	 * properties of one instance are contiguous, so one pass per run */
+	for (guint i = 0; i < k->props->len && k->ninstances > 1;) {
+		wsman_prop *first = &g_array_index(k->props, wsman_prop, i);
+		guint j = i;
+		const char *id = NULL;
+		for (; j < k->props->len; j++) {
+			wsman_prop *q = &g_array_index(k->props, wsman_prop, j);
+			if (q->instance != first->instance || q->cls != first->cls)
+				break;
+			if (!id && strcmp(q->name, "InstanceID") == 0)
+				id = q->value;
+		}
+		for (; i < j; i++)
+			g_array_index(k->props, wsman_prop, i).instance_id = id;
+	}
+}
+
+static void *arena_array(arena *a, GArray *g, size_t elt, size_t *n)
+{
+	*n = g->len;
+	if (!g->len)
+		return NULL;
+	void *p = arena_alloc(a, g->len * elt);
+	memcpy(p, g->data, g->len * elt);
+	return p;
+}
+
+wsman_status wsman_parse(arena *a, const uint8_t *body, size_t len, const wsman_opts *o,
+			 ev_wsman *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (len > o->max_size || len > INT32_MAX)
+		return WSMAN_TOO_BIG;
+	if (has_doctype(body, len))
+		return WSMAN_DTD;
+	/* an XML declaration must come first: tolerate blanks and a BOM before it */
+	size_t skip = 0;
+	if (len >= 3 && body[0] == 0xEF && body[1] == 0xBB && body[2] == 0xBF)
+		skip = 3;
+	while (skip < len && isspace(body[skip]))
+		skip++;
+	xmlInitParser();
+	xmlTextReaderPtr r = xmlReaderForMemory((const char *)body + skip, (int)(len - skip), NULL, NULL,
+						XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+						XML_PARSE_NOCDATA);
+	if (!r)
+		return WSMAN_MALFORMED;
+	xmlTextReaderSetStructuredErrorHandler(r, silent, NULL);
+	walker k = {.a = a, .o = o, .w = out};
+	k.text = g_string_new(NULL);
+	k.detail = g_string_new(NULL);
+	k.sel = g_array_new(FALSE, FALSE, sizeof(wsman_kv));
+	k.opt = g_array_new(FALSE, FALSE, sizeof(wsman_kv));
+	k.props = g_array_new(FALSE, FALSE, sizeof(wsman_prop));
+	wsman_status st = walk(&k, r);
+	xmlFreeTextReader(r);
+	if (st == WSMAN_OK && !out->soap_version)
+		st = WSMAN_NOT_SOAP;
+	if (out->soap_version) {
+		derive(&k);
+		out->selectors = arena_array(a, k.sel, sizeof(wsman_kv), &out->nselectors);
+		out->options = arena_array(a, k.opt, sizeof(wsman_kv), &out->noptions);
+		out->props = arena_array(a, k.props, sizeof(wsman_prop), &out->nprops);
+		out->incomplete = st != WSMAN_OK;
+	}
+	g_string_free(k.text, TRUE);
+	g_string_free(k.detail, TRUE);
+	g_array_free(k.sel, TRUE);
+	g_array_free(k.opt, TRUE);
+	g_array_free(k.props, TRUE);
+	g_free(k.stack);
+	return st;
+}
+
+static void add_kv_fields(event *e, const char *name, const wsman_kv *kv, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		ev_str(e, name, arena_printf(e->a, "%s=%s", kv[i].name, kv[i].value));
+}
+
+void wsman_add_fields(event *e, const ev_wsman *w)
+{
+	ev_uint(e, "wsman.soap_version", w->soap_version);
+	if (w->legacy)
+		ev_bool(e, "wsman.legacy", true);
+	ev_str(e, "wsman.action", w->action);
+	ev_str(e, "wsman.operation", w->operation);
+	ev_str(e, "wsman.to", w->to);
+	ev_str(e, "wsman.resource_uri", w->resource_uri);
+	ev_str(e, "wsman.class", w->class_name);
+	ev_str(e, "wsman.method", w->method);
+	ev_str(e, "wsman.message_id", w->message_id);
+	ev_str(e, "wsman.relates_to", w->relates_to);
+	ev_str(e, "wsman.body", w->body_element);
+	add_kv_fields(e, "wsman.selector", w->selectors, w->nselectors);
+	add_kv_fields(e, "wsman.option", w->options, w->noptions);
+	for (size_t i = 0; i < w->nprops; i++) {
+		const wsman_prop *p = &w->props[i];
+		if (p->instance_id && strcmp(p->name, "InstanceID") == 0)
+			continue;
+		if (p->instance_id)
+			ev_str(e, "wsman.property",
+			       arena_printf(e->a, "%s[%s].%s=%s", p->cls ? p->cls : "", p->instance_id, p->name, p->value));
+		else
+			ev_str(e, "wsman.property", arena_printf(e->a, "%s.%s=%s", p->cls ? p->cls : "", p->name, p->value));
+	}
+	if (w->has_return) {
+		ev_uint(e, "wsman.return_value", w->return_value);
+		ev_str(e, "wsman.return_name", w->return_name);
+	}
+	if (w->fault) {
+		ev_str(e, "wsman.fault.code", w->fault_code);
+		ev_str(e, "wsman.fault.subcode", w->fault_subcode);
+		ev_str(e, "wsman.fault.reason", w->fault_reason);
+		if (w->fault_detail && *w->fault_detail)
+			ev_str(e, "wsman.fault.detail", w->fault_detail);
+	}
+	if (w->has_amt_status) {
+		ev_uint(e, "wsman.amt_status", w->amt_status);
+		ev_str(e, "wsman.amt_status.name", w->amt_status_name);
+	}
+	if (w->incomplete)
+		ev_bool(e, "wsman.incomplete", true);
+
+	const char *what = w->method ? w->method : w->operation ? w->operation : w->body_element;
+	if (w->fault)
+		ev_set_info(e, "Fault %s%s%s%s%s%s", w->fault_subcode ? w->fault_subcode : w->fault_code ? w->fault_code : "",
+			    w->fault_reason ? ": " : "", w->fault_reason ? w->fault_reason : "",
+			    w->has_amt_status ? " (AMT-STATUS " : "",
+			    w->has_amt_status ? (w->amt_status_name ? w->amt_status_name : "unknown") : "",
+			    w->has_amt_status ? ")" : "");
+	else if (w->has_return)
+		ev_set_info(e, "%s %s ReturnValue=%u (%s)", what ? what : "?", w->class_name ? w->class_name : "",
+			    w->return_value, w->return_name ? w->return_name : "unknown");
+	else
+		ev_set_info(e, "%s%s %s", w->legacy ? "SOAP " : "", what ? what : "?",
+			    w->class_name ? w->class_name : "");
+}

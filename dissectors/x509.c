@@ -1,0 +1,211 @@
+/* \summary: X.509 certificates: DER to a summary of what a person checks */
+/* specification: RFC 5280 */
+#include "x509.h"
+
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <openssl/objects.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+static void hex_digest(const EVP_MD *md, const uint8_t *p, size_t n, char *out, size_t outlen)
+{
+	unsigned char d[EVP_MAX_MD_SIZE];
+	unsigned int dl = 0;
+	out[0] = 0;
+	if (!EVP_Digest(p, n, d, &dl, md, NULL))
+		return;
+	for (unsigned int i = 0; i < dl && 2 * i + 2 < outlen; i++)
+		snprintf(out + 2 * i, 3, "%02x", d[i]);
+}
+
+void x509_sha1_hex(const uint8_t *p, size_t n, char out[41])
+{
+	hex_digest(EVP_sha1(), p, n, out, 41);
+}
+
+void x509_sha256_hex(const uint8_t *p, size_t n, char out[65])
+{
+	hex_digest(EVP_sha256(), p, n, out, 65);
+}
+
+int64_t x509_time_us(const ASN1_TIME *t)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	if (!t || !ASN1_TIME_to_tm(t, &tm))
+		return 0;
+	return (int64_t)timegm(&tm) * 1000000;
+}
+
+const char *x509_time_text(int64_t us, char *buf, size_t n)
+{
+	time_t s = (time_t)(us / 1000000);
+	struct tm tm;
+	if (!gmtime_r(&s, &tm) || !strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, n, "?");
+	return buf;
+}
+
+char *x509_name_text(arena *a, const X509_NAME *n)
+{
+	BIO *b = BIO_new(BIO_s_mem());
+	if (!b)
+		return NULL;
+	/* RFC 2253 escaping, but in encoding order (as Wireshark and OpenSSL
+	 * show it) and with UTF-8 kept readable; control characters stay escaped */
+	unsigned long flags = (XN_FLAG_RFC2253 & ~(ASN1_STRFLGS_ESC_MSB | XN_FLAG_DN_REV));
+	char *res = NULL;
+	if (X509_NAME_print_ex(b, n, 0, flags) >= 0) {
+		char *data = NULL;
+		long len = BIO_get_mem_data(b, &data);
+		res = arena_printable(a, (const uint8_t *)data, len > 0 ? (size_t)len : 0);
+	}
+	BIO_free(b);
+	return res;
+}
+
+static char *entry_text(arena *a, const ASN1_STRING *s)
+{
+	unsigned char *utf8 = NULL;
+	int n = ASN1_STRING_to_UTF8(&utf8, s);
+	if (n < 0)
+		return NULL;
+	char *res = arena_printable(a, utf8, (size_t)n);
+	OPENSSL_free(utf8);
+	return res;
+}
+
+static void subject_entries(arena *a, X509 *x, x509_info *out)
+{
+	const X509_NAME *subj = X509_get_subject_name(x);
+	int i = X509_NAME_get_index_by_NID(subj, NID_commonName, -1);
+	if (i >= 0)
+		out->subject_cn = entry_text(a, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subj, i)));
+	const char **ous = arena_alloc(a, X509_MAX_OUS * sizeof(char *));
+	uint32_t n = 0;
+	for (i = X509_NAME_get_index_by_NID(subj, NID_organizationalUnitName, -1);
+	     i >= 0 && n < X509_MAX_OUS;
+	     i = X509_NAME_get_index_by_NID(subj, NID_organizationalUnitName, i)) {
+		const ASN1_STRING *s = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subj, i));
+		char *ou = entry_text(a, s);
+		if (!ou)
+			continue;
+		/* AMT compares the raw value, so the printable copy must equal the bytes */
+		if (!strcmp(ou, AMT_OU_SETUP_CERT) && ASN1_STRING_length(s) == (int)strlen(AMT_OU_SETUP_CERT))
+			out->ou_setup_cert = true;
+		ous[n++] = ou;
+	}
+	out->ous = ous;
+	out->nous = n;
+}
+
+static void alt_names(arena *a, X509 *x, x509_info *out)
+{
+	GENERAL_NAMES *gens = X509_get_ext_d2i(x, NID_subject_alt_name, NULL, NULL);
+	if (!gens)
+		return;
+	const char **sans = arena_alloc(a, X509_MAX_SANS * sizeof(char *));
+	uint32_t n = 0;
+	for (int i = 0; i < sk_GENERAL_NAME_num(gens) && n < X509_MAX_SANS; i++) {
+		const GENERAL_NAME *g = sk_GENERAL_NAME_value(gens, i);
+		if (g->type == GEN_DNS) {
+			const ASN1_IA5STRING *s = g->d.dNSName;
+			char *v = arena_printable(a, ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s));
+			sans[n++] = arena_printf(a, "DNS:%s", v);
+		} else if (g->type == GEN_IPADD) {
+			const ASN1_OCTET_STRING *s = g->d.iPAddress;
+			const unsigned char *b = ASN1_STRING_get0_data(s);
+			if (ASN1_STRING_length(s) == 4)
+				sans[n++] = arena_printf(a, "IP:%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+			else
+				sans[n++] = arena_printf(a, "IP:%s", arena_hex(a, b, (size_t)ASN1_STRING_length(s)));
+		}
+	}
+	GENERAL_NAMES_free(gens);
+	out->sans = sans;
+	out->nsans = n;
+}
+
+static void key_usages(arena *a, X509 *x, x509_info *out)
+{
+	EXTENDED_KEY_USAGE *eku = X509_get_ext_d2i(x, NID_ext_key_usage, NULL, NULL);
+	if (!eku)
+		return;
+	const char **ekus = arena_alloc(a, X509_MAX_EKUS * sizeof(char *));
+	uint32_t n = 0;
+	for (int i = 0; i < sk_ASN1_OBJECT_num(eku) && n < X509_MAX_EKUS; i++) {
+		const ASN1_OBJECT *o = sk_ASN1_OBJECT_value(eku, i);
+		char oid[128];
+		if (OBJ_obj2txt(oid, sizeof(oid), o, 1) <= 0)
+			continue;
+		if (OBJ_obj2nid(o) == NID_server_auth)
+			out->eku_server_auth = true;
+		if (!strcmp(oid, AMT_OID_AMT_ACTIVATION))
+			out->eku_amt_activation = true;
+		ekus[n++] = arena_strdup(a, oid);
+	}
+	sk_ASN1_OBJECT_pop_free(eku, ASN1_OBJECT_free);
+	out->ekus = ekus;
+	out->nekus = n;
+}
+
+static const char *key_type_name(int id)
+{
+	switch (id) {
+	case EVP_PKEY_RSA: case EVP_PKEY_RSA_PSS: return "RSA";
+	case EVP_PKEY_EC: return "EC";
+	case EVP_PKEY_DSA: return "DSA";
+	case EVP_PKEY_ED25519: return "ED25519";
+	case EVP_PKEY_ED448: return "ED448";
+	}
+	return "unknown";
+}
+
+void x509_describe(arena *a, X509 *x, x509_info *out)
+{
+	out->decoded = true;
+	out->subject = x509_name_text(a, X509_get_subject_name(x));
+	out->issuer = x509_name_text(a, X509_get_issuer_name(x));
+	const ASN1_INTEGER *serial = X509_get0_serialNumber(x);
+	out->serial = arena_hex(a, ASN1_STRING_get0_data(serial), (size_t)ASN1_STRING_length(serial));
+	out->not_before = x509_time_us(X509_get0_notBefore(x));
+	out->not_after = x509_time_us(X509_get0_notAfter(x));
+	subject_entries(a, x, out);
+	alt_names(a, x, out);
+	key_usages(a, x, out);
+	EVP_PKEY *pk = X509_get0_pubkey(x);
+	out->key_type = pk ? key_type_name(EVP_PKEY_get_base_id(pk)) : "unknown";
+	out->key_bits = pk ? EVP_PKEY_get_bits(pk) : 0;
+	int sig_nid = X509_get_signature_nid(x);
+	out->sig_alg = sig_nid != NID_undef ? OBJ_nid2ln(sig_nid) : "unknown";
+	int md_nid = NID_undef, pk_nid = NID_undef;
+	if (OBJ_find_sigid_algs(sig_nid, &md_nid, &pk_nid))
+		out->sig_weak = md_nid == NID_md5 || md_nid == NID_sha1 || md_nid == NID_md4 ||
+				md_nid == NID_md2 || md_nid == NID_md5_sha1;
+	out->is_ca = X509_check_ca(x) > 0;
+	out->self_issued = X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) == 0;
+	out->self_signed = out->self_issued && X509_self_signed(x, 1) == 1;
+}
+
+bool x509_decode(arena *a, const uint8_t *der, size_t len, x509_info *out)
+{
+	memset(out, 0, sizeof(*out));
+	x509_sha1_hex(der, len, out->sha1);
+	x509_sha256_hex(der, len, out->sha256);
+	if (len == 0 || len > X509_MAX_DER)
+		return false;
+	const unsigned char *q = der;
+	X509 *x = d2i_X509(NULL, &q, (long)len);
+	if (!x) {
+		ERR_clear_error();
+		return false;
+	}
+	x509_describe(a, x, out);
+	X509_free(x);
+	ERR_clear_error();
+	return true;
+}

@@ -1,0 +1,31 @@
+/* X.509 certificate decoding for the TLS dissector and `amtscope certs`:
+ * DER in, an x509_info summary out (strings in the given arena). */
+#ifndef AMT_X509_H
+#define AMT_X509_H
+#include <openssl/x509.h>
+
+#include "../decoder/arena.h"
+#include "../decoder/events/tls.h"
+
+/* Caps on what one certificate contributes, so a hostile one stays small. */
+#define X509_MAX_SANS 64
+#define X509_MAX_OUS 16
+#define X509_MAX_EKUS 16
+#define X509_MAX_DER (64u << 10)
+
+/* Decodes der into *out. Returns false (and out->decoded false, fingerprints
+ * still set) when the DER does not parse or is larger than X509_MAX_DER. */
+bool x509_decode(arena *a, const uint8_t *der, size_t len, x509_info *out);
+/* Same, from a parsed certificate. */
+void x509_describe(arena *a, X509 *x, x509_info *out);
+/* A distinguished name, RFC 2253 escaping, in encoding order (arena copy). */
+char *x509_name_text(arena *a, const X509_NAME *n);
+/* Hex of the SHA-1 / SHA-256 of bytes: out holds 41 / 65 chars. */
+void x509_sha1_hex(const uint8_t *p, size_t n, char out[41]);
+void x509_sha256_hex(const uint8_t *p, size_t n, char out[65]);
+/* ASN1 time to µs since the epoch (0 on failure). */
+int64_t x509_time_us(const ASN1_TIME *t);
+/* "2026-11-23T11:50:01Z" (buffer of at least 32). */
+const char *x509_time_text(int64_t us, char *buf, size_t n);
+
+#endif

@@ -1,0 +1,60 @@
+/* Certificate chain analysis with OpenSSL, shared by rule_tls and
+ * `amtscope certs`: order, completeness, root, self-signed, weakness, and
+ * validity judged at a given time. Each distinct chain (by the SHA-256 of
+ * its certificates) is verified once; the time-dependent answers are
+ * computed per call from the cached validity dates. */
+#ifndef AMT_CERTCHECK_H
+#define AMT_CERTCHECK_H
+#include <openssl/x509.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct certcheck certcheck;
+
+typedef struct chain_verdict {
+	uint32_t n;                 /* certificates in the chain as given */
+	bool leaf_decoded;          /* false: nothing else below is meaningful */
+	bool ordered;               /* each certificate certifies the one before it */
+	int first_misplaced;        /* index of the first one that does not, or -1 */
+	bool complete;              /* reaches a self-signed root or a --ca-file anchor */
+	bool anchored_by_ca_file;   /* the anchor came from --ca-file, not the chain */
+	char *missing_issuer;       /* when incomplete for lack of an issuer: its DN */
+	char *verify_error;         /* when incomplete for another reason: OpenSSL's text */
+	bool leaf_self_signed;
+	int weak_index;             /* first weak certificate, or -1 */
+	char *weak_reason;          /* "signed with sha1WithRSAEncryption", "RSA key of 1024 bits" */
+	int root_index;             /* the self-signed root within the chain, or -1 */
+	char *root_subject;         /* root that ends the verified path (chain or anchor) */
+	char root_sha1[41], root_sha256[65];
+	char **subjects;            /* per certificate */
+	int64_t *not_before, *not_after;  /* per certificate, µs UTC */
+	bool *decoded;              /* per certificate */
+} chain_verdict;
+
+/* NULL ca_file: no extra trust anchors. On failure returns NULL and sets
+ * *err (g_free it). */
+certcheck *certcheck_new(const char *ca_file, char **err);
+void certcheck_free(certcheck *cc);
+/* Number of anchors loaded from the CA file. */
+int certcheck_anchor_count(const certcheck *cc);
+
+/* The chain in the order it was sent (certs[0] is the sender's own). The
+ * verdict belongs to cc. at_us is the moment to verify at (the packet's). */
+const chain_verdict *certcheck_der(certcheck *cc, const uint8_t *const *der, const size_t *len,
+				   uint32_t n, int64_t at_us);
+const chain_verdict *certcheck_x509(certcheck *cc, X509 *const *certs, uint32_t n, int64_t at_us);
+
+/* Index of the first certificate expired / not yet valid at at_us, or -1. */
+int chain_expired_at(const chain_verdict *v, int64_t at_us);
+int chain_not_yet_valid_at(const chain_verdict *v, int64_t at_us);
+
+/* Does the certificate cover host (DNS name or IP literal)? 1 yes, 0 no. */
+int cert_matches_host(X509 *x, const char *host);
+int cert_der_matches_host(const uint8_t *der, size_t len, const char *host);
+
+/* Domain suffix a provisioning certificate vouches for: its CN without the
+ * first label ("prov.corp.example" -> "corp.example"); NULL if none. g_free. */
+char *prov_domain_suffix(const char *cn);
+
+#endif

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Golden tests: amtscope's output on the recorded captures must equal the
+# checked-in expected files. UPDATE=1 rewrites them (review the diff!).
+set -u
+cd "$SRCDIR/tests/decoder"
+fail=0
+check() { # name command...
+	local name=$1; shift
+	local got
+	got=$("$@" 2>&1)
+	if [ "${UPDATE:-0}" = 1 ]; then
+		printf '%s\n' "$got" > "expected/$name"
+		return
+	fi
+	if ! diff -u "expected/$name" <(printf '%s\n' "$got") > /tmp/golden.$$.diff; then
+		echo "FAIL $name"; head -40 /tmp/golden.$$.diff; fail=1
+	else
+		echo "ok $name"
+	fi
+	rm -f /tmp/golden.$$.diff
+}
+mkdir -p expected
+for c in base frag null raw sll2 vlan; do
+	check "$c.frames" "$AMTSCOPE" decode --frames -r "captures/$c.pcap"
+	check "$c.json" "$AMTSCOPE" analyze --format json -r "captures/$c.pcap"
+done
+check "base.pcapng.json" "$AMTSCOPE" analyze --format json -r captures/base.pcapng
+# two files read as one timeline: frames interleave by time, numbered per file
+check "merged.frames" "$AMTSCOPE" decode --frames -r captures/base.pcap -r captures/raw.pcap
+check "base.text" "$AMTSCOPE" analyze --no-color -r captures/base.pcap
+exit $fail

@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""Live capture on loopback while this test sends traffic; checks what was
+seen and that the capture process dropped root. Skipped (77) unless root."""
+import json, os, socket, subprocess, sys, tempfile, time
+
+amtscope = sys.argv[1]
+if os.geteuid() != 0:
+    print('not root: skipped')
+    sys.exit(77)
+out = tempfile.mktemp(suffix='.json')
+saved = tempfile.mktemp(suffix='.pcap')
+p = subprocess.Popen([amtscope, 'analyze', '-i', 'lo', '-f', 'host 127.0.2.7', '--duration', '4',
+                      '-w', saved, '--format', 'json', '-o', out, '-Z', 'nobody'])
+time.sleep(1.5)
+uid = None
+with open(f'/proc/{p.pid}/status') as f:
+    for line in f:
+        if line.startswith('Uid:'):
+            uid = [int(x) for x in line.split()[1:]]
+for _ in range(3):
+    c = socket.socket()
+    try:
+        c.connect(('127.0.2.7', 16993))
+    except OSError:
+        pass
+    c.close()
+rc = p.wait(timeout=20)
+report = json.load(open(out))
+ok = True
+if rc != 0:
+    print('FAIL exit code', rc); ok = False
+if not uid or any(u == 0 for u in uid):
+    print('FAIL privileges not dropped, uids', uid); ok = False
+if report['stats']['packets'] < 6 or report['stats']['flows'] < 3:
+    print('FAIL saw', report['stats']); ok = False
+if report['inputs'][0]['kind'] != 'live':
+    print('FAIL input kind', report['inputs']); ok = False
+if oct(os.stat(saved).st_mode & 0o777) != '0o600':
+    print('FAIL -w file mode', oct(os.stat(saved).st_mode)); ok = False
+n = subprocess.run([amtscope, 'decode', '--frames', '-r', saved], capture_output=True, text=True).stdout
+if len(n.splitlines()) != report['stats']['packets']:
+    print('FAIL the -w file does not hold what was analysed'); ok = False
+os.unlink(out); os.unlink(saved)
+print('live capture: uid', uid, 'packets', report['stats']['packets'], 'ok' if ok else 'FAILED')
+sys.exit(0 if ok else 1)
