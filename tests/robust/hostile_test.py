@@ -22,6 +22,7 @@ UNREADABLE = {"trunc-empty.pcap", "trunc-file-header.pcap"}
 EXPECTED_LIMITS = {
     "syn-flood.pcap": {"flows"},
     "ip-fragments.pcap": {"ip_fragments"},
+    "overlap-retrans.pcap": {"ooo_segments"},
 }
 # Caps owned by dissectors: enforced once the capture decodes at all (the
 # report counts messages), i.e. once the dissector has landed.
@@ -31,12 +32,9 @@ DISSECTOR_LIMITS = {
     "tls-endless.pcap": {"tls_handshake"},
     "dns-loops.pcap": {"dns_records"},
 }
-# Known gaps, printed as notes: the engine does not count the out-of-order cap
-# (reasm drops segments over max_segments without limit_hit(LIM_OOO_SEGMENTS)).
-# Move an entry to EXPECTED_LIMITS once it holds.
-KNOWN_MISSING = {
-    "overlap-retrans.pcap": {"ooo_segments"},
-}
+# Known gaps, printed as notes (none open now); move an entry to
+# EXPECTED_LIMITS once it holds.
+KNOWN_MISSING = {}
 # Packets read before the damage, and the warning that says where it stopped.
 EXPECTED_PACKETS = {
     "syn-flood.pcap": 1000000,
