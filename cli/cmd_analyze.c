@@ -30,7 +30,7 @@ typedef struct opts {
 
 enum {
 	O_DURATION = 1000, O_LOG_FORMAT, O_LOG_TZ, O_LOG_OFFSET, O_RULES, O_CA_FILE, O_AMT_HASHES,
-	O_KEYLOG, O_FORMAT, O_EVENTS, O_FAIL_ON, O_NO_REDACT, O_SHOW_SOL, O_NO_COLOR, O_HELP, O_FRAMES,
+	O_KEYLOG, O_FORMAT, O_EVENTS, O_FAIL_ON, O_NO_REDACT, O_SHOW_SOL, O_NO_COLOR, O_HELP, O_FRAMES, O_HELLO_WINDOW,
 	O_LIMIT_BASE = 2000,
 };
 
@@ -50,6 +50,7 @@ static void help(bool decode)
 	     "  --ca-file PEM      trust anchors for certificate chains\n"
 	     "  --amt-hashes FILE  more root hashes the AMT fleet trusts\n"
 	     "  --rules FILE       user rules (see docs/user-rules.md)\n"
+	     "  --hello-window S   how long the setup service may take to connect back after a hello [60]\n"
 	     "output:\n"
 	     "  --format text|json|jsonl|html   (decode: text|json)\n"
 	     "  -o FILE            write the report to FILE     --events FILE  events as JSON lines\n"
@@ -162,6 +163,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		{"no-color", no_argument, 0, O_NO_COLOR},
 		{"help", no_argument, 0, O_HELP},
 		{"frames", no_argument, 0, O_FRAMES},
+		{"hello-window", required_argument, 0, O_HELLO_WINDOW},
 	};
 	size_t nbase = sizeof(base) / sizeof(base[0]);
 	struct option *lo = g_new0(struct option, nbase + LIM_COUNT + 1);
@@ -246,6 +248,14 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		case O_SHOW_SOL: run.cfg.show_sol_data = true; break;
 		case O_NO_COLOR: o.no_color = true; break;
 		case O_FRAMES: o.frames = true; break;
+		case O_HELLO_WINDOW:
+			if (!parse_u64(optarg, &v) || v == 0 || v > 86400) {
+				cli_error("--hello-window takes seconds (1 to 86400), not '%s'", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			run.cfg.hello_window_us = (int64_t)v * 1000000;
+			break;
 		case 'h':
 		case O_HELP: help(decode_mode); goto out;
 		default:

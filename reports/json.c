@@ -42,7 +42,7 @@ static void write_devices(jsonw *w, analysis *an)
 			{FACT_AMT_VERSION, "amt_version"}, {FACT_PROV_STATE, "provisioning_state"},
 		};
 		for (size_t k = 0; k < sizeof(one) / sizeof(one[0]); k++)
-			if ((f = dev_first(d, one[k].k)))
+			if ((f = dev_best(d, one[k].k)))
 				jw_kstr(w, one[k].name, f->value);
 		jw_key(w, "roles");
 		jw_arr(w);

@@ -102,7 +102,7 @@ static void devices_section(FILE *f, analysis *an)
 		fprintf(f, "  %-39s %-30s %-36s %-17s %-10s %s\n", "IP", "FQDN", "UUID", "MAC", "AMT", "STATE");
 	for (guint i = 0; i < devs->len; i++) {
 		const device *d = devs->pdata[i];
-		const fact *ip = dev_first(d, FACT_IP), *fq = dev_first(d, FACT_FQDN),
+		const fact *ip = dev_first(d, FACT_IP), *fq = dev_best(d, FACT_FQDN),
 			   *uu = dev_first(d, FACT_UUID), *mac = dev_first(d, FACT_MAC),
 			   *ver = dev_first(d, FACT_AMT_VERSION), *st = dev_first(d, FACT_PROV_STATE);
 		fprintf(f, "  %-39s %-30s %-36s %-17s %-10s %s\n", ip ? ip->value : "-", fq ? fq->value : "-",

@@ -242,6 +242,27 @@ const fact *dev_first(const device *d, fact_kind k)
 	return NULL;
 }
 
+static int source_rank(const char *src)
+{
+	static const char *const order[] = {"wsman", "dhcp.81", "dhcp.12+15", "tls.cert", "hello", "log",
+					    "dns", "dns.cname", "dns.ptr"};
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		if (!strcmp(src, order[i]))
+			return (int)i;
+	return 5;  /* other first-hand sources rank with the logs */
+}
+
+const fact *dev_best(const device *d, fact_kind k)
+{
+	const fact *best = NULL;
+	for (guint i = 0; i < d->facts->len; i++) {
+		const fact *f = &g_array_index(d->facts, fact, i);
+		if (f->kind == k && (!best || source_rank(f->source) < source_rank(best->source)))
+			best = f;
+	}
+	return best;
+}
+
 bool dev_has(const device *d, fact_kind k, const char *value)
 {
 	return has_fact(d, k, value);
@@ -251,7 +272,7 @@ const char *dev_label(const device *d)
 {
 	static const fact_kind order[] = {FACT_IP, FACT_FQDN, FACT_UUID, FACT_MAC};
 	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		const fact *f = dev_first(d, order[i]);
+		const fact *f = dev_best(d, order[i]);
 		if (f)
 			return f->value;
 	}

@@ -85,8 +85,11 @@ device *dev_fact(devtab *t, device *d, fact_kind k, const char *value, const cha
 void dev_role(device *d, unsigned roles);
 
 const fact *dev_first(const device *d, fact_kind k);
+/* The most trustworthy fact of a kind: what the device says of itself (WS-Man,
+ * DHCP, its certificate, logs) before what DNS says of it. */
+const fact *dev_best(const device *d, fact_kind k);
 bool dev_has(const device *d, fact_kind k, const char *value); /* case-insensitive */
-/* The label reports and findings use: first IP, else FQDN, else UUID, else MAC. */
+/* The label reports and findings use: first IP, else best FQDN, else UUID, else MAC. */
 const char *dev_label(const device *d);
 /* Live (not merged) devices in creation order. Caller frees the array. */
 GPtrArray *devtab_list(const devtab *t);

@@ -225,6 +225,9 @@ static void check_unanswered(analysis *an, const hello_dev *x, int64_t end_ts)
 		const connect_back *b = &g_array_index(x->backs, connect_back, i);
 		if (b->ts + 1000000 < x->first_ts || b->ts > x->last_ts + window)
 			continue;
+		/* a console's TLS session to the device is not the setup service answering */
+		if (x->service[0] && strcmp(b->from, x->service) != 0)
+			continue;
 		if (b->state == BACK_CONNECTED)
 			return;
 		if (b->state > worst || !tried) {
