@@ -94,7 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			if (!seg)
 				abort();
 			memcpy(seg, data + off, len);
-			reasm_segment(&r, seq, seg, (uint32_t)len, (op & 3) == 1, ++frame, frame, &ops, &s);
+			frame++;
+			reasm_segment(&r, seq, seg, (uint32_t)len, (op & 3) == 1, frame, frame, &ops, &s);
 			free(seg);
 			off += len;
 			break;
