@@ -82,6 +82,7 @@ def main():
     srcdir = os.environ["SRCDIR"]
     builddir = os.environ["BUILDDIR"]
     measure = os.path.join(builddir, "bench", "measure")
+    sys.dont_write_bytecode = True  # no __pycache__ in the source tree
     sys.path.insert(0, os.path.join(srcdir, "tests", "robust"))
     import hostile
 
