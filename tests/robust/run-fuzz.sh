@@ -12,6 +12,8 @@ secs=${2:-20}
 [ "$secs" = "--long" ] && secs=600
 [ "${3:-}" = "--long" ] && secs=600
 src=$(cd "$(dirname "$0")/../.." && pwd)
+# UBSan only reports by default; a report must fail the run like an ASan one.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 rc=0
 found=0
 while IFS= read -r h; do
