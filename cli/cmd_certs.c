@@ -92,17 +92,23 @@ static void judge_order(file_report *r, X509 **c, int n)
 	}
 }
 
-/* The certificate of the set that issued none of the others: the chain's start. */
+/* The chain's start: a certificate of the set that issued none of the
+ * others, preferring one that is not self-signed (a lone root is an end). */
 static int bottom_of(X509 **c, int n)
 {
+	int fallback = -1;
 	for (int i = 0; i < n; i++) {
 		bool issuer_of_other = false;
 		for (int j = 0; j < n && !issuer_of_other; j++)
 			issuer_of_other = j != i && issued(c[i], c[j]) && !issued(c[j], c[i]);
-		if (!issuer_of_other)
+		if (issuer_of_other)
+			continue;
+		if (X509_self_signed(c[i], 0) != 1)
 			return i;
+		if (fallback < 0)
+			fallback = i;
 	}
-	return 0;
+	return fallback < 0 ? 0 : fallback;
 }
 
 static void judge_chain(file_report *r, certcheck *cc, X509 *leaf, X509 **c, int n, const certs_opts *o,
@@ -121,6 +127,9 @@ static void judge_chain(file_report *r, certcheck *cc, X509 *leaf, X509 **c, int
 		add(r, CK_OK, "chain.complete", "chain: %s reaches %s%s", leaf_desc,
 		    v->root_subject ? v->root_subject : "a root",
 		    v->anchored_by_ca_file ? " (trust anchor from --ca-file)" : " (self-signed root in the file)");
+	else if (v->missing_issuer && n == 1 && c[0] == leaf)
+		add(r, CK_INFO, "chain.single", "chain: the file holds only %s; its issuer %s is not in it%s",
+		    leaf_desc, v->missing_issuer, o->ca_file ? " nor in --ca-file" : " (give the chain with --ca-file)");
 	else if (v->missing_issuer)
 		add(r, CK_PROBLEM, "chain.incomplete", "chain: %s does not reach a root: the certificate of "
 		    "its issuer %s is missing%s", leaf_desc, v->missing_issuer,

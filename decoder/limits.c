@@ -16,4 +16,5 @@ const limit_def amt_limits[LIM_COUNT] = {
 	[LIM_DNS_RECORDS] = {"dns_records", "--max-dns-records", 256, "resource records decoded per DNS message"},
 	[LIM_EVENTS] = {"events", "--max-events", 200000, "events kept for the timeline"},
 	[LIM_LOG_LINE] = {"log_line", "--max-log-line", 65536, "bytes of one log line"},
+	[LIM_KEYLOG_ENTRIES] = {"keylog_entries", "--max-keylog-entries", 100000, "TLS sessions kept from key log files"},
 };

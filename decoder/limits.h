@@ -19,6 +19,7 @@ typedef enum limit_id {
 	LIM_DNS_RECORDS,    /* resource records decoded per DNS message */
 	LIM_EVENTS,         /* events kept for the timeline */
 	LIM_LOG_LINE,       /* bytes of one log line */
+	LIM_KEYLOG_ENTRIES, /* TLS sessions kept from key log files */
 	LIM_COUNT
 } limit_id;
 

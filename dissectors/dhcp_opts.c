@@ -151,7 +151,10 @@ static void one_option(dhcp_opts *o, uint8_t code, const uint8_t *v, size_t n, s
 		ev_str(e, "dhcp.option.vendor_class_id", d->vendor_class);
 		break;
 	case 61:
-		ev_hex(e, "dhcp.option.client_id", v, n);
+		if (n >= 1) {
+			ev_uint(e, "dhcp.client_id.type", v[0]);
+			ev_hex(e, "dhcp.client_id", v + 1, n - 1);
+		}
 		break;
 	case 81:
 		opt_fqdn(o, v, n, off);

@@ -269,7 +269,8 @@ static void parse_message(dns_state *st, dis_ctx *c, const uint8_t *msg, size_t 
 	uint32_t total = (uint32_t)d->ancount + d->nscount + d->arcount;
 	uint32_t room = total < cap ? total : (uint32_t)cap;
 	d->rrs = arena_alloc(c->scratch, (room ? room : 1) * sizeof(dns_rr));
-	for (uint32_t i = 0; i < total && !problem; i++) {
+	/* past a capped question section the records' offsets are unknown */
+	for (uint32_t i = 0; i < total && !problem && !limited; i++) {
 		if (d->nrrs >= room) {
 			limited = true;
 			break;

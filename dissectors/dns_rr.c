@@ -152,7 +152,11 @@ void dns_rr_fields(event *e, const dns_rr *r)
 	ev_str(e, "dns.resp.name", r->name && *r->name ? r->name : "<Root>");
 	ev_uint(e, "dns.resp.type", r->type);
 	if (r->type == DNS_T_OPT) {
+		/* EDNS(0): class is the payload size, TTL holds ext-rcode, version, flags */
 		ev_uint(e, "dns.rr.udp_payload_size", r->rclass);
+		ev_uint(e, "dns.resp.ext_rcode", r->ttl >> 24);
+		ev_uint(e, "dns.resp.edns0_version", (r->ttl >> 16) & 0xff);
+		ev_bool(e, "dns.resp.z.do", r->ttl & 0x8000);
 		return;
 	}
 	ev_uint(e, "dns.resp.class", r->rclass);

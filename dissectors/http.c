@@ -338,7 +338,20 @@ static size_t find_start(const uint8_t *p, size_t n, uint8_t dir)
 void http_die(http_dir *d)
 {
 	http_msg_clear(&d->m);
+	d->scanned = 0;
 	d->ph = PH_DEAD;
+}
+
+/* The body cannot be framed any more: what was parsed of the message is
+ * still reported (truncated), then this direction is given up. */
+static dis_result give_up(dis_ctx *c, http_state *s, http_dir *d, size_t pos)
+{
+	if (d->m.version) {
+		d->m.body_truncated = true;
+		http_finish(c, s, &d->m, pos ? pos - 1 : 0);
+	}
+	http_die(d);
+	return dis_error(pos);
 }
 
 static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
@@ -429,13 +442,15 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 		case PH_CHUNK_SIZE:
 		case PH_CHUNK_CRLF:
 		case PH_TRAILERS: {
-			size_t lf = find_lf(q, left < CHUNK_LINE_MAX ? left : CHUNK_LINE_MAX);
-			if (lf == (left < CHUNK_LINE_MAX ? left : CHUNK_LINE_MAX)) {
+			size_t lim = left < CHUNK_LINE_MAX ? left : CHUNK_LINE_MAX;
+			size_t from = d->scanned < lim ? d->scanned : 0;  /* resume, as for headers */
+			size_t lf = from + find_lf(q + from, lim - from);
+			if (lf == lim) {
+				d->scanned = lim;
 				if (left >= CHUNK_LINE_MAX) {
 					dis_note(c, "http", NOTE_MALFORMED, pos, "chunk line longer than %d bytes",
 						 CHUNK_LINE_MAX);
-					http_die(d);
-					return dis_error(pos);
+					return give_up(c, s, d, pos);
 				}
 				if (c->at_eof) {
 					pos = len;  /* http_end_of_stream() reports the cut */
@@ -443,12 +458,12 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 				}
 				return dis_incomplete(pos, 0);
 			}
+			d->scanned = 0;
 			bool empty = lf == 0 || (lf == 1 && q[0] == '\r');
 			if (d->ph == PH_CHUNK_CRLF) {
 				if (!empty) {
 					dis_note(c, "http", NOTE_MALFORMED, pos, "chunk data not followed by CRLF");
-					http_die(d);
-					return dis_error(pos);
+					return give_up(c, s, d, pos);
 				}
 				d->ph = PH_CHUNK_SIZE;
 			} else if (d->ph == PH_CHUNK_SIZE) {
@@ -456,8 +471,7 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 					dis_note(c, "http", NOTE_MALFORMED, pos,
 						 "invalid or overflowing chunk size \"%s\"",
 						 arena_printable(c->scratch, q, lf > 40 ? 40 : lf));
-					http_die(d);
-					return dis_error(pos);
+					return give_up(c, s, d, pos);
 				}
 				d->ph = d->remaining ? PH_CHUNK_DATA : PH_TRAILERS;
 				d->trailer_bytes = 0;
@@ -469,8 +483,7 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 				d->trailer_bytes += lf + 1;
 				if (d->trailer_bytes > c->cfg->limit[LIM_HTTP_HEADER]) {
 					dis_limit(c, "http", LIM_HTTP_HEADER, pos);
-					http_die(d);
-					return dis_error(pos);
+					return give_up(c, s, d, pos);
 				}
 			}
 			pos += lf + 1;

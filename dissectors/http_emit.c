@@ -121,8 +121,10 @@ static void emit_request(dis_ctx *c, msg *m, size_t last)
 
 	ev_wsman *w = soap_of(c, h, last);
 	pending *q = m->req;
-	if (q)
+	if (q) {  /* like Wireshark's http.request_in: where the request ended */
 		q->ts = e->ts;
+		q->frame = e->frame_last;
+	}
 	if (!w)
 		return;
 	w->http_uri = h->uri;
@@ -143,10 +145,8 @@ static void emit_request(dis_ctx *c, msg *m, size_t last)
 static void emit_response(dis_ctx *c, http_state *s, msg *m, size_t last)
 {
 	ev_http *h = payload(c, m);
-	/* interim (1xx) answers do not complete the request */
-	pending *q = m->status >= 200 || m->status == 101 ? g_queue_pop_head(&s->pending)
-							  : g_queue_peek_head(&s->pending);
-	bool owned = q && (m->status >= 200 || m->status == 101);
+	/* interim (1xx) answers neither complete nor name the request */
+	pending *q = m->status >= 200 || m->status == 101 ? g_queue_pop_head(&s->pending) : NULL;
 	event *e = dis_event(c, EV_HTTP_RESPONSE, "http", last, 1);
 	e->frame_first = m->first_frame ? m->first_frame : e->frame_first;
 	e->data = h;
@@ -200,8 +200,7 @@ static void emit_response(dis_ctx *c, http_state *s, msg *m, size_t last)
 			ev_uint(we, "wsman.request_in", w->request_frame);
 		dis_emit(c, we);
 	}
-	if (owned)
-		http_pending_unref(q);
+	http_pending_unref(q);
 }
 
 void http_finish(dis_ctx *c, http_state *s, msg *m, size_t last)
@@ -216,6 +215,7 @@ void http_finish(dis_ctx *c, http_state *s, msg *m, size_t last)
 void http_end_of_stream(dis_ctx *c, http_state *s, http_dir *d, size_t len)
 {
 	size_t last = len ? len - 1 : 0;
+	d->scanned = 0;
 	switch (d->ph) {
 	case PH_BODY_EOF:
 		http_finish(c, s, &d->m, last);

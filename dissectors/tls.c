@@ -5,6 +5,7 @@
 
 #include "../decoder/dissector.h"
 #include "../decoder/events/tls.h"
+#include "tls_decflow.h"  /* decrypt: key-log decryption hooks */
 #include "tls_names.h"
 #include "x509.h"
 
@@ -35,12 +36,14 @@ typedef struct tls_state {
 	bool server_hello_seen;
 	bool tls13;
 	char *sni;
+	tls_dec *dec;  /* decrypt: NULL without a key log */
+	bool alert_decrypted;  /* decrypt: alert_record is given a decrypted alert */
 } tls_state;
 
 static void *state_new(dis_ctx *c)
 {
-	(void)c;
 	tls_state *s = g_new0(tls_state, 1);
+	s->dec = tls_dec_new(c->global);  /* decrypt hook */
 	s->side[0].hs = g_byte_array_new();
 	s->side[1].hs = g_byte_array_new();
 	return s;
@@ -54,6 +57,7 @@ static void state_free(void *st)
 	g_byte_array_free(s->side[0].hs, TRUE);
 	g_byte_array_free(s->side[1].hs, TRUE);
 	g_free(s->sni);
+	tls_dec_free(s->dec);  /* decrypt hook */
 	g_free(s);
 }
 
@@ -75,6 +79,16 @@ static event *hs_event(dis_ctx *c, ev_kind k, size_t off, size_t len, uint32_t f
 	return e;
 }
 
+/* Payloads live in the scratch arena with their event, not in our buffers. */
+static const uint8_t *arena_copy(arena *a, const uint8_t *p, size_t n)
+{
+	if (!p)
+		return NULL;
+	uint8_t *q = arena_alloc(a, n + 1);
+	memcpy(q, p, n);
+	return q;
+}
+
 static char *ver_text(arena *a, uint16_t v)
 {
 	const char *n = tls_version_name(v);
@@ -92,8 +106,12 @@ static void client_ext(dis_ctx *c, ev_tls_client_hello *h, uint16_t type, wire *
 			uint8_t nt = wire_u8(&list);
 			uint16_t nl = wire_u16be(&list);
 			const uint8_t *name = wire_bytes(&list, nl);
-			if (name && nt == 0 && !h->sni)
-				h->sni = g_ascii_strdown(arena_printable(c->scratch, name, nl), -1);
+			if (name && nt == 0 && !h->sni) {
+				char *sni = arena_printable(c->scratch, name, nl);
+				for (char *q = sni; *q; q++)
+					*q = g_ascii_tolower(*q);
+				h->sni = sni;
+			}
 		}
 	} else if (type == 16) {  /* application_layer_protocol_negotiation */
 		wire list = wire_sub(x, wire_u16be(x));
@@ -123,8 +141,9 @@ static void client_hello(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t l
 {
 	ev_tls_client_hello *h = arena_alloc(c->scratch, sizeof(*h));
 	h->legacy_version = wire_u16be(w);
-	h->random = wire_bytes(w, 32);
-	wire_skip(w, wire_u8(w));  /* session id */
+	h->random = arena_copy(c->scratch, wire_bytes(w, 32), 32);
+	uint8_t sid_len = wire_u8(w);
+	tls_dec_client_hello(s->dec, wire_bytes(w, sid_len), sid_len);  /* decrypt hook */
 	wire suites = wire_sub(w, wire_u16be(w));
 	wire_skip(w, wire_u8(w));  /* compression methods */
 	if (w->err) {
@@ -188,8 +207,10 @@ static void server_hello(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t l
 {
 	ev_tls_server_hello *h = arena_alloc(c->scratch, sizeof(*h));
 	h->legacy_version = wire_u16be(w);
-	h->random = wire_bytes(w, 32);
-	wire_skip(w, wire_u8(w));
+	h->random = arena_copy(c->scratch, wire_bytes(w, 32), 32);
+	uint8_t sid_len = wire_u8(w);
+	const uint8_t *sid = wire_bytes(w, sid_len);  /* decrypt: resumption check */
+	bool etm = false;                             /* decrypt: encrypt_then_mac (RFC 7366) */
 	h->suite = wire_u16be(w);
 	wire_skip(w, 1);
 	if (w->err) {
@@ -204,6 +225,7 @@ static void server_hello(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t l
 			wire x = wire_sub(&exts, wire_u16be(&exts));
 			if (type == 43 && wire_left(&x) >= 2)
 				h->version = wire_u16be(&x);
+			etm |= type == 22;
 		}
 		if (exts.err || w->err)
 			dis_note(c, "tls", NOTE_MALFORMED, off, "ServerHello extensions overrun their lengths");
@@ -238,6 +260,10 @@ static void server_hello(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t l
 	if (h->certs_encrypted)
 		ev_str(e, "tls.handshake.certificate", "unknown (encrypted in TLS 1.3)");
 	dis_emit(c, e);
+	if (!h->hello_retry)  /* decrypt hook: keys for this flow */
+		tls_dec_server_hello(s->dec, c, off, len, h->version, h->suite,
+				     s->have_client_random ? s->client_random : NULL, h->random, sid, sid ? sid_len : 0,
+				     etm);
 }
 
 /* ---- Certificate ---- */
@@ -273,12 +299,19 @@ static void certificate(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t le
 	m->from_client = c->dir == DIR_C2S;
 	m->version = s->version;
 	m->sni = s->sni ? arena_strdup(c->scratch, s->sni) : NULL;
-	wire list = wire_sub(w, wire_u24be(w));
+	if (s->tls13)  /* decrypt: a decrypted TLS 1.3 Certificate starts with its request context */
+		wire_skip(w, wire_u8(w));
+	/* a list longer than the message: decode what is there, and say so */
+	size_t claimed = wire_u24be(w);
+	bool overrun = claimed > wire_left(w);
+	wire list = wire_sub(w, overrun ? wire_left(w) : claimed);
 	uint64_t cap = c->cfg->limit[LIM_CERTS];
 	ev_tls_cert *certs = arena_alloc(c->scratch, (cap < 4096 ? cap : 4096) * sizeof(ev_tls_cert) + 1);
 	while (wire_left(&list) >= 3) {
 		uint32_t l = wire_u24be(&list);
 		const uint8_t *der = wire_bytes(&list, l);
+		if (s->tls13)  /* decrypt: TLS 1.3 CertificateEntry extensions */
+			wire_skip(&list, wire_u16be(&list));
 		if (!der)
 			break;
 		if (m->total++ >= cap || m->ncerts >= 4096) {
@@ -286,21 +319,25 @@ static void certificate(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t le
 			continue;  /* counted, not decoded */
 		}
 		ev_tls_cert *ct = &certs[m->ncerts++];
-		ct->der = der;
+		ct->der = arena_copy(c->scratch, der, l);
 		ct->der_len = l;
 		x509_decode(c->scratch, der, l, &ct->x);
 	}
 	m->certs = certs;
 	if (m->truncated)
 		dis_limit(c, "tls", LIM_CERTS, off);
-	if (list.err || w->err) {
+	if (overrun || list.err || wire_left(&list) || w->err) {
 		m->truncated = true;
-		dis_note(c, "tls", NOTE_MALFORMED, off, "certificate list overruns its length");
+		dis_note(c, "tls", NOTE_MALFORMED, off, "certificate list overruns its length (%zu bytes claimed)",
+			 claimed);
 	}
+	uint32_t broken = 0, first_broken = 0;
 	for (uint32_t i = 0; i < m->ncerts; i++)
-		if (!m->certs[i].x.decoded)
-			dis_note(c, "tls", NOTE_MALFORMED, off, "certificate %u of %u: DER does not parse", i + 1,
-				 m->total);
+		if (!m->certs[i].x.decoded && !broken++)
+			first_broken = i + 1;
+	if (broken)
+		dis_note(c, "tls", NOTE_MALFORMED, off, "%u of %u decoded certificate(s) are not valid DER (first: #%u)",
+			 broken, m->ncerts, first_broken);
 
 	event *e = hs_event(c, EV_TLS_CERTIFICATES, off, len, first);
 	e->data = m;
@@ -323,7 +360,7 @@ static void cert_request(tls_state *s, dis_ctx *c, wire *w, uint16_t rec_version
 {
 	ev_tls_cert_request *r = arena_alloc(c->scratch, sizeof(*r));
 	uint8_t nt = wire_u8(w);
-	r->cert_types = wire_bytes(w, nt);
+	r->cert_types = arena_copy(c->scratch, wire_bytes(w, nt), nt);
 	r->ntypes = r->cert_types ? nt : 0;
 	uint16_t v = s->version ? s->version : rec_version;
 	if (v >= 0x0303)
@@ -377,6 +414,7 @@ static void hs_message(tls_state *s, dis_ctx *c, uint8_t type, const uint8_t *bo
 	case HS_CERT_REQUEST: cert_request(s, c, &w, rec_version, off, len, first); break;
 	default: break;  /* key exchange, done, verify: nothing a rule needs */
 	}
+	tls_dec_handshake_msg(s->dec, c->dir, type, body, blen);  /* decrypt: TLS 1.3 key changes */
 }
 
 static void handshake_record(tls_state *s, dis_ctx *c, const uint8_t *p, size_t n, uint16_t rec_version,
@@ -422,7 +460,7 @@ static void alert_record(tls_state *s, dis_ctx *c, const uint8_t *p, size_t n, s
 	tls_side *d = &s->side[c->dir];
 	/* TLS 1.3 protects everything after the ServerHello; a 2-byte alert is
 	 * still a plaintext one (sent before the keys were installed). */
-	bool encrypted = d->encrypted || (s->tls13 && s->server_hello_seen && n != 2);
+	bool encrypted = !s->alert_decrypted && (d->encrypted || (s->tls13 && s->server_hello_seen && n != 2));
 	wire w = wire_init(p, n);
 	do {
 		ev_tls_alert *a = arena_alloc(c->scratch, sizeof(*a));
@@ -454,6 +492,28 @@ static void alert_record(tls_state *s, dis_ctx *c, const uint8_t *p, size_t n, s
 		ev_str(e, "tls.alert_message.desc_name", desc);
 		dis_emit(c, e);
 	} while (wire_left(&w) >= 2);
+}
+
+/* ---- decrypt hook: a protected record, decrypted with the key log ---- */
+
+static bool protected_record(tls_state *s, dis_ctx *c, uint8_t type, uint16_t version, const uint8_t *body,
+			     size_t blen, size_t off, size_t rec_len)
+{
+	size_t n = 0;
+	uint8_t inner = 0;
+	const uint8_t *plain = tls_dec_record(s->dec, c, type, version, body, blen, off, rec_len, &n, &inner);
+	if (!plain)
+		return false;
+	if (inner == REC_HANDSHAKE) {
+		handshake_record(s, c, plain, n, version, off, rec_len);
+	} else if (inner == REC_APPDATA) {
+		tls_dec_feed_inner(c, off, rec_len, plain, n);
+	} else if (inner == REC_ALERT) {
+		s->alert_decrypted = true;
+		alert_record(s, c, plain, n, off, rec_len);
+		s->alert_decrypted = false;
+	}
+	return true;
 }
 
 /* ---- record layer ---- */
@@ -494,15 +554,25 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 			break;
 		const uint8_t *body = wire_bytes(&w, rlen);
 		size_t rec_len = 5 + (size_t)rlen;
+		bool prot = tls_dec_protected(s->dec, c->dir);  /* decrypt hook */
 		switch (type) {
-		case REC_CCS: d->encrypted = true; break;
-		case REC_ALERT: alert_record(s, c, body, rlen, pos, rec_len); break;
+		case REC_CCS:
+			d->encrypted = true;
+			tls_dec_ccs(s->dec, c->dir);  /* decrypt hook */
+			break;
+		case REC_ALERT:
+			if (!prot || !protected_record(s, c, type, version, body, rlen, pos, rec_len))  /* decrypt hook */
+				alert_record(s, c, body, rlen, pos, rec_len);
+			break;
 		case REC_HANDSHAKE:
-			if (!d->encrypted)
+			if (prot)  /* decrypt hook */
+				protected_record(s, c, type, version, body, rlen, pos, rec_len);
+			else if (!d->encrypted)
 				handshake_record(s, c, body, rlen, version, pos, rec_len);
 			break;
 		case REC_APPDATA:
-			/* the seam for decryption: protected bytes of this direction */
+			if (s->dec)  /* decrypt hook: protected bytes of this direction */
+				protected_record(s, c, type, version, body, rlen, pos, rec_len);
 			break;
 		default: break;
 		}
@@ -564,4 +634,7 @@ const dissector dissector_tls = {
 	.state_free = state_free,
 	.parse = parse,
 	.gap = gap,
+	.global_new = tls_global_new,   /* decrypt: the key log, loaded once per run */
+	.global_end = tls_global_end,
+	.global_free = tls_global_free,
 };

@@ -32,6 +32,11 @@ void x509_sha256_hex(const uint8_t *p, size_t n, char out[65])
 	hex_digest(EVP_sha256(), p, n, out, 65);
 }
 
+void x509_sha384_hex(const uint8_t *p, size_t n, char out[97])
+{
+	hex_digest(EVP_sha384(), p, n, out, 97);
+}
+
 int64_t x509_time_us(const ASN1_TIME *t)
 {
 	struct tm tm;

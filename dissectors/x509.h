@@ -20,9 +20,10 @@ bool x509_decode(arena *a, const uint8_t *der, size_t len, x509_info *out);
 void x509_describe(arena *a, X509 *x, x509_info *out);
 /* A distinguished name, RFC 2253 escaping, in encoding order (arena copy). */
 char *x509_name_text(arena *a, const X509_NAME *n);
-/* Hex of the SHA-1 / SHA-256 of bytes: out holds 41 / 65 chars. */
+/* Hex of the SHA-1 / SHA-256 / SHA-384 of bytes: out holds 41 / 65 / 97 chars. */
 void x509_sha1_hex(const uint8_t *p, size_t n, char out[41]);
 void x509_sha256_hex(const uint8_t *p, size_t n, char out[65]);
+void x509_sha384_hex(const uint8_t *p, size_t n, char out[97]);
 /* ASN1 time to µs since the epoch (0 on failure). */
 int64_t x509_time_us(const ASN1_TIME *t);
 /* "2026-11-23T11:50:01Z" (buffer of at least 32). */

@@ -73,11 +73,10 @@ static void field_value(jsonw *w, const ev_field *fl)
 	}
 }
 
-/* Fields with the same name become one array, in order. */
-static void write_fields(jsonw *w, const event *e)
+/* The event's fields as members of the current object; fields with the same
+ * name become one array, in order. */
+static void write_field_members(jsonw *w, const event *e, bool dotted_only)
 {
-	jw_key(w, "fields");
-	jw_obj(w);
 	for (uint32_t i = 0; i < e->nfields; i++) {
 		const char *name = e->fields[i].name;
 		bool seen = false;
@@ -88,7 +87,14 @@ static void write_fields(jsonw *w, const event *e)
 		uint32_t count = 0;
 		for (uint32_t j = i; j < e->nfields; j++)
 			count += strcmp(e->fields[j].name, name) == 0;
-		jw_key(w, name);
+		if (dotted_only && !strchr(name, '.')) {
+			/* keeps a field from shadowing a fixed member */
+			char *key = g_strdup_printf("%s.%s", e->proto ? e->proto : "field", name);
+			jw_key(w, key);
+			g_free(key);
+		} else {
+			jw_key(w, name);
+		}
 		if (count == 1) {
 			field_value(w, &e->fields[i]);
 			continue;
@@ -99,7 +105,6 @@ static void write_fields(jsonw *w, const event *e)
 				field_value(w, &e->fields[j]);
 		jw_arr_end(w);
 	}
-	jw_obj_end(w);
 }
 
 static void write_event(jsonw *w, const amt_run *run, const event *e)
@@ -128,7 +133,10 @@ static void write_event(jsonw *w, const amt_run *run, const event *e)
 		jw_kuint(w, "dest_port", ev_dport(e));
 	}
 	jw_kstr(w, "info", e->info);
-	write_fields(w, e);
+	jw_key(w, "fields");
+	jw_obj(w);
+	write_field_members(w, e, false);
+	jw_obj_end(w);
 	jw_obj_end(w);
 }
 
@@ -140,7 +148,39 @@ void decode_json(FILE *f, const amt_run *run, const event *e)
 	jw_end(&w);
 }
 
+/* Suricata eve / Zeek style: fixed members have no dot in their name, the
+ * event's own fields always have one, so the two never collide. */
 void events_jsonl(FILE *f, const amt_run *run, const event *e)
 {
-	decode_json(f, run, e);
+	char a[AMT_ADDRSTRLEN];
+	jsonw w;
+	jw_init(&w, f, false);
+	jw_obj(&w);
+	if (e->ts)
+		jw_ktime(&w, "timestamp", e->ts);
+	jw_kstr(&w, "event_type", ev_kind_name(e->kind));
+	jw_kstr(&w, "app_proto", e->proto);
+	if (e->input < run->inputs->len)
+		jw_kstr(&w, "input", ((const amt_input *)run->inputs->pdata[e->input])->path);
+	if (e->frame_first) {
+		/* like Wireshark, a message is shown at the frame that completes it */
+		jw_kuint(&w, "frame", e->frame_last);
+		if (e->frame_last != e->frame_first)
+			jw_kuint(&w, "frame_first", e->frame_first);
+	}
+	if (e->line)
+		jw_kuint(&w, "line", e->line);
+	if (e->flow) {
+		jw_kuint(&w, "flow_id", e->flow->id);
+		jw_kstr(&w, "proto", e->flow->ipproto == 6 ? "TCP" : e->flow->ipproto == 17 ? "UDP" : "IP");
+		jw_kstr(&w, "src_ip", amt_addr_str(ev_src(e), a));
+		jw_kuint(&w, "src_port", ev_sport(e));
+		jw_kstr(&w, "dest_ip", amt_addr_str(ev_dst(e), a));
+		jw_kuint(&w, "dest_port", ev_dport(e));
+		jw_kstr(&w, "direction", e->dir == DIR_C2S ? "to_server" : "to_client");
+	}
+	jw_kstr(&w, "info", e->info);
+	write_field_members(&w, e, true);
+	jw_obj_end(&w);
+	jw_end(&w);
 }

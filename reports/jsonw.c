@@ -84,7 +84,8 @@ static void write_string(FILE *f, const char *s, size_t n)
 					fwrite(s + i, 1, len, f);
 					i += len - 1;
 				} else {
-					fprintf(f, "\\u%04x", c);
+					/* not UTF-8: the replacement character, as a reader would show it */
+					fputs("\\ufffd", f);
 				}
 			}
 		}

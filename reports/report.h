@@ -24,7 +24,17 @@ void decode_json(FILE *f, const amt_run *run, const event *e);
 /* JSON lines, one per event, for --format jsonl / --events (eve-style). */
 void events_jsonl(FILE *f, const amt_run *run, const event *e);
 
-/* Shared by renderers: a field value as text into buf. */
+/* Shared by renderers: findings grouped by device (devices in the order of
+ * their most severe finding; service-wide ones have device NULL), each group
+ * errors first. Caller frees the array (not the findings). */
+GPtrArray *findings_grouped(const findings *fnd);
+/* A severity as an index into per-severity counters (0 info .. 2 error),
+ * whatever value a rule stored. */
+static inline unsigned sev_index(severity s)
+{
+	return (unsigned)s > SEV_ERROR ? SEV_ERROR : (unsigned)s;
+}
+/* A field value as text into buf. */
 const char *field_text(const ev_field *fl, char *buf, size_t n);
 
 #endif

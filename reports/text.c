@@ -1,30 +1,48 @@
-/* The terminal report. */
+/* The terminal report: header, findings grouped by device, device table,
+ * and with -v the timeline. Everything captured goes through out_text. */
 #include <string.h>
 
+#include "escape.h"
 #include "jsonw.h"
 #include "report.h"
 
 #define C(o, code) ((o)->color ? (code) : "")
 #define RESET(o) C(o, "\033[0m")
+#define BOLD(o) C(o, "\033[1m")
+#define DIM(o) C(o, "\033[2m")
 
 static const char *sev_color(const report_opts *o, severity s)
 {
 	return C(o, s == SEV_ERROR ? "\033[1;31m" : s == SEV_WARNING ? "\033[1;33m" : "\033[1;36m");
 }
 
-static void header(FILE *f, analysis *an)
+static void plural(FILE *f, uint64_t n, const char *one, const char *many)
+{
+	fprintf(f, "%llu %s", (unsigned long long)n, n == 1 ? one : many);
+}
+
+static void header(FILE *f, analysis *an, const report_opts *o)
 {
 	const amt_run *run = an->run;
 	int64_t first = 0, last = 0;
-	fprintf(f, "amtscope analysis\n");
+	fprintf(f, "%samtscope %s analysis%s\n", BOLD(o), o->version ? o->version : "", RESET(o));
 	for (guint i = 0; i < run->inputs->len; i++) {
 		const amt_input *in = run->inputs->pdata[i];
+		fputs("  input  ", f);
+		out_text(f, in->path);
+		fprintf(f, " (%s, ", in->kind_name ? in->kind_name : "?");
 		if (in->kind == INPUT_LOG)
-			fprintf(f, "  input %s (%s, %llu lines)%s%s\n", in->path, in->kind_name,
-				(unsigned long long)in->lines, in->error ? ": " : "", in->error ? in->error : "");
+			plural(f, in->lines, "line", "lines");
 		else
-			fprintf(f, "  input %s (%s, %llu packets)%s%s\n", in->path, in->kind_name,
-				(unsigned long long)in->packets, in->error ? ": " : "", in->error ? in->error : "");
+			plural(f, in->packets, "packet", "packets");
+		fputc(')', f);
+		if (in->truncated)
+			fputs(", truncated", f);
+		if (in->error) {
+			fputs(": ", f);
+			out_text(f, in->error);
+		}
+		fputc('\n', f);
 		if (in->first_ts && (!first || in->first_ts < first))
 			first = in->first_ts;
 		if (in->last_ts > last)
@@ -32,111 +50,265 @@ static void header(FILE *f, analysis *an)
 	}
 	if (first) {
 		char a[40], b[40];
-		fprintf(f, "  time  %s .. %s\n", fmt_time_rfc3339(first, a), fmt_time_rfc3339(last, b));
+		fprintf(f, "  time   %s .. %s (%.3f s)\n", fmt_time_rfc3339(first, a), fmt_time_rfc3339(last, b),
+			(double)(last - first) / 1e6);
 	}
 	GPtrArray *devs = devtab_list(&an->dev);
-	fprintf(f, "  %llu packets, %llu flows, %llu decoded messages, %u devices\n",
-		(unsigned long long)run->stats.packets, (unsigned long long)run->stats.flows,
-		(unsigned long long)run->stats.messages, devs->len);
+	fputs("  ", f);
+	plural(f, run->stats.packets, "packet", "packets");
+	fputs(", ", f);
+	plural(f, run->stats.flows, "flow", "flows");
+	fputs(", ", f);
+	plural(f, run->stats.messages, "decoded message", "decoded messages");
+	fputs(", ", f);
+	plural(f, devs->len, "device", "devices");
+	fputc('\n', f);
 	g_ptr_array_free(devs, TRUE);
 	for (int i = 0; i < LIM_COUNT; i++)
 		if (run->stats.limit_hits[i])
-			fprintf(f, "  limit %s (%llu) hit %llu times; raise it with %s\n", amt_limits[i].name,
-				(unsigned long long)an->cfg->limit[i], (unsigned long long)run->stats.limit_hits[i],
+			fprintf(f, "  %slimit%s %s (%llu) hit %llu time%s; raise it with %s\n", C(o, "\033[33m"),
+				RESET(o), amt_limits[i].name, (unsigned long long)an->cfg->limit[i],
+				(unsigned long long)run->stats.limit_hits[i], run->stats.limit_hits[i] == 1 ? "" : "s",
 				amt_limits[i].option);
 }
 
-static const char *input_path(analysis *an, uint16_t i)
+/* A path as one shell word. */
+static void shell_quoted(FILE *f, const char *s)
 {
-	return i < an->run->inputs->len ? ((amt_input *)an->run->inputs->pdata[i])->path : "?";
+	fputc('\'', f);
+	const char *p = s;
+	for (const char *q; (q = strchr(p, '\'')); p = q + 1) {
+		char *part = g_strndup(p, (gsize)(q - p));
+		out_text(f, part);
+		g_free(part);
+		fputs("'\\''", f);
+	}
+	out_text(f, p);
+	fputc('\'', f);
+}
+
+static bool evidence_in(const amt_run *run, const evidence *e, guint in)
+{
+	return in < run->inputs->len ? e->input == in : e->input >= run->inputs->len;
+}
+
+static guint count_numbers(const amt_run *run, const finding *x, guint in, bool frames)
+{
+	guint count = 0;
+	for (guint k = 0; k < x->evidence->len; k++) {
+		const evidence *e = &g_array_index(x->evidence, evidence, k);
+		count += evidence_in(run, e, in) && (frames ? e->frame != 0 : !e->frame && e->line);
+	}
+	return count;
+}
+
+/* " frames 3, 9" or " line 40" for the evidence of one input. */
+static void numbers(FILE *f, const amt_run *run, const finding *x, guint in, bool frames)
+{
+	guint count = count_numbers(run, x, in, frames);
+	if (!count)
+		return;
+	fputs(frames ? (count == 1 ? " frame" : " frames") : (count == 1 ? " line" : " lines"), f);
+	guint done = 0;
+	for (guint k = 0; k < x->evidence->len; k++) {
+		const evidence *e = &g_array_index(x->evidence, evidence, k);
+		if (evidence_in(run, e, in) && (frames ? e->frame != 0 : !e->frame && e->line))
+			fprintf(f, "%s%u", done++ ? ", " : " ", frames ? e->frame : e->line);
+	}
+}
+
+static void evidence_lines(FILE *f, analysis *an, const finding *x, const report_opts *o)
+{
+	const amt_run *run = an->run;
+	if (!x->evidence->len)
+		return;
+	fputs("    evidence:", f);
+	bool first_group = true;
+	/* one group per input, the last one for evidence naming no known input */
+	for (guint in = 0; in <= run->inputs->len; in++) {
+		guint frames = count_numbers(run, x, in, true), lines = count_numbers(run, x, in, false);
+		if (!frames && !lines)
+			continue;
+		fputs(first_group ? " " : "; ", f);
+		first_group = false;
+		out_text(f, report_input_path(run, in));
+		numbers(f, run, x, in, true);
+		if (frames && lines)
+			fputc(',', f);
+		numbers(f, run, x, in, false);
+	}
+	fputc('\n', f);
+	for (guint in = 0; in < run->inputs->len; in++) {
+		GString *s = g_string_new(NULL);
+		for (guint k = 0; k < x->evidence->len; k++) {
+			const evidence *e = &g_array_index(x->evidence, evidence, k);
+			if (e->frame && e->input == in)
+				g_string_append_printf(s, "%s%u", s->len ? " " : "", e->frame);
+		}
+		if (s->len) {
+			fprintf(f, "    %sopen:     tshark -r ", DIM(o));
+			shell_quoted(f, report_input_path(run, in));
+			fprintf(f, " -Y 'frame.number in {%s}'%s\n", s->str, RESET(o));
+		}
+		g_string_free(s, TRUE);
+	}
+}
+
+static void one_finding(FILE *f, analysis *an, const finding *x, const report_opts *o)
+{
+	fprintf(f, "  %s%-7s%s %s", sev_color(o, x->sev), severity_name(x->sev), RESET(o), BOLD(o));
+	out_text(f, x->rule);
+	fprintf(f, "%s\n", RESET(o));
+	if (x->summary) {
+		fputs("    ", f);
+		out_text(f, x->summary);
+		fputc('\n', f);
+	}
+	evidence_lines(f, an, x, o);
+	if (x->remedy) {
+		fputs("    remedy:   ", f);
+		out_text(f, x->remedy);
+		fputc('\n', f);
+	}
+}
+
+static void device_heading(FILE *f, analysis *an, const char *label, const report_opts *o)
+{
+	fputc('\n', f);
+	if (!label) {
+		fprintf(f, "%s(not tied to one device)%s\n", BOLD(o), RESET(o));
+		return;
+	}
+	fputs(BOLD(o), f);
+	out_text(f, label);
+	fputs(RESET(o), f);
+	device *d = dev_by_ip_str(&an->dev, label, false);
+	const fact *fq = d ? dev_best(d, FACT_FQDN) : NULL;
+	if (fq) {
+		fputs("  ", f);
+		out_text(f, fq->value);
+	}
+	fputc('\n', f);
 }
 
 static void findings_section(FILE *f, analysis *an, const report_opts *o)
 {
 	GPtrArray *fs = findings_sorted(&an->fnd);
-	fprintf(f, "\nFindings: %u\n", fs->len);
-	if (!fs->len)
-		fprintf(f, "  none\n");
-	for (guint i = 0; i < fs->len; i++) {
-		const finding *x = fs->pdata[i];
-		fprintf(f, "\n  %s%-7s%s %s%s%s", sev_color(o, x->sev), severity_name(x->sev), RESET(o),
-			C(o, "\033[1m"), x->rule, RESET(o));
-		if (x->device)
-			fprintf(f, "  [%s]", x->device);
-		fprintf(f, "\n    %s\n", x->summary ? x->summary : "");
-		if (x->evidence->len) {
-			fprintf(f, "    evidence:");
-			for (guint k = 0; k < x->evidence->len; k++) {
-				const evidence *e = &g_array_index(x->evidence, evidence, k);
-				if (e->frame)
-					fprintf(f, " %s#%u", input_path(an, e->input), e->frame);
-				else
-					fprintf(f, " %s:%u", input_path(an, e->input), e->line);
-			}
-			fputc('\n', f);
-			/* one tshark hint per capture cited */
-			for (guint in = 0; in < an->run->inputs->len; in++) {
-				GString *s = g_string_new(NULL);
-				for (guint k = 0; k < x->evidence->len; k++) {
-					const evidence *e = &g_array_index(x->evidence, evidence, k);
-					if (e->frame && e->input == in)
-						g_string_append_printf(s, "%s%u", s->len ? " " : "", e->frame);
-				}
-				if (s->len)
-					fprintf(f, "    open: tshark -r %s -Y 'frame.number in {%s}'\n",
-						input_path(an, (uint16_t)in), s->str);
-				g_string_free(s, TRUE);
-			}
-		}
-		if (x->remedy)
-			fprintf(f, "    remedy: %s\n", x->remedy);
+	size_t count[3] = {0, 0, 0};
+	for (guint i = 0; i < fs->len; i++)
+		count[sev_index(((finding *)fs->pdata[i])->sev)]++;
+	if (o->quiet && !fs->len) {
+		g_ptr_array_free(fs, TRUE);
+		return;
 	}
+	fprintf(f, "%s%sFindings:%s ", o->quiet ? "" : "\n", BOLD(o), RESET(o));
+	if (!fs->len)
+		fputs("none\n", f);
+	else
+		fprintf(f, "%zu error%s, %zu warning%s, %zu info\n", count[SEV_ERROR], count[SEV_ERROR] == 1 ? "" : "s",
+			count[SEV_WARNING], count[SEV_WARNING] == 1 ? "" : "s", count[SEV_INFO]);
+	GPtrArray *grouped = findings_grouped(&an->fnd);
+	for (guint i = 0; i < grouped->len; i++) {
+		const finding *x = grouped->pdata[i];
+		if (!i || g_strcmp0(((const finding *)grouped->pdata[i - 1])->device, x->device))
+			device_heading(f, an, x->device, o);
+		one_finding(f, an, x, o);
+	}
+	g_ptr_array_free(grouped, TRUE);
 	g_ptr_array_free(fs, TRUE);
 }
 
-static void devices_section(FILE *f, analysis *an)
+enum { COL_IP, COL_FQDN, COL_UUID, COL_MAC, COL_AMT, COL_STATE, NCOLS };
+
+static const char *cell(const device *d, int col)
 {
+	static const fact_kind kinds[NCOLS] = {FACT_IP, FACT_FQDN, FACT_UUID, FACT_MAC, FACT_AMT_VERSION,
+					       FACT_PROV_STATE};
+	const fact *x = col == COL_IP ? dev_first(d, kinds[col]) : dev_best(d, kinds[col]);
+	return x ? x->value : "-";
+}
+
+static void devices_section(FILE *f, analysis *an, const report_opts *o)
+{
+	static const char *const titles[NCOLS] = {"IP", "FQDN", "UUID", "MAC", "AMT", "STATE"};
 	GPtrArray *devs = devtab_list(&an->dev);
-	fprintf(f, "\nDevices: %u\n", devs->len);
-	if (devs->len)
-		fprintf(f, "  %-39s %-30s %-36s %-17s %-10s %s\n", "IP", "FQDN", "UUID", "MAC", "AMT", "STATE");
+	fprintf(f, "\n%sDevices:%s %u\n", BOLD(o), RESET(o), devs->len);
+	int width[NCOLS];
+	for (int c = 0; c < NCOLS; c++) {
+		width[c] = (int)strlen(titles[c]);
+		for (guint i = 0; i < devs->len; i++) {
+			int w = text_width(cell(devs->pdata[i], c));
+			if (w > width[c])
+				width[c] = w > 48 ? 48 : w;
+		}
+	}
+	if (devs->len) {
+		fputs("  ", f);
+		for (int c = 0; c < NCOLS; c++) {
+			out_text_pad(f, titles[c], c == NCOLS - 1 ? 0 : width[c] + 2);
+		}
+		fputc('\n', f);
+	}
 	for (guint i = 0; i < devs->len; i++) {
 		const device *d = devs->pdata[i];
-		const fact *ip = dev_first(d, FACT_IP), *fq = dev_best(d, FACT_FQDN),
-			   *uu = dev_first(d, FACT_UUID), *mac = dev_first(d, FACT_MAC),
-			   *ver = dev_first(d, FACT_AMT_VERSION), *st = dev_first(d, FACT_PROV_STATE);
-		fprintf(f, "  %-39s %-30s %-36s %-17s %-10s %s\n", ip ? ip->value : "-", fq ? fq->value : "-",
-			uu ? uu->value : "-", mac ? mac->value : "-", ver ? ver->value : "-", st ? st->value : "-");
+		fputs("  ", f);
+		for (int c = 0; c < NCOLS; c++)
+			out_text_pad(f, cell(d, c), c == NCOLS - 1 ? 0 : width[c] + 2);
+		unsigned roles = d->roles;
+		for (unsigned b = 0; b < ROLE_COUNT; b++)
+			if (roles & (1u << b))
+				fprintf(f, "%s%s", (roles & ((1u << b) - 1)) ? "," : "  (", role_name(1u << b));
+		fputs(roles ? ")\n" : "\n", f);
 	}
 	g_ptr_array_free(devs, TRUE);
 }
 
-static void timeline_section(FILE *f, analysis *an)
+static void timeline_section(FILE *f, analysis *an, const report_opts *o)
 {
 	char t[40], a[AMT_ADDRSTRLEN], b[AMT_ADDRSTRLEN];
-	fprintf(f, "\nTimeline: %u events\n", an->tl.entries->len);
+	const amt_run *run = an->run;
+	fprintf(f, "\n%sTimeline:%s %u events", BOLD(o), RESET(o), an->tl.entries->len);
+	if (an->tl.dropped)
+		fprintf(f, " (%llu more not kept: raise %s)", (unsigned long long)an->tl.dropped,
+			amt_limits[LIM_EVENTS].option);
+	fputc('\n', f);
 	for (guint i = 0; i < an->tl.entries->len; i++) {
 		const tl_entry *x = &g_array_index(an->tl.entries, tl_entry, i);
-		fprintf(f, "  %s %s", fmt_time_rfc3339(x->ts, t), x->failure ? "!" : " ");
+		fprintf(f, "  %-27s %s%s%s", x->ts ? fmt_time_rfc3339(x->ts, t) : "(no time)",
+			x->failure ? C(o, "\033[1;31m") : "",
+			x->failure ? "!" : " ", x->failure ? RESET(o) : "");
 		if (x->src.family)
-			fprintf(f, " %s → %s", amt_addr_str(&x->src, a), amt_addr_str(&x->dst, b));
-		fprintf(f, " %s %s", x->proto ? x->proto : "", x->info ? x->info : "");
-		if (x->frame_first)
-			fprintf(f, " (#%u)", x->frame_first);
+			fprintf(f, " %s:%u → %s:%u", amt_addr_str(&x->src, a), x->sport, amt_addr_str(&x->dst, b),
+				x->dport);
+		fprintf(f, " %s ", x->proto ? x->proto : ev_kind_name(x->kind));
+		out_text(f, x->info ? x->info : ev_kind_name(x->kind));
+		/* where: " (#5-11)", " (line 3)", with the input's name when there are several */
+		fputs(DIM(o), f);
+		fputs(" (", f);
+		if (run->inputs->len > 1) {
+			out_text(f, report_input_path(run, x->input));
+			fputc(' ', f);
+		}
+		if (x->frame_first && x->frame_last != x->frame_first)
+			fprintf(f, "#%u-%u)", x->frame_first, x->frame_last);
+		else if (x->frame_first)
+			fprintf(f, "#%u)", x->frame_first);
 		else if (x->line)
-			fprintf(f, " (line %u)", x->line);
-		fputc('\n', f);
+			fprintf(f, "line %u)", x->line);
+		else
+			fputs("whole input)", f);
+		fprintf(f, "%s\n", RESET(o));
 	}
 }
 
 void report_text(FILE *f, analysis *an, const report_opts *o)
 {
 	if (!o->quiet)
-		header(f, an);
+		header(f, an, o);
 	findings_section(f, an, o);
 	if (o->quiet)
 		return;
-	devices_section(f, an);
+	devices_section(f, an, o);
 	if (o->verbose)
-		timeline_section(f, an);
+		timeline_section(f, an, o);
 }

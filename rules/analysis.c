@@ -28,6 +28,14 @@ void analysis_keep(analysis *an, const event *e, bool failure)
 		an->run->stats.limit_hits[LIM_EVENTS]++;
 }
 
+void analysis_keep_failed_item(analysis *an, const event *e, int item)
+{
+	analysis_keep(an, e, true);
+	GArray *a = an->tl.entries;
+	if (a->len && same_event(&g_array_index(a, tl_entry, a->len - 1), e))
+		g_array_index(a, tl_entry, a->len - 1).failed_item = item;
+}
+
 /* What the timeline keeps: everything a person would want on a lane, not the
  * per-message chatter of a data stream. */
 static bool worth_keeping(const event *e)

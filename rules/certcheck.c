@@ -155,6 +155,11 @@ static void verify(certcheck *cc, X509 *const *certs, uint32_t n, int64_t at_us,
 			X509 *root = sk_X509_value(path, sk_X509_num(path) - 1);
 			v->root_subject = name_text(X509_get_subject_name(root));
 			der_hashes(root, v->root_sha1, v->root_sha256);
+			unsigned char *der = NULL;
+			int len = i2d_X509(root, &der);
+			if (len > 0)
+				x509_sha384_hex(der, (size_t)len, v->root_sha384);
+			OPENSSL_free(der);
 			v->anchored_by_ca_file = true;
 			for (uint32_t i = 0; i < n; i++)
 				if (certs[i] && X509_cmp(certs[i], root) == 0) {

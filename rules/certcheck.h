@@ -26,7 +26,7 @@ typedef struct chain_verdict {
 	char *weak_reason;          /* "signed with sha1WithRSAEncryption", "RSA key of 1024 bits" */
 	int root_index;             /* the self-signed root within the chain, or -1 */
 	char *root_subject;         /* root that ends the verified path (chain or anchor) */
-	char root_sha1[41], root_sha256[65];
+	char root_sha1[41], root_sha256[65], root_sha384[97];  /* of the root's DER */
 	char **subjects;            /* per certificate */
 	int64_t *not_before, *not_after;  /* per certificate, µs UTC */
 	bool *decoded;              /* per certificate */

@@ -12,6 +12,12 @@ typedef struct name_answer {
 	evidence ev;         /* the first answer */
 } name_answer;
 
+/* A name whose address lookups failed (and with what). */
+typedef struct name_failure {
+	GArray *ev;               /* evidence: queries and failed responses */
+	GPtrArray *reasons;       /* char*: "No such name", "no response", ... */
+} name_failure;
+
 /* What one client learnt about ProvisionServer. */
 typedef struct ps_lookup {
 	amt_addr client;
@@ -33,6 +39,7 @@ typedef struct svc_probe {
 
 typedef struct infra_state {
 	GHashTable *names;        /* lower-case name -> name_answer* */
+	GHashTable *failed;       /* lower-case name -> name_failure* (address lookups) */
 	GHashTable *ptrs;         /* address text -> GPtrArray of char* (PTR targets) */
 	GHashTable *ptr_ev;       /* address text -> evidence* */
 	GHashTable *ps;           /* client address text -> ps_lookup* */
@@ -52,5 +59,6 @@ void infra_check_provisionserver(infra_state *st, analysis *an);
 void infra_check_fqdn(infra_state *st, analysis *an);
 void infra_check_reverse(infra_state *st, analysis *an);
 void infra_check_dhcp_domain(infra_state *st, analysis *an);
+void infra_check_dhcp_domain_missing(infra_state *st, analysis *an);
 
 #endif

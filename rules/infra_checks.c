@@ -237,7 +237,7 @@ static const char *source_text(const char *src)
 		{"dns.ptr", "a PTR record"},
 		{"hello", "its hello packets"},
 		{"tls.cert", "its TLS certificate"},
-		{"wsman", "its AMT settings (WS-Man)"},
+		{"wsman", "its AMT settings read over WS-Man"},
 	};
 	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
 		if (!strcmp(map[i].src, src))
@@ -273,7 +273,7 @@ static const char *who_is(analysis *an, const amt_addr *a, const char *not_this)
 			for (guint i = 0; i < d->facts->len; i++) {
 				const fact *f = &g_array_index(d->facts, fact, i);
 				if (f->kind == pref[k] && from_dns(f) == (dns == 1) &&
-				    strcmp(f->source, "dns.cname") && g_ascii_strcasecmp(f->value, not_this))
+				    g_ascii_strcasecmp(f->value, not_this))
 					return f->value;
 			}
 	return NULL;
@@ -323,6 +323,36 @@ out:
 	g_string_free(mine, TRUE);
 }
 
+/* The seeds' "FQDN-to-IP resolution of the clients was at fault" in its
+ * plainest form: the device's name does not resolve at all. */
+static void fqdn_unresolved(analysis *an, device *d, const fact *claim, const name_failure *nf)
+{
+	GString *mine = g_string_new(NULL);
+	for (guint i = 0; i < d->facts->len; i++) {
+		const fact *f = &g_array_index(d->facts, fact, i);
+		if (f->kind == FACT_IP)
+			g_string_append_printf(mine, "%s%s", mine->len ? ", " : "", f->value);
+	}
+	char *reasons = join(nf->reasons, ", ");
+	const char *zone = infra_zone_of(claim->value);
+	gchar *label = g_strdup(claim->value);
+	char *dot = strchr(label, '.');
+	if (dot)
+		*dot = 0;
+	finding *x = finding_add(&an->fnd, "dns.fqdn.mismatch", SEV_ERROR, dev_label(d), claim->value, NULL);
+	finding_summary(x, "%s does not resolve (%s), but it is the name of the device at %s (from %s): "
+			"the setup service and consoles cannot reach the device by name",
+			claim->value, reasons, mine->str, source_text(claim->source));
+	finding_remedy(x, "Add an A record for %s in the DNS zone %s pointing at %s (or let the DHCP server "
+			  "register the names of its clients with dynamic DNS updates)",
+		       label, zone ? zone : "of the device", mine->str);
+	add_fact_ev(x, claim->ev);
+	add_evs(x, nf->ev);
+	g_free(label);
+	g_free(reasons);
+	g_string_free(mine, TRUE);
+}
+
 void infra_check_fqdn(infra_state *st, analysis *an)
 {
 	GPtrArray *devs = devtab_list(&an->dev);
@@ -336,9 +366,12 @@ void infra_check_fqdn(infra_state *st, analysis *an)
 				continue;
 			char *key = g_ascii_strdown(f->value, -1);
 			const name_answer *n = g_hash_table_lookup(st->names, key);
+			const name_failure *nf = g_hash_table_lookup(st->failed, key);
 			g_free(key);
 			if (n && n->addrs->len)
 				fqdn_mismatch(an, d, f, n);
+			else if (nf)
+				fqdn_unresolved(an, d, f, nf);
 		}
 	}
 	g_ptr_array_free(devs, TRUE);
@@ -359,7 +392,7 @@ void infra_check_reverse(infra_state *st, analysis *an)
 			for (guint i = 0; i < d->facts->len; i++) {
 				const fact *f = &g_array_index(d->facts, fact, i);
 				if (f->kind != FACT_FQDN || !strcmp(f->source, "dns.ptr") ||
-				    !strcmp(f->source, "dns.cname") || (pass == 0) == from_dns(f))
+				    (pass == 0) == from_dns(f))
 					continue;
 				for (guint j = 0; j < names->len && !matched; j++)
 					matched = !g_ascii_strcasecmp(names->pdata[j], f->value);
@@ -436,6 +469,37 @@ void infra_check_dhcp_domain(infra_state *st, analysis *an)
 				       cert->value, cert->value, dom->value);
 			add_pair(x, dom->ev, cert->ev);
 		}
+	}
+	g_ptr_array_free(devs, TRUE);
+}
+
+/* Section 8 of the provisioning notes: an AMT device whose lease carries no
+ * option 15 has no DNS suffix for PKI remote configuration (unless one is
+ * set in MEBx, which the wire cannot show). */
+void infra_check_dhcp_domain_missing(infra_state *st, analysis *an)
+{
+	(void)st;
+	GPtrArray *devs = devtab_list(&an->dev);
+	for (guint i = 0; i < devs->len; i++) {
+		device *d = devs->pdata[i];
+		if (!(d->roles & ROLE_AMT) || dev_first(d, FACT_DOMAIN))
+			continue;
+		const fact *leased = NULL;
+		for (guint j = 0; j < d->facts->len && !leased; j++) {
+			const fact *f = &g_array_index(d->facts, fact, j);
+			if (f->kind == FACT_IP && !strcmp(f->source, "dhcp"))
+				leased = f;
+		}
+		if (!leased)
+			continue;
+		finding *x = finding_add(&an->fnd, "dhcp.domain.missing", SEV_WARNING, dev_label(d), NULL, NULL);
+		finding_summary(x, "The DHCP lease of AMT device %s carries no domain name (option 15): without a "
+				"DNS suffix AMT cannot look up provisionserver.<domain> nor match a provisioning "
+				"certificate, unless a PKI DNS suffix is set in MEBx",
+				leased->value);
+		finding_remedy(x, "Hand out option 15 (domain name) in this device's DHCP scope, or set the PKI DNS "
+				  "suffix in MEBx (Remote Setup and Configuration)");
+		add_fact_ev(x, leased->ev);
 	}
 	g_ptr_array_free(devs, TRUE);
 }

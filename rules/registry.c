@@ -2,11 +2,13 @@
 #include "rule.h"
 
 extern const rule rule_infra, rule_tls, rule_hello, rule_redir, rule_wsman, rule_logs, rule_user;
+extern const rule rule_decrypt;
 
 const rule *const amt_rules[] = {
 	&rule_infra,
 	&rule_hello,
 	&rule_tls,
+	&rule_decrypt,
 	&rule_wsman,
 	&rule_redir,
 	&rule_logs,

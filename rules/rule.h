@@ -41,5 +41,9 @@ void analysis_free(analysis *an);
 evidence ev_evidence(const event *e);
 /* Marks the timeline entry of an event as a failure (rules decide what failed). */
 void analysis_keep(analysis *an, const event *e, bool failure);
+/* Marks which occurrence of a repeated field failed (item counted from 0: the
+ * certificate of a chain that does not verify, expired, ...), for the HTML
+ * report's chain view. Implies failure. */
+void analysis_keep_failed_item(analysis *an, const event *e, int item);
 
 #endif

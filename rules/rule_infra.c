@@ -28,6 +28,14 @@ static void ps_free(gpointer p)
 	g_free(l);
 }
 
+static void failure_free(gpointer p)
+{
+	name_failure *f = p;
+	g_array_free(f->ev, TRUE);
+	g_ptr_array_free(f->reasons, TRUE);
+	g_free(f);
+}
+
 static void svc_free(gpointer p)
 {
 	svc_probe *s = p;
@@ -40,6 +48,7 @@ static void *init(analysis *an)
 	(void)an;
 	infra_state *st = g_new0(infra_state, 1);
 	st->names = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, name_answer_free);
+	st->failed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, failure_free);
 	st->ptrs = g_hash_table_new_full(g_str_hash, g_str_equal, g_free,
 					 (GDestroyNotify)g_ptr_array_unref);
 	st->ptr_ev = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -53,6 +62,7 @@ static void state_free(void *p)
 {
 	infra_state *st = p;
 	g_hash_table_destroy(st->names);
+	g_hash_table_destroy(st->failed);
 	g_hash_table_destroy(st->ptrs);
 	g_hash_table_destroy(st->ptr_ev);
 	g_hash_table_destroy(st->ps);
@@ -88,6 +98,24 @@ static void add_ev(GArray *a, uint16_t input, uint32_t frame)
 	}
 	evidence ev = {input, frame, 0};
 	g_array_append_val(a, ev);
+}
+
+static void note_failure(infra_state *st, const char *name, const char *reason, const event *e,
+			 uint32_t query_frame)
+{
+	char *key = g_ascii_strdown(name, -1);
+	name_failure *f = g_hash_table_lookup(st->failed, key);
+	if (!f) {
+		f = g_new0(name_failure, 1);
+		f->ev = g_array_new(FALSE, TRUE, sizeof(evidence));
+		f->reasons = g_ptr_array_new_with_free_func(g_free);
+		g_hash_table_insert(st->failed, key, f);
+	} else {
+		g_free(key);
+	}
+	add_str_once(f->reasons, reason);
+	add_ev(f->ev, e->input, query_frame);
+	add_ev(f->ev, e->input, e->frame_first);
 }
 
 static ps_lookup *ps_for(infra_state *st, const amt_addr *client)
@@ -172,14 +200,19 @@ static void on_dns_answer(infra_state *st, analysis *an, const event *e, const e
 		/* single-label names are search-list guesses, not FQDNs */
 		if (strchr(d->canonical, '.'))
 			dev = dev_fact(&an->dev, dev, FACT_FQDN, d->canonical, "dns", ev_evidence(e), e->ts);
+		/* the alias too: clients (and the TLS name check) use the name they asked for */
 		if (d->ncnames && strchr(d->qname, '.'))
-			dev_fact(&an->dev, dev, FACT_FQDN, d->qname, "dns.cname", ev_evidence(e), e->ts);
+			dev_fact(&an->dev, dev, FACT_FQDN, d->qname, "dns", ev_evidence(e), e->ts);
 	}
 	if (!infra_is_provisionserver(d->qname))
 		return;
 	char buf[AMT_ADDRSTRLEN];
 	ps_lookup *l = ps_for(st, &d->client);
 	add_str_once(l->servers, amt_addr_str(&d->server, buf));
+	if (!d->naddrs && (d->truncated || d->qtype == DNS_T_AAAA))
+		return;  /* TC: asked again over TCP; no AAAA is normal for IPv4 hosts */
+	if (!d->naddrs)
+		note_failure(st, d->qname, "no address record", e, d->query_frame);
 	if (!d->naddrs) {
 		/* NOERROR without an address (NODATA) fails the lookup as surely */
 		add_str_once(l->failed_names, d->qname);
@@ -199,14 +232,18 @@ static void on_dns_failure(infra_state *st, analysis *an, const event *e, const 
 	analysis_keep(an, e, true);
 	if (d->failure == DNS_FAIL_RCODE && d->server.family)
 		dev_role(dev_by_ip(&an->dev, &d->server, true), ROLE_DNS_SERVER);
-	if (!d->qname || !infra_is_provisionserver(d->qname) || !is_address_query(d->qtype))
+	if (!d->qname || !is_address_query(d->qtype))
+		return;
+	const char *reason = d->failure == DNS_FAIL_NO_ANSWER ? "no response" : dns_rcode_name(d->rcode);
+	note_failure(st, d->qname, reason, e, d->query_frame);
+	if (!infra_is_provisionserver(d->qname))
 		return;
 	char buf[AMT_ADDRSTRLEN];
 	ps_lookup *l = ps_for(st, &d->client);
 	if (d->server.family)
 		add_str_once(l->servers, amt_addr_str(&d->server, buf));
 	add_str_once(l->failed_names, d->qname);
-	add_str_once(l->reasons, d->failure == DNS_FAIL_NO_ANSWER ? "no response" : dns_rcode_name(d->rcode));
+	add_str_once(l->reasons, reason);
 	add_ev(l->failed_ev, e->input, d->query_frame);
 	add_ev(l->failed_ev, e->input, e->frame_first);
 }
@@ -215,10 +252,13 @@ static void on_lease(analysis *an, const event *e, const ev_dhcp_lease *l)
 {
 	devtab *t = &an->dev;
 	evidence ev = ev_evidence(e);
+	bool has_ip = l->ip.family && memcmp(l->ip.b, "\0\0\0\0", 4);
+	if (!*l->mac && !has_ip)
+		return;  /* nothing to hang the facts on */
 	device *dev = *l->mac ? dev_by_mac(t, l->mac, true) : dev_by_ip(t, &l->ip, true);
 	char buf[AMT_ADDRSTRLEN];
 	dev = dev_fact(t, dev, FACT_MAC, l->mac, "dhcp", ev, e->ts);
-	if (l->ip.family && memcmp(l->ip.b, "\0\0\0\0", 4))
+	if (has_ip)
 		dev = dev_fact(t, dev, FACT_IP, amt_addr_str(&l->ip, buf), "dhcp", ev, e->ts);
 	dev = dev_fact(t, dev, FACT_HOSTNAME, l->hostname, "dhcp.12", ev, e->ts);
 	dev = dev_fact(t, dev, FACT_DOMAIN, l->domain, "dhcp.15", ev, e->ts);
@@ -306,6 +346,7 @@ static void on_end(void *p, analysis *an)
 	infra_check_fqdn(st, an);
 	infra_check_reverse(st, an);
 	infra_check_dhcp_domain(st, an);
+	infra_check_dhcp_domain_missing(st, an);
 }
 
 const rule rule_infra = {

@@ -238,6 +238,7 @@ typedef struct chain_ctx {
 	const char *device;      /* label of the sender */
 	char src[AMT_ADDRSTRLEN];
 	const char *leaf_fp;
+	bool deferrable;         /* AMT's server certificate: by design during remote configuration */
 } chain_ctx;
 
 static void check_dates(analysis *an, const chain_ctx *k)
@@ -272,40 +273,55 @@ static void check_dates(analysis *an, const chain_ctx *k)
 	}
 }
 
-static void check_chain(analysis *an, const chain_ctx *k)
+/* Raises a finding now, or (server certificates on AMT's TLS port) once the
+ * flow shows it was not remote configuration. Takes summary and remedy. */
+static void report(tls_rule *r, analysis *an, const chain_ctx *k, const char *id, severity sev,
+		   const char *key, char *summary, char *remedy)
+{
+	if (k->deferrable) {
+		defer(r, k->e, id, sev, k->device, key, summary, remedy);
+		return;
+	}
+	bool is_new;
+	finding *x = raise_finding(an, k->e, id, sev, k->device, key, &is_new);
+	if (is_new) {
+		finding_summary(x, "%s", summary);
+		finding_remedy(x, "%s", remedy);
+	}
+	g_free(summary);
+	g_free(remedy);
+}
+
+static void check_chain(tls_rule *r, analysis *an, const chain_ctx *k)
 {
 	const chain_verdict *v = k->v;
-	bool is_new;
 	if (!v->complete) {
-		finding *x = raise_finding(an, k->e, "tls.cert.chain_incomplete", SEV_ERROR, k->device, k->leaf_fp, &is_new);
-		if (is_new) {
-			if (v->missing_issuer)
-				finding_summary(x, "The %s certificate chain sent by %s (%s) does not reach a root: "
-						"the issuer %s was neither sent nor given with --ca-file.",
-						k->side, k->src, v->subjects[0], v->missing_issuer);
-			else
-				finding_summary(x, "The %s certificate chain sent by %s (%s) does not verify: %s.",
-						k->side, k->src, v->subjects[0],
-						v->verify_error ? v->verify_error : "unknown reason");
-			finding_remedy(x, "Configure %s to send its intermediate CA certificate(s) after its own "
+		char *summary = v->missing_issuer
+			? g_strdup_printf("The %s certificate chain sent by %s (%s) does not reach a root: "
+					  "the issuer %s was neither sent nor given with --ca-file.",
+					  k->side, k->src, v->subjects[0], v->missing_issuer)
+			: g_strdup_printf("The %s certificate chain sent by %s (%s) does not verify: %s.",
+					  k->side, k->src, v->subjects[0],
+					  v->verify_error ? v->verify_error : "unknown reason");
+		report(r, an, k, "tls.cert.chain_incomplete", SEV_ERROR, k->leaf_fp, summary,
+		       g_strdup_printf("Configure %s to send its intermediate CA certificate(s) after its own "
 				       "(leaf first, then each issuer), or pass the missing root to amtscope with "
-				       "--ca-file if the peer already trusts it.", k->src);
-		}
+				       "--ca-file if the peer already trusts it.", k->src));
 	} else if (!v->ordered) {
-		finding *x = raise_finding(an, k->e, "tls.cert.chain_order", SEV_WARNING, k->device, k->leaf_fp, &is_new);
-		if (is_new) {
-			finding_summary(x, "The %s certificate chain sent by %s is complete but out of order: "
-					"certificate %d (%s) does not certify the one before it.",
-					k->side, k->src, v->first_misplaced + 1,
-					v->subjects[v->first_misplaced] ? v->subjects[v->first_misplaced] : "undecodable");
-			finding_remedy(x, "Rebuild the chain file in order: the leaf, then its issuer, then that "
-				       "issuer's issuer, up to the root. Strict peers (OpenSSL-based redirection, "
-				       "AMT) reject other orders.");
-		}
+		const char *misplaced = v->subjects[v->first_misplaced] ? v->subjects[v->first_misplaced]
+									  : "undecodable";
+		report(r, an, k, "tls.cert.chain_order", SEV_WARNING, k->leaf_fp,
+		       g_strdup_printf("The %s certificate chain sent by %s is complete but out of order: "
+				       "certificate %d (%s) does not certify the one before it.",
+				       k->side, k->src, v->first_misplaced + 1, misplaced),
+		       g_strdup("Rebuild the chain file in order: the leaf, then its issuer, then that "
+				"issuer's issuer, up to the root. Strict peers (OpenSSL-based redirection, "
+				"AMT) reject other orders."));
 	}
 	if (v->weak_index >= 0) {
+		bool is_new;
 		finding *x = raise_finding(an, k->e, "tls.cert.weak", SEV_WARNING, k->device,
-				   k->m->certs[v->weak_index].x.sha256, &is_new);
+					   k->m->certs[v->weak_index].x.sha256, &is_new);
 		if (is_new) {
 			finding_summary(x, "The %s certificate %s sent by %s is weak: %s.", k->side,
 					v->subjects[v->weak_index], k->src, v->weak_reason);
@@ -346,52 +362,26 @@ static const char *wanted_name(tls_rule *r, analysis *an, const event *e, const 
 static void check_server(tls_rule *r, analysis *an, const chain_ctx *k)
 {
 	const ev_tls_cert *leaf = &k->m->certs[0];
-	bool amt_port = k->e->flow && k->e->flow->sport == AMT_TLS_PORT;
 	const char *how;
 	bool matched;
 	const char *name = wanted_name(r, an, k->e, k->m, &how, leaf->der, leaf->der_len, &matched);
 	if (name && !matched) {
 		char *key = g_strdup_printf("%s/%s", k->leaf_fp, name);
-		char *summary = g_strdup_printf(
-			"The server certificate of %s (%s) does not cover the name the client asked for, %s (%s).",
-			k->src, k->v->subjects[0], name, how);
-		char *remedy = g_strdup_printf(
-			"Issue the certificate with %s as CN or subjectAltName (AMT: the FQDN configured in "
-			"AMT must equal the name consoles use), or make clients connect with a name it covers; "
-			"check that %s resolves to this device.", name, name);
-		if (amt_port) {
-			defer(r, k->e, "tls.cert.name_mismatch", SEV_ERROR, k->device, key, summary, remedy);
-		} else {
-			bool is_new;
-			finding *x = raise_finding(an, k->e, "tls.cert.name_mismatch", SEV_ERROR, k->device, key, &is_new);
-			if (is_new) {
-				finding_summary(x, "%s", summary);
-				finding_remedy(x, "%s", remedy);
-			}
-			g_free(summary);
-			g_free(remedy);
-		}
+		report(r, an, k, "tls.cert.name_mismatch", SEV_ERROR, key,
+		       g_strdup_printf("The server certificate of %s (%s) does not cover the name the client "
+				       "asked for, %s (%s).", k->src, k->v->subjects[0], name, how),
+		       g_strdup_printf("Issue the certificate with %s as CN or subjectAltName (AMT: the FQDN "
+				       "configured in AMT must equal the name consoles use), or make clients "
+				       "connect with a name it covers; check that %s resolves to this device.",
+				       name, name));
 		g_free(key);
 	}
-	if (k->v->leaf_self_signed) {
-		char *summary = g_strdup_printf("The server certificate of %s (%s) is self-signed.", k->src,
-						k->v->subjects[0]);
-		char *remedy = g_strdup("Clients cannot verify a self-signed certificate: issue one from your CA "
-					"(AMT: configure TLS with an enterprise CA certificate after provisioning).");
-		if (amt_port) {
-			defer(r, k->e, "tls.cert.self_signed", SEV_WARNING, k->device, k->leaf_fp, summary, remedy);
-		} else {
-			bool is_new;
-			finding *x = raise_finding(an, k->e, "tls.cert.self_signed", SEV_WARNING, k->device, k->leaf_fp,
-					   &is_new);
-			if (is_new) {
-				finding_summary(x, "%s", summary);
-				finding_remedy(x, "%s", remedy);
-			}
-			g_free(summary);
-			g_free(remedy);
-		}
-	}
+	if (k->v->leaf_self_signed)
+		report(r, an, k, "tls.cert.self_signed", SEV_WARNING, k->leaf_fp,
+		       g_strdup_printf("The server certificate of %s (%s) is self-signed.", k->src,
+				       k->v->subjects[0]),
+		       g_strdup("Clients cannot verify a self-signed certificate: issue one from your CA "
+				"(AMT: configure TLS with an enterprise CA certificate after provisioning)."));
 }
 
 /* Root hashes the AMT device announced in its hello, if any were seen. */
@@ -403,12 +393,14 @@ static bool announced_root(const device *amt, const chain_verdict *v, bool *any)
 		if (f->kind != FACT_ROOT_HASH || !f->value)
 			continue;
 		*any = true;
+		/* "sha256:<hex>" as the hello rule writes it; the length tells the algorithm */
 		const char *h = f->value;
 		const char *colon = strchr(h, ':');
 		h = colon ? colon + 1 : h;
-		if ((*v->root_sha256 && !g_ascii_strcasecmp(h, v->root_sha256)) ||
-		    (*v->root_sha1 && !g_ascii_strcasecmp(h, v->root_sha1)))
-			return true;
+		const char *mine[] = {v->root_sha1, v->root_sha256, v->root_sha384};
+		for (size_t j = 0; j < 3; j++)
+			if (*mine[j] && !g_ascii_strcasecmp(h, mine[j]))
+				return true;
 	}
 	return false;
 }
@@ -494,8 +486,11 @@ static void on_certificates(tls_rule *r, analysis *an, const event *e)
 	device *sender = dev_by_ip(&an->dev, ev_src(e), true);
 	cert_facts(an, sender, e, m, "tls.cert");
 	k.device = dev_label(dev_resolve(sender));
+	/* AMT's own certificate (self-signed, or from its On-Die CA) is judged
+	 * only when the flow turns out not to be remote configuration */
+	k.deferrable = !m->from_client && e->flow && e->flow->sport == AMT_TLS_PORT;
 	check_dates(an, &k);
-	check_chain(an, &k);
+	check_chain(r, an, &k);
 	if (!m->from_client)
 		check_server(r, an, &k);
 	else if (e->flow && e->flow->sport == AMT_TLS_PORT)

@@ -158,7 +158,7 @@ static void on_wsman_request(wsman_rule *r, analysis *an, const event *e, const 
 	s->ts = e->ts;
 	g_ptr_array_add(t->steps, s);
 	g_hash_table_insert(r->step_track, s, t);
-	g_hash_table_replace(r->open, exchange_key(e, e->frame_first), s);
+	g_hash_table_replace(r->open, exchange_key(e, e->frame_last), s);
 }
 
 /* ---- findings ---- */
@@ -372,9 +372,34 @@ static void on_http_response(wsman_rule *r, analysis *an, const event *e, const 
 	}
 }
 
+/* The connection is gone: what it left unanswered will stay so. Keeps the
+ * table of open requests as small as the connections alive. */
+static void on_flow_close(wsman_rule *r, const event *e)
+{
+	if (!g_hash_table_size(r->open))
+		return;
+	char *prefix = g_strdup_printf("%u:%" G_GUINT64_FORMAT ":", e->input, e->flow->id);
+	GHashTableIter it;
+	gpointer key, val;
+	g_hash_table_iter_init(&it, r->open);
+	while (g_hash_table_iter_next(&it, &key, &val)) {
+		if (!g_str_has_prefix(key, prefix))
+			continue;
+		prov_step *s = val;
+		if (s->result == PROV_PENDING) {
+			s->result = PROV_NO_ANSWER;
+			s->detail = g_strdup("connection closed without an answer");
+		}
+		g_hash_table_iter_remove(&it);
+	}
+	g_free(prefix);
+}
+
 static void on_event(void *st, analysis *an, const event *e)
 {
 	wsman_rule *r = st;
+	if (e->kind == EV_FLOW_CLOSE && e->flow)
+		on_flow_close(r, e);
 	if (!e->flow || !e->data)
 		return;
 	switch (e->kind) {
@@ -440,7 +465,8 @@ static void track_summaries(wsman_rule *r, analysis *an)
 					       prov_result_name(s->result), s->detail ? s->detail : "");
 		} else {
 			prov_step *s = t->steps->pdata[t->steps->len - 1];
-			note = g_strdup_printf("provisioning: %u steps, all ok%s (last %s %s)", t->steps->len,
+			note = g_strdup_printf("provisioning: %u step%s, all ok%s (last %s %s)", t->steps->len,
+					       t->steps->len == 1 ? "" : "s",
 					       prov_committed(t) ? ", committed" : ", not committed",
 					       s->op ? s->op : "?", s->cls ? s->cls : "");
 		}

@@ -6,6 +6,7 @@ void timeline_init(timeline *t, uint64_t cap)
 {
 	t->entries = g_array_new(FALSE, TRUE, sizeof(tl_entry));
 	t->strings = g_string_chunk_new(65536);
+	t->details = g_array_new(FALSE, TRUE, sizeof(ev_field));
 	t->cap = cap;
 	t->dropped = 0;
 }
@@ -14,6 +15,37 @@ void timeline_free(timeline *t)
 {
 	g_array_free(t->entries, TRUE);
 	g_string_chunk_free(t->strings);
+	g_array_free(t->details, TRUE);
+}
+
+static const char *keep_string(timeline *t, const char *s)
+{
+	size_t n = strnlen(s, TL_MAX_DETAIL_LEN + 1);
+	if (n <= TL_MAX_DETAIL_LEN)
+		return g_string_chunk_insert_const(t->strings, s);
+	return g_string_chunk_insert_len(t->strings, s, TL_MAX_DETAIL_LEN);
+}
+
+/* Field names are static strings (event.h), so only values are copied. */
+static void keep_details(timeline *t, tl_entry *x, const event *e)
+{
+	x->detail_first = t->details->len;
+	for (uint32_t i = 0; i < e->nfields && x->ndetails < TL_MAX_DETAILS; i++) {
+		ev_field f = e->fields[i];
+		if ((f.type == FT_STR || f.type == FT_HEX) && f.v.s)
+			f.v.s = keep_string(t, f.v.s);
+		else if (f.type == FT_STR || f.type == FT_HEX)
+			continue;
+		g_array_append_val(t->details, f);
+		x->ndetails++;
+	}
+}
+
+const ev_field *tl_details(const timeline *t, const tl_entry *x)
+{
+	if (!x->ndetails || x->detail_first + x->ndetails > t->details->len)
+		return NULL;
+	return &g_array_index(t->details, ev_field, x->detail_first);
 }
 
 bool timeline_add(timeline *t, const event *e, bool failure)
@@ -40,6 +72,8 @@ bool timeline_add(timeline *t, const event *e, bool failure)
 	x.proto = e->proto;
 	x.info = e->info ? g_string_chunk_insert_const(t->strings, e->info) : NULL;
 	x.failure = failure;
+	x.failed_item = -1;
+	keep_details(t, &x, e);
 	g_array_append_val(t->entries, x);
 	return true;
 }

@@ -19,11 +19,20 @@ typedef struct tl_entry {
 	const char *proto;  /* static */
 	char *info;         /* owned by the timeline's string chunk */
 	bool failure;       /* a refusal, error status, alert, fault... */
+	int32_t failed_item; /* which occurrence of a repeated field failed (the
+			      * certificate of a chain, counted from 0), or -1 */
+	uint32_t detail_first, ndetails; /* the event's fields: timeline.details */
 } tl_entry;
+
+/* Caps on what the timeline copies of an event's fields (reports show them on
+ * hover and as certificate chains). */
+#define TL_MAX_DETAILS 48
+#define TL_MAX_DETAIL_LEN 512
 
 typedef struct timeline {
 	GArray *entries;       /* tl_entry */
 	GStringChunk *strings;
+	GArray *details;       /* ev_field: copies, strings in `strings` */
 	uint64_t cap, dropped;
 } timeline;
 
@@ -32,5 +41,7 @@ void timeline_free(timeline *t);
 /* Returns false (and counts a drop) when the cap is reached. */
 bool timeline_add(timeline *t, const event *e, bool failure);
 void timeline_sort(timeline *t);
+/* The fields kept for an entry (ndetails of them). */
+const ev_field *tl_details(const timeline *t, const tl_entry *x);
 
 #endif

@@ -5,7 +5,7 @@ set -uo pipefail
 cap=${CAPDIR:-$SRCDIR/tests/http/captures}
 rc=0
 check() {
-	local name=$1 want=$2
+	local name=$1 want=$2 timeline=${3:-}
 	local json got
 	json=$("$AMTSCOPE" analyze --format json --fail-on never -r "$cap/$name.pcap") || { echo "FAIL $name: analyze exit $?"; rc=1; return; }
 	got=$(printf '%s' "$json" | python3 -c 'import json,sys; print(" ".join(f["rule"] for f in json.load(sys.stdin).get("findings", []) if f["rule"].startswith("wsman.")))')
@@ -13,6 +13,12 @@ check() {
 		echo "FAIL $name: findings '$got', expected '$want'"; rc=1
 	else
 		echo "ok $name: '${got}'"
+	fi
+	# the provisioning timeline, as the device's wsman.provisioning note
+	local note
+	note=$(printf '%s' "$json" | python3 -c 'import json,sys; print(" | ".join(f["value"] for d in json.load(sys.stdin).get("devices", []) for f in d.get("facts", []) if f.get("source") == "wsman.provisioning"))')
+	if [ "$note" != "$timeline" ]; then
+		echo "FAIL $name: provisioning note '$note', expected '$timeline'"; rc=1
 	fi
 	# secrets: the digest responses on the wire, the test password
 	local all
@@ -23,8 +29,8 @@ check() {
 }
 check challenge_success ""
 check wrong_password "wsman.auth.failed"
-check fault "wsman.fault"
-check keepalive ""
+check fault "wsman.fault" "provisioning: 0 of 1 steps went through, then Unprovision AMT_SetupAndConfigurationService failed (fault e:AlreadyExists: The sender attempted to create a resource which already exists.)"
+check keepalive "" "provisioning: 1 step, all ok, committed (last AdminSetup IPS_HostBasedSetupService)"
 check legacy ""
 check cve_accepted "wsman.cve_2017_5689"
 check cve_refused "wsman.auth.failed wsman.cve_2017_5689.attempt"

@@ -247,6 +247,28 @@ static void test_auth_answers(void)
 	conv_close(&v);
 }
 
+/* AMT 16.1 offers qop="auth-int, auth"; Kerberos consoles get Negotiate. */
+static void test_challenges(void)
+{
+	conv v;
+	conv_open(&v);
+	feed_str(&v, DIR_C2S, "POST /wsman HTTP/1.1\r\nContent-Length: 0\r\n\r\nPOST /wsman HTTP/1.1\r\nContent-Length: 0\r\n\r\n", false);
+	feed_str(&v, DIR_S2C,
+		 "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Digest realm=\"Digest:2517B2330000000000000000000000000\", "
+		 "nonce=\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\",stale=\"true\",qop=\"auth-int, auth\"\r\nContent-Length: 0\r\n\r\n"
+		 "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Negotiate\r\nServer: AMT\r\nContent-Length: 0\r\n\r\n",
+		 false);
+	CU_ASSERT_EQUAL_FATAL(dis_test_count(&v.t, EV_HTTP_RESPONSE), 2);
+	const ev_http *d = dis_test_find(&v.t, EV_HTTP_RESPONSE, 0)->data;
+	STR_EQ(d->auth.qop, "auth-int, auth");
+	CU_ASSERT_TRUE(d->auth.stale);
+	STR_EQ(d->auth.nonce, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+	const ev_http *n = dis_test_find(&v.t, EV_HTTP_RESPONSE, 1)->data;
+	CU_ASSERT_EQUAL(n->auth.scheme, HTTP_AUTH_NEGOTIATE);
+	CU_ASSERT_PTR_NULL(n->amt_version);  /* ME 11 may say only "AMT" */
+	conv_close(&v);
+}
+
 static void test_legacy_soap(void)
 {
 	conv v;
@@ -304,10 +326,32 @@ static void test_hostile(void)
 	g_string_free(g, TRUE);
 	conv_close(&v);
 
+	/* long chunk extensions a byte at a time: still linear, still decoded */
+	conv_open(&v);
+	g = g_string_new("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+	for (int i = 0; i < 40; i++) {
+		g_string_append(g, "1;ext=");
+		for (int j = 0; j < 900; j++)
+			g_string_append_c(g, 'e');
+		g_string_append(g, "\r\nz\r\n");
+	}
+	g_string_append(g, "0\r\n\r\n");
+	t0 = g_get_monotonic_time();
+	feed(&v, DIR_S2C, g->str, g->len, 1, false);
+	CU_ASSERT_EQUAL_FATAL(dis_test_count(&v.t, EV_HTTP_RESPONSE), 1);
+	CU_ASSERT_EQUAL(((const ev_http *)dis_test_find(&v.t, EV_HTTP_RESPONSE, 0)->data)->body_len, 40);
+	CU_ASSERT_TRUE(g_get_monotonic_time() - t0 < 5 * G_USEC_PER_SEC);
+	g_string_free(g, TRUE);
+	conv_close(&v);
+
 	/* chunk size 2^64 */
 	conv_open(&v);
 	feed_str(&v, DIR_S2C, "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10000000000000000\r\nxx", true);
 	CU_ASSERT_EQUAL(count_notes(&v, "chunk size"), 1);
+	/* the response is still reported, its body marked truncated */
+	const event *cut = dis_test_find(&v.t, EV_HTTP_RESPONSE, 0);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(cut);
+	CU_ASSERT_TRUE(((const ev_http *)cut->data)->body_truncated);
 	conv_close(&v);
 
 	/* a body past the cap: counted, kept up to the cap */
@@ -393,10 +437,10 @@ static void test_probe(void)
 int main(void)
 {
 	static const char *const names[] = {"401 challenge sample", "chunked 200 sample", "400 fault sample",
-					    "pipelining and keep-alive", "close and 100-continue", "auth answers",
+					    "pipelining and keep-alive", "close and 100-continue", "auth answers", "challenges",
 					    "legacy SOAP", "hostile input", "resync", "probe"};
 	static void (*const fns[])(void) = {test_challenge_sample, test_chunked_sample, test_fault_sample,
-					    test_pipelining_keepalive, test_close_and_continue, test_auth_answers,
+					    test_pipelining_keepalive, test_close_and_continue, test_auth_answers, test_challenges,
 					    test_legacy_soap, test_hostile, test_resync, test_probe};
 	return run_suite("http", names, fns, G_N_ELEMENTS(fns));
 }

@@ -289,11 +289,34 @@ static void test_facts_and_timeline(void)
 	world_free(w);
 }
 
+/* A connection that closes on an unanswered step settles it at once. */
+static void test_closed_unanswered(void)
+{
+	world *w = world_new();
+	char *rq = post("wsman-samples/requests/amt_setupandconfiguration_unprovision.xml", DIGEST_OK);
+	send_str(w, DIR_C2S, rq, 1);
+	event *close = ev_new(&w->t.scratch, EV_FLOW_CLOSE, "tcp");
+	close->flow = &w->t.flow;
+	close->frame_first = close->frame_last = 3;
+	bus_emit(&w->run.bus, close);
+	const GPtrArray *tracks = prov_tracks(&w->an);
+	CU_ASSERT_EQUAL_FATAL(tracks->len, 1);
+	const prov_track *t = tracks->pdata[0];
+	CU_ASSERT_EQUAL_FATAL(t->steps->len, 1);
+	const prov_step *s = t->steps->pdata[0];
+	CU_ASSERT_EQUAL(s->result, PROV_NO_ANSWER);  /* before the end of the run */
+	STR_EQ(s->detail, "connection closed without an answer");
+	analysis_end(&w->an);
+	CU_ASSERT_EQUAL(prov_first_failure(t), 0);
+	g_free(rq);
+	world_free(w);
+}
+
 int main(void)
 {
 	static const char *const names[] = {"challenge then success", "wrong password", "fault", "CVE-2017-5689",
-					    "facts and timeline"};
+					    "facts and timeline", "closed unanswered"};
 	static void (*const fns[])(void) = {test_challenge_then_success, test_wrong_password, test_fault_finding,
-					    test_cve_2017_5689, test_facts_and_timeline};
+					    test_cve_2017_5689, test_facts_and_timeline, test_closed_unanswered};
 	return run_suite("rule_wsman", names, fns, G_N_ELEMENTS(fns));
 }

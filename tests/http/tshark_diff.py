@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Differential test: HTTP method, URI, status, content type and reassembled
-body length per message, amtscope decode vs tshark (the oracle), on the
+"""Differential test: HTTP method, URI, status, content type, reassembled
+body length and the request a response answers (http.request_in) per message, amtscope decode vs tshark (the oracle), on the
 committed captures. Exit 77 (skipped) without tshark."""
 import json
 import os
@@ -16,7 +16,8 @@ def tshark_rows(cap):
     out = subprocess.run(
         ["tshark", "-r", cap, "-d", "tcp.port==16992,http", "-Y", "http", "-T", "json",
          "-e", "frame.number", "-e", "http.request.method", "-e", "http.request.uri",
-         "-e", "http.response.code", "-e", "http.content_type", "-e", "http.file_data"],
+         "-e", "http.response.code", "-e", "http.content_type", "-e", "http.file_data",
+         "-e", "http.request_in"],
         check=True, capture_output=True, text=True).stdout
     rows = []
     for pkt in json.loads(out or "[]"):
@@ -24,7 +25,8 @@ def tshark_rows(cap):
         one = lambda k: l.get(k, [None])[0]
         body = l.get("http.file_data", [""])[0]
         rows.append((int(one("frame.number")), one("http.request.method"), one("http.request.uri"),
-                     one("http.response.code"), one("http.content_type"), len(body.encode())))
+                     one("http.response.code"), one("http.content_type"), len(body.encode()),
+                     None if one("http.request_in") is None else int(one("http.request_in"))))
     return rows
 
 
@@ -45,7 +47,7 @@ def amtscope_rows(cap):
         code = f.get("http.response.code")
         rows.append((e["frame"], f.get("http.request.method"), f.get("http.request.uri"),
                      None if code is None else str(code), f.get("http.content_type"),
-                     f.get("http.body_length", 0)))
+                     f.get("http.body_length", 0), f.get("http.request_in")))
     return sorted(rows)
 
 

@@ -19,7 +19,8 @@ FIELDS = [
     "dns.resp.ttl", "dns.a", "dns.aaaa", "dns.cname", "dns.ptr.domain_name", "dns.ns",
     "dns.mx.mail_exchange", "dns.srv.priority", "dns.srv.weight", "dns.srv.port",
     "dns.srv.target", "dns.soa.mname", "dns.soa.rname", "dns.soa.serial_number", "dns.txt",
-    "dns.rr.udp_payload_size", "dns.response_to",
+    "dns.rr.udp_payload_size", "dns.resp.ext_rcode", "dns.resp.edns0_version", "dns.resp.z.do",
+    "dns.response_to",
     # DHCP
     "dhcp.type", "dhcp.hw.type", "dhcp.hw.len", "dhcp.hops", "dhcp.id", "dhcp.secs",
     "dhcp.flags", "dhcp.ip.client", "dhcp.ip.your", "dhcp.ip.server", "dhcp.ip.relay",

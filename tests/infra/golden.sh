@@ -15,6 +15,7 @@ cases=(
 	"samples/dns-provisionserver-missing.pcap 1"
 	"samples/dns-wrong-a.pcap 1"
 	"samples/dns-provisionserver-wrong-host.pcap 1"
+	"samples/dns-fqdn-unresolved.pcap 1"
 	"samples/dns-dhcp-healthy.pcap 0"
 	"tests/infra/captures/dns-records.pcap 0"
 	"tests/infra/captures/dhcpv6-search.pcap 0"

@@ -6,11 +6,11 @@
 #     (dhclient, then dig from the leased 10.3.0.7) joined by a veth pair.
 # Needs root, dnsmasq-base, dnsutils, isc-dhcp-client, tcpdump.
 # usage: record.sh OUTDIR [scenario...]   (default: all)
-#   scenarios: missing healthy wronga records wronghost dhcpv6
+#   scenarios: missing healthy wronga nofqdn records wronghost dhcpv6
 set -euo pipefail
 out=${1:?outdir}
 shift || true
-scenarios=${*:-missing healthy wronga records wronghost dhcpv6}
+scenarios=${*:-missing healthy wronga nofqdn records wronghost dhcpv6}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d /tmp/infra-record.XXXXXX)
@@ -28,7 +28,7 @@ trap cleanup EXIT
 # tcpdump in the background until it says it is listening
 start_capture() { # file netns-or-"" iface filter
 	local file=$1 ns=$2 iface=$3 filter=$4
-	local cmd=(tcpdump -i "$iface" -w "$file" -U -n "$filter")
+	local cmd=(tcpdump -Z root -i "$iface" -w "$file" -U -n "$filter")
 	[ -n "$ns" ] && cmd=(ip netns exec "$ns" "${cmd[@]}")
 	"${cmd[@]}" 2>"$work/tcpdump.log" &
 	cap_pid=$!
@@ -40,7 +40,11 @@ start_capture() { # file netns-or-"" iface filter
 
 stop_capture() {
 	sleep 1
-	kill -INT "$cap_pid"
+	if ! kill -INT "$cap_pid" 2>/dev/null; then
+		echo "tcpdump ended early:" >&2
+		cat "$work/tcpdump.log" >&2
+		exit 1
+	fi
 	wait "$cap_pid" 2>/dev/null || true
 }
 
@@ -219,6 +223,20 @@ wronga() {
 	lease
 	q infra-cli @10.3.0.1 -b 10.3.0.7 provisionserver.corp.example A
 	q infra-cli @10.3.0.1 -b 10.3.0.7 amt-08.corp.example A
+	q infra-cli @10.3.0.1 -b 10.3.0.7 amt-07.corp.example A
+	stop_capture
+	stop_dnsmasq
+	netns_down
+}
+
+# amt-07 leases 10.3.0.7 but its name is in no zone (the DHCP server does
+# not register it): the lookup of amt-07.corp.example gets NXDOMAIN.
+nofqdn() {
+	netns_up
+	dhcp_dnsmasq --dhcp-ignore-names
+	start_capture "$out/dns-fqdn-unresolved.pcap" infra-srv infra-v0 'port 53 or port 67 or port 68'
+	lease
+	q infra-cli @10.3.0.1 -b 10.3.0.7 provisionserver.corp.example A
 	q infra-cli @10.3.0.1 -b 10.3.0.7 amt-07.corp.example A
 	stop_capture
 	stop_dnsmasq

@@ -273,6 +273,26 @@ static void test_fqdn_mismatch(void)
 	fx_free(&f);
 }
 
+static void test_fqdn_unresolved(void)
+{
+	fixture f;
+	fx_init(&f);
+	lease(&f, "00:1c:69:7a:6b:07", "10.3.0.7", "amt-07", "corp.example", NULL, 4);
+	dns_reply(&f, "10.3.0.20", "amt-07.corp.example", DNS_T_A, DNS_RCODE_NXDOMAIN, NULL, NULL, 9, 10);
+	/* AAAA without data is normal for an IPv4 host, and says nothing */
+	lease(&f, "00:1c:69:7a:6b:08", "10.3.0.8", "amt-08", "corp.example", NULL, 5);
+	dns_reply(&f, "10.3.0.20", "amt-08.corp.example", DNS_T_AAAA, 0, NULL, NULL, 11, 12);
+	analysis_end(&f.an);
+	CU_ASSERT_EQUAL(f.an.fnd.list->len, 1);
+	const finding *x = only(&f, "dns.fqdn.mismatch");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	CU_ASSERT_STRING_EQUAL(x->device, "10.3.0.7");
+	CU_ASSERT_TRUE(has_frame(x, 4) && has_frame(x, 9) && has_frame(x, 10));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x->summary, "does not resolve (No such name)"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(x->remedy, "A record for amt-07 in the DNS zone corp.example pointing at 10.3.0.7"));
+	fx_free(&f);
+}
+
 static void test_reverse_mismatch(void)
 {
 	fixture f;
@@ -324,6 +344,25 @@ static void test_dhcp_domain_mismatch(void)
 	}
 }
 
+static void test_dhcp_domain_missing(void)
+{
+	fixture f;
+	fx_init(&f);
+	lease(&f, "00:1c:69:7a:6b:07", "10.3.0.7", "amt-07", NULL, NULL, 4);
+	lease(&f, "00:1c:69:7a:6b:08", "10.3.0.8", "pc-08", NULL, NULL, 6);  /* not AMT: nothing */
+	lease(&f, "00:1c:69:7a:6b:09", "10.3.0.9", "amt-09", "corp.example", NULL, 8);
+	dev_role(dev_by_ip_str(&f.an.dev, "10.3.0.7", false), ROLE_AMT);
+	dev_role(dev_by_ip_str(&f.an.dev, "10.3.0.9", false), ROLE_AMT);
+	analysis_end(&f.an);
+	CU_ASSERT_EQUAL(f.an.fnd.list->len, 1);
+	const finding *x = only(&f, "dhcp.domain.missing");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x);
+	CU_ASSERT_STRING_EQUAL(x->device, "10.3.0.7");
+	CU_ASSERT_EQUAL(x->sev, SEV_WARNING);
+	CU_ASSERT_TRUE(has_frame(x, 4));
+	fx_free(&f);
+}
+
 static void test_name_helpers(void)
 {
 	CU_ASSERT_TRUE(infra_is_provisionserver("ProvisionServer"));
@@ -354,8 +393,10 @@ int main(void)
 	CU_add_test(s, "wrong host: hellos elsewhere", test_wrong_host_elsewhere);
 	CU_add_test(s, "device facts from a lease", test_device_facts);
 	CU_add_test(s, "fqdn mismatch", test_fqdn_mismatch);
+	CU_add_test(s, "fqdn does not resolve", test_fqdn_unresolved);
 	CU_add_test(s, "reverse mismatch", test_reverse_mismatch);
 	CU_add_test(s, "dhcp domain mismatch", test_dhcp_domain_mismatch);
+	CU_add_test(s, "dhcp domain missing", test_dhcp_domain_missing);
 	CU_add_test(s, "name helpers", test_name_helpers);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

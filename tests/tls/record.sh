@@ -5,15 +5,14 @@
 # usage: record.sh [OUTDIR] [SCENARIO...]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-out=${1:-$here/captures}
+out=$(realpath -m "${1:-$here/captures}")
 shift || true
 certs=$here/certs
 mkdir -p "$out"
-port=16993
 
 # scenario: address | server options | client options
-declare -A SERVER CLIENT ADDR
-add() { ADDR[$1]=$2; SERVER[$1]=$3; CLIENT[$1]=$4; }
+declare -A SERVER CLIENT ADDR PORT
+add() { ADDR[$1]=$2; SERVER[$1]=$3; CLIENT[$1]=$4; PORT[$1]=${5:-16993}; }
 SNI="-servername amt.tls.test"
 TLS12="-tls1_2"
 add good            127.0.4.10 "-cert leaf.pem -key leaf.key -cert_chain chain-good.pem" "$TLS12 $SNI"
@@ -33,10 +32,13 @@ add prov-good       127.0.4.20 "-cert amt-self.pem -key amt-self.key -Verify 4 -
 	"$TLS12 -noservername -cert prov.pem -key prov.key -cert_chain prov-chain.pem"
 add prov-not-prov   127.0.4.21 "-cert amt-self.pem -key amt-self.key -Verify 4 -CAfile prov-root.pem" \
 	"$TLS12 -noservername -cert prov-none.pem -key prov-none.key -cert_chain prov-chain.pem"
+# TLS on a port no dissector claims: found by its record header; TLS 1.0
+add other-port      127.0.4.22 "-cert leaf.pem -key leaf.key -cert_chain chain-good.pem -cipher DEFAULT:@SECLEVEL=0" \
+	"-tls1 $SNI -cipher DEFAULT:@SECLEVEL=0" 9443
 
 scenarios=("$@")
 [ ${#scenarios[@]} -gt 0 ] || scenarios=(good missing-inter reversed expired not-yet-valid wrong-name \
-	self-signed sha1 tls13 alert-unknown-ca prov-good prov-not-prov)
+	self-signed sha1 tls13 alert-unknown-ca prov-good prov-not-prov other-port)
 
 wait_for() {  # wait_for CMD...: up to 5 s
 	for _ in $(seq 50); do "$@" && return 0; sleep 0.1; done
@@ -46,13 +48,14 @@ wait_for() {  # wait_for CMD...: up to 5 s
 cd "$certs"
 for s in "${scenarios[@]}"; do
 	a=${ADDR[$s]}
+	port=${PORT[$s]}
 	pcap=$out/$s.pcap
 	log=$(mktemp)
 	tcpdump -i lo --immediate-mode -w "$pcap" -U -s 0 "host $a and tcp port $port" 2>"$log" &
 	tdpid=$!
 	wait_for grep -q "listening on" "$log"
 	# shellcheck disable=SC2086
-	openssl s_server -accept "$a:$port" -naccept 1 -www ${SERVER[$s]} </dev/null >/dev/null 2>&1 &
+	timeout 20 openssl s_server -accept "$a:$port" -naccept 1 -www ${SERVER[$s]} </dev/null >/dev/null 2>&1 &
 	srvpid=$!
 	wait_for bash -c "ss -ltn | grep -q '$a:$port '"
 	# shellcheck disable=SC2086

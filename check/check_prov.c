@@ -1,0 +1,246 @@
+/* The provisioning certificate (--prov-cert) and the domain (--domain):
+ * what AMT will check when the setup service presents the certificate,
+ * judged before any device tries. Reads the file with rules/certfile and
+ * judges the chain with rules/certcheck and rules/amthashes, the same
+ * functions `amtscope certs` and the tls rule use. */
+#include <openssl/x509v3.h>
+#include <string.h>
+
+#include "../dissectors/x509.h"
+#include "../rules/amthashes.h"
+#include "../rules/certcheck.h"
+#include "../rules/certfile.h"
+#include "check.h"
+
+bool check_domain_non_public(const char *domain)
+{
+	static const char *const private_tlds[] = {"local", "corp", "lan", "internal", "intranet", "home",
+						   "private", "localdomain", "localhost", "test", "example",
+						   "invalid", "home.arpa", NULL};
+	if (!domain || !*domain)
+		return false;
+	size_t n = strlen(domain);
+	if (domain[n - 1] == '.')
+		n--;
+	for (int i = 0; private_tlds[i]; i++) {
+		size_t t = strlen(private_tlds[i]);
+		if (n == t && !g_ascii_strncasecmp(domain, private_tlds[i], t))
+			return true;
+		if (n > t && domain[n - t - 1] == '.' && !g_ascii_strncasecmp(domain + n - t, private_tlds[i], t))
+			return true;
+	}
+	return !strchr(domain, '.');  /* a single label is not a public domain either */
+}
+
+bool check_domain_covered(const char *domain, const char *cert_domain)
+{
+	size_t n = strlen(domain), c = strlen(cert_domain);
+	if (n && domain[n - 1] == '.')
+		n--;
+	if (c && cert_domain[c - 1] == '.')
+		c--;
+	if (n == c)
+		return !g_ascii_strncasecmp(domain, cert_domain, n);
+	/* AMT compares the suffix: a certificate for corp.example serves sub.corp.example */
+	return n > c && domain[n - c - 1] == '.' && !g_ascii_strncasecmp(domain + n - c, cert_domain, c);
+}
+
+void check_domain(const check_opts *o, analysis *an)
+{
+	if (!check_domain_non_public(o->domain))
+		return;
+	finding *x = finding_add(&an->fnd, "prov.domain.non_public", SEV_WARNING, NULL, o->domain, NULL);
+	finding_summary(x, "%s is not a public DNS domain: no public CA issues a provisioning certificate for it, "
+			"so remote configuration with a certificate whose root AMT trusts by default is impossible "
+			"for devices with this DNS suffix.", o->domain);
+	finding_remedy(x, "Either provision with a registered domain (give the devices a DNS suffix you own, "
+		       "e.g. with DHCP option 15 or the MEBx PKI DNS suffix, and buy the certificate for it), or "
+		       "issue the provisioning certificate from your own CA and add its root hash to every device "
+		       "(MEBx > Remote Setup and Configuration > TLS PKI > Manage Hashes, or setup.bin).");
+}
+
+/* The certificate of the file that issued none of the others: the leaf. */
+static int leaf_index(X509 **c, int n)
+{
+	for (int i = 0; i < n; i++) {
+		bool issuer_of_other = false;
+		for (int j = 0; j < n && !issuer_of_other; j++)
+			issuer_of_other = j != i && X509_check_issued(c[i], c[j]) == X509_V_OK &&
+					  X509_check_issued(c[j], c[i]) != X509_V_OK;
+		if (!issuer_of_other)
+			return i;
+	}
+	return 0;
+}
+
+static finding *prov_finding(analysis *an, const char *id, severity sev, const char *key)
+{
+	return finding_add(&an->fnd, id, sev, NULL, key, NULL);
+}
+
+static void judge_identity(const check_opts *o, analysis *an, const x509_info *leaf)
+{
+	if (!leaf->ou_setup_cert && !leaf->eku_amt_activation) {
+		finding *x = prov_finding(an, "prov.cert.not_provisioning", SEV_ERROR, leaf->sha256);
+		finding_summary(x, "The provisioning certificate %s (%s) has neither the OU '%s' nor the EKU %s: AMT "
+				"will refuse it.", o->prov_cert, leaf->subject, AMT_OU_SETUP_CERT, AMT_OID_AMT_ACTIVATION);
+		finding_remedy(x, "Use a provisioning certificate: a vendor AMT provisioning certificate, or one from "
+			       "your CA whose subject has OU=%s or whose EKU includes %s (and serverAuth).",
+			       AMT_OU_SETUP_CERT, AMT_OID_AMT_ACTIVATION);
+	}
+	if (!leaf->eku_server_auth && leaf->nekus) {
+		finding *x = prov_finding(an, "prov.cert.not_provisioning", SEV_ERROR, "serverAuth");
+		finding_summary(x, "The provisioning certificate %s (%s) lacks the serverAuth EKU (1.3.6.1.5.5.7.3.1) "
+				"that AMT requires.", o->prov_cert, leaf->subject);
+		finding_remedy(x, "Reissue the certificate with Server Authentication in its EKU.");
+	}
+	char *domain = prov_domain_suffix(leaf->subject_cn);
+	if (!domain) {
+		finding *x = prov_finding(an, "prov.cert.domain_mismatch", SEV_ERROR, "no-domain");
+		finding_summary(x, "The provisioning certificate %s (%s) has no domain in its CN: AMT matches the CN's "
+				"domain suffix against its own DNS suffix (%s).", o->prov_cert, leaf->subject, o->domain);
+		finding_remedy(x, "Issue it with CN=<setup server>.%s.", o->domain);
+	} else if (!check_domain_covered(o->domain, domain)) {
+		finding *x = prov_finding(an, "prov.cert.domain_mismatch", SEV_ERROR, domain);
+		finding_summary(x, "The provisioning certificate %s vouches for domain %s (CN %s), but the devices' "
+				"domain is %s: AMT will refuse it.", o->prov_cert, domain, leaf->subject_cn, o->domain);
+		finding_remedy(x, "Use a provisioning certificate for %s (CN=<setup server>.%s), or give the devices "
+			       "the DNS suffix %s (DHCP option 15 or the MEBx PKI DNS suffix).", o->domain, o->domain,
+			       domain);
+	}
+	g_free(domain);
+}
+
+static void judge_chain(const check_opts *o, analysis *an, const chain_verdict *v, amt_hashes *h,
+			const x509_info *leaf)
+{
+	char d[32];
+	int i = chain_expired_at(v, o->now_us);
+	if (i >= 0) {
+		finding *x = prov_finding(an, "tls.cert.expired", SEV_ERROR, o->prov_cert);
+		finding_summary(x, "The provisioning certificate %s: %s%s expired on %s.", o->prov_cert, v->subjects[i],
+				i ? " (in the chain)" : "", x509_time_text(v->not_after[i], d, sizeof(d)));
+		finding_remedy(x, "Renew the provisioning certificate and install it with its chain on the setup "
+			       "service.");
+	}
+	const int64_t month = 30LL * 86400 * 1000000;
+	if (chain_expired_at(v, o->now_us) < 0 && v->leaf_decoded && v->not_after[0] - o->now_us < month) {
+		finding *x = prov_finding(an, "prov.cert.expires_soon", SEV_WARNING, o->prov_cert);
+		finding_summary(x, "The provisioning certificate %s (%s) expires on %s, within 30 days: devices "
+				"provisioned after that will refuse it.", o->prov_cert, v->subjects[0],
+				x509_time_text(v->not_after[0], d, sizeof(d)));
+		finding_remedy(x, "Renew it now and install the new one (with its chain) on the setup service.");
+	}
+	i = chain_not_yet_valid_at(v, o->now_us);
+	if (i >= 0) {
+		finding *x = prov_finding(an, "tls.cert.not_yet_valid", SEV_ERROR, o->prov_cert);
+		finding_summary(x, "The provisioning certificate %s: %s%s is valid only from %s.", o->prov_cert,
+				v->subjects[i], i ? " (in the chain)" : "", x509_time_text(v->not_before[i], d, sizeof(d)));
+		finding_remedy(x, "Check the clocks of the CA and of the devices, or reissue it with a start date in "
+			       "the past.");
+	}
+	if (v->weak_index >= 0) {
+		finding *x = prov_finding(an, "tls.cert.weak", SEV_WARNING, o->prov_cert);
+		finding_summary(x, "The provisioning certificate %s: %s is weak: %s.", o->prov_cert,
+				v->subjects[v->weak_index], v->weak_reason);
+		finding_remedy(x, "Reissue it with an RSA key of at least 2048 bits and a SHA-256 signature; AMT "
+			       "requires SHA-2 across the chain.");
+	}
+	if (!v->complete || !*v->root_sha256) {
+		finding *x = prov_finding(an, "tls.cert.chain_incomplete", SEV_ERROR, o->prov_cert);
+		finding_summary(x, "The provisioning certificate %s (%s) does not come with its chain up to the root%s%s: "
+				"the setup service must send the whole chain, root included, for AMT to compare the "
+				"root's hash.", o->prov_cert, leaf->subject, v->missing_issuer ? "; missing: " : "",
+				v->missing_issuer ? v->missing_issuer : "");
+		finding_remedy(x, "Export the certificate with its whole chain (PKCS#12 with all certificates in the "
+			       "path, root included) and import that on the setup service.");
+		return;
+	}
+	if (amt_hashes_find(h, v->root_sha1, v->root_sha256))
+		return;
+	finding *x = prov_finding(an, "prov.cert.untrusted_root", SEV_ERROR, v->root_sha256);
+	finding_summary(x, "The provisioning chain of %s ends at %s (SHA-256 %s), which is not among AMT's default "
+			"root hashes%s: AMT will refuse it.", o->prov_cert, v->root_subject ? v->root_subject : "?",
+			v->root_sha256, o->amt_hashes ? " or --amt-hashes" : "");
+	finding_remedy(x, "Buy the provisioning certificate from a CA whose root AMT trusts, or add the root's hash "
+		       "in MEBx (Remote Setup and Configuration > TLS PKI > Manage Hashes) or setup.bin and activate "
+		       "it on every device; then list it in the file given with --amt-hashes.");
+}
+
+static void not_checked(const check_opts *o, analysis *an, const char *why)
+{
+	finding *x = finding_add(&an->fnd, "check.skipped", SEV_INFO, NULL, "prov", NULL);
+	finding_summary(x, "Not checked: the provisioning certificate %s (%s).", o->prov_cert, why);
+	finding_remedy(x, "Give a readable PKCS#12 (.pfx/.p12) with --password-file, or a PEM/DER file.");
+}
+
+bool check_prov_cert(const check_opts *o, analysis *an)
+{
+	if (!o->prov_cert)
+		return true;
+	char *err = NULL;
+	certfile cf;
+	if (!certfile_read(o->prov_cert, o->prov_password, &cf, &err)) {
+		fprintf(stderr, "amtscope: --prov-cert %s\n", err);
+		not_checked(o, an, err);
+		g_free(err);
+		return false;
+	}
+	bool ok = true;
+	certcheck *cc = certcheck_new(o->ca_file, &err);
+	amt_hashes *h = amt_hashes_new();
+	if (!cc) {
+		fprintf(stderr, "amtscope: --ca-file: %s\n", err);
+		g_clear_pointer(&err, g_free);
+		cc = certcheck_new(NULL, &err);
+		ok = false;
+	}
+	if (!amt_hashes_load_default(h, an->cfg->data_dir, o->amt_hashes, &err)) {
+		fprintf(stderr, "amtscope: %s\n", err);
+		g_clear_pointer(&err, g_free);
+		ok = false;
+	}
+	int n = sk_X509_num(cf.certs);
+	X509 **c = g_new0(X509 *, n + 1);
+	for (int i = 0; i < n; i++)
+		c[i] = sk_X509_value(cf.certs, i);
+	int li = leaf_index(c, n);
+	X509 **chain = g_new0(X509 *, n + 1);
+	int k = 0;
+	chain[k++] = c[li];
+	for (int i = 0; i < n; i++)
+		if (i != li)
+			chain[k++] = c[i];
+	arena a;
+	arena_init(&a, 0);
+	x509_info leaf;
+	memset(&leaf, 0, sizeof(leaf));
+	x509_describe(&a, c[li], &leaf);
+	const chain_verdict *v = certcheck_x509(cc, chain, (uint32_t)k, o->now_us);
+	finding *x = finding_add(&an->fnd, "check.prov.cert", SEV_INFO, NULL, NULL, NULL);
+	char *dom = prov_domain_suffix(leaf.subject_cn);
+	finding_summary(x, "Provisioning certificate %s (%s, %d certificate%s%s): %s, for domain %s, root %s.",
+			o->prov_cert, certfile_kind_name(cf.kind), n, n == 1 ? "" : "s",
+			cf.has_key ? ", with private key" : "", leaf.subject, dom ? dom : "(none)",
+			v->root_subject ? v->root_subject : "not in the file");
+	g_free(dom);
+	judge_identity(o, an, &leaf);
+	judge_chain(o, an, v, h, &leaf);
+	if (cf.kind == CF_PKCS12 && !cf.has_key) {
+		finding *y = prov_finding(an, "prov.cert.no_key", SEV_ERROR, o->prov_cert);
+		finding_summary(y, "The PKCS#12 file %s holds no private key: the setup service cannot use it.",
+				o->prov_cert);
+		finding_remedy(y, "Export the certificate again with its private key.");
+	} else if (cf.has_key && !cf.key_matches) {
+		finding *y = prov_finding(an, "prov.cert.no_key", SEV_ERROR, o->prov_cert);
+		finding_summary(y, "The private key in %s does not belong to its certificate.", o->prov_cert);
+		finding_remedy(y, "Export the certificate again together with its own private key.");
+	}
+	arena_free(&a);
+	g_free(chain);
+	g_free(c);
+	certcheck_free(cc);
+	amt_hashes_free(h);
+	certfile_free(&cf);
+	return ok;
+}

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Records tests/logs/captures/contact-back.pcap and contact-back-scs.log
+# (see record_contact_back.py). Needs root for tcpdump; loopback only.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+out=$here/captures
+mkdir -p "$out"
+tcpdump -i lo -n -w "$out/contact-back.pcap" -U 'host 127.0.7.1 or host 127.0.7.21' 2>"$out/.tcpdump.err" &
+pid=$!
+for _ in $(seq 50); do grep -q listening "$out/.tcpdump.err" && break; sleep 0.1; done
+python3 "$here/record_contact_back.py" "$out/contact-back-scs.log"
+sleep 0.5
+kill -INT $pid
+wait $pid || true
+rm -f "$out/.tcpdump.err"
