@@ -17,7 +17,12 @@
 
 static int64_t ts_us(const struct pcap_pkthdr *h, bool nano)
 {
-	return (int64_t)h->ts.tv_sec * 1000000 + (nano ? h->ts.tv_usec / 1000 : h->ts.tv_usec);
+	/* a pcapng block may claim any 64-bit time: clamp instead of overflowing */
+	int64_t us;
+	if (__builtin_mul_overflow((int64_t)h->ts.tv_sec, (int64_t)1000000, &us))
+		return h->ts.tv_sec < 0 ? INT64_MIN / 2 : INT64_MAX / 2;
+	int64_t frac = nano ? h->ts.tv_usec / 1000 : h->ts.tv_usec;
+	return us > INT64_MAX / 2 ? INT64_MAX / 2 : us < INT64_MIN / 2 ? INT64_MIN / 2 : us + frac;
 }
 
 static GArray *srcs(engine *e)

@@ -411,6 +411,7 @@ static void finalize(engine *e, flow *f)
 		reasm_free(&f->dir[d].r);
 		buf_free(e, &f->dir[d]);
 	}
+	flow_mark_closed(&e->ft, f, e->now);
 }
 
 static void drop_flow(engine *e, flow *f)
@@ -419,16 +420,20 @@ static void drop_flow(engine *e, flow *f)
 	flow_remove(&e->ft, f);
 }
 
+/* How long a finished TCP connection is remembered, so that its last ACKs
+ * and retransmitted FINs are not taken for a new connection. */
+#define CLOSED_LINGER_US (5LL * 1000000)
+
 static int64_t idle_limit(const engine *e, const flow *f)
 {
-	if (f->closed)
-		return 30LL * 1000000;
 	return f->info.ipproto == 6 ? e->run->cfg.tcp_idle_us : e->run->cfg.udp_idle_us;
 }
 
 static void expire(engine *e)
 {
 	flow *f;
+	while ((f = e->ft.closed_head) && e->now - f->closed_ts > CLOSED_LINGER_US)
+		flow_remove(&e->ft, f);
 	while ((f = e->ft.lru_head) && e->now - f->last_ts > idle_limit(e, f))
 		drop_flow(e, f);
 }
@@ -441,8 +446,12 @@ static bool known(uint8_t proto, uint16_t port)
 static flow *new_flow(engine *e, const flow_key *k, const pkt *p, uint32_t frame, int64_t ts)
 {
 	if (e->ft.count >= e->run->cfg.limit[LIM_FLOWS]) {
-		limit_hit(e, LIM_FLOWS);
-		drop_flow(e, e->ft.lru_head);
+		if (e->ft.closed_head) {
+			flow_remove(&e->ft, e->ft.closed_head);  /* finished: nothing is lost */
+		} else {
+			limit_hit(e, LIM_FLOWS);
+			drop_flow(e, e->ft.lru_head);
+		}
 	}
 	flow *f = flow_insert(&e->ft, k);
 	e->run->stats.flows++;
@@ -651,6 +660,8 @@ void engine_finish(engine *e)
 	e->finished = true;
 	while (e->ft.lru_head)
 		drop_flow(e, e->ft.lru_head);
+	while (e->ft.closed_head)
+		flow_remove(&e->ft, e->ft.closed_head);
 	for (size_t i = 0; amt_dissectors[i]; i++) {
 		if (amt_dissectors[i]->global_end && e->globals[i]) {
 			dis_ctx c;

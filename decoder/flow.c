@@ -62,26 +62,40 @@ flow *flow_lookup(flow_table *t, const flow_key *k)
 
 static void lru_unlink(flow_table *t, flow *f)
 {
+	flow **head = f->in_closed_list ? &t->closed_head : &t->lru_head;
+	flow **tail = f->in_closed_list ? &t->closed_tail : &t->lru_tail;
 	if (f->lru_prev)
 		f->lru_prev->lru_next = f->lru_next;
 	else
-		t->lru_head = f->lru_next;
+		*head = f->lru_next;
 	if (f->lru_next)
 		f->lru_next->lru_prev = f->lru_prev;
 	else
-		t->lru_tail = f->lru_prev;
+		*tail = f->lru_prev;
 	f->lru_prev = f->lru_next = NULL;
 }
 
 static void lru_append(flow_table *t, flow *f)
 {
-	f->lru_prev = t->lru_tail;
+	flow **head = f->in_closed_list ? &t->closed_head : &t->lru_head;
+	flow **tail = f->in_closed_list ? &t->closed_tail : &t->lru_tail;
+	f->lru_prev = *tail;
 	f->lru_next = NULL;
-	if (t->lru_tail)
-		t->lru_tail->lru_next = f;
+	if (*tail)
+		(*tail)->lru_next = f;
 	else
-		t->lru_head = f;
-	t->lru_tail = f;
+		*head = f;
+	*tail = f;
+}
+
+void flow_mark_closed(flow_table *t, flow *f, int64_t ts)
+{
+	if (f->in_closed_list)
+		return;
+	lru_unlink(t, f);
+	f->in_closed_list = true;
+	f->closed_ts = ts;
+	lru_append(t, f);
 }
 
 flow *flow_insert(flow_table *t, const flow_key *k)
@@ -107,7 +121,7 @@ void flow_touch(flow_table *t, flow *f, int64_t ts)
 {
 	if (ts > f->last_ts)
 		f->last_ts = ts;
-	if (t->lru_tail != f) {
+	if (!f->in_closed_list && t->lru_tail != f) {
 		lru_unlink(t, f);
 		lru_append(t, f);
 	}

@@ -37,6 +37,8 @@ typedef struct flow {
 	uint16_t last_input;
 	flow_state state;
 	bool syn_seen, synack_seen, fin[2], rst, closed;
+	bool in_closed_list;   /* finalised; kept briefly to absorb the connection's tail */
+	int64_t closed_ts;
 	uint32_t syn_count;
 	uint32_t client_isn;
 	const dissector *dis;
@@ -59,7 +61,8 @@ typedef struct flow_key {
 
 typedef struct flow_table {
 	GHashTable *h;   /* flow_key* -> flow* */
-	flow *lru_head, *lru_tail;
+	flow *lru_head, *lru_tail;        /* open flows, least recently used first */
+	flow *closed_head, *closed_tail;  /* finalised flows, in order of closing */
 	uint64_t count, next_id;
 } flow_table;
 
@@ -71,5 +74,8 @@ flow *flow_lookup(flow_table *t, const flow_key *k);
 flow *flow_insert(flow_table *t, const flow_key *k);
 void flow_remove(flow_table *t, flow *f);
 void flow_touch(flow_table *t, flow *f, int64_t ts);
+/* Moves a finalised flow to the closed list (memory stays flat: it is
+ * reaped after a short linger instead of the idle timeout). */
+void flow_mark_closed(flow_table *t, flow *f, int64_t ts);
 
 #endif

@@ -92,6 +92,14 @@ static void check_retransmission(reasm *r, uint32_t seq, const uint8_t *p, uint3
 static void deliver(reasm *r, const uint8_t *p, uint32_t len, uint32_t frame, int64_t ts,
 		    const reasm_ops *ops, void *user)
 {
+	if (r->fin_seen) {
+		/* segments queued before the FIN was seen may reach past it */
+		int32_t room = seqdiff(r->fin_seq, r->next_seq);
+		if (room <= 0)
+			return;
+		if (len > (uint32_t)room)
+			len = (uint32_t)room;
+	}
 	if (!len)
 		return;
 	r->next_seq += len;
@@ -210,7 +218,7 @@ void reasm_segment(reasm *r, uint32_t seq, const uint8_t *p, uint32_t len, bool 
 	if (len) {
 		int32_t rel = seqdiff(seq, r->next_seq);
 		if (rel <= 0) {
-			uint32_t old = (uint32_t)(-rel);
+			uint32_t old = 0u - (uint32_t)rel;  /* rel may be INT32_MIN */
 			if (old > 0)
 				check_retransmission(r, seq, p, old < len ? old : len);
 			if (old < len) {
