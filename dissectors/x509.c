@@ -2,6 +2,8 @@
 /* specification: RFC 5280 */
 #include "x509.h"
 
+#include <glib.h>
+
 #include <openssl/bio.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -196,11 +198,43 @@ void x509_describe(arena *a, X509 *x, x509_info *out)
 	out->self_signed = out->self_issued && X509_self_signed(x, 1) == 1;
 }
 
+/* The same few certificates come in every handshake of a capture: each
+ * distinct DER is decoded once. Decoded summaries live for the whole process
+ * in their own arena; the cache stops growing at X509_CACHE_MAX entries. */
+#define X509_CACHE_MAX 4096
+static GHashTable *decoded_cache;  /* sha256 hex -> x509_info* */
+static arena cache_arena;
+
+static const x509_info *cache_get(const char *sha256)
+{
+	return decoded_cache ? g_hash_table_lookup(decoded_cache, sha256) : NULL;
+}
+
+static void cache_put(const x509_info *x, X509 *cert)
+{
+	if (!decoded_cache) {
+		decoded_cache = g_hash_table_new(g_str_hash, g_str_equal);
+		arena_init(&cache_arena, 65536);
+	}
+	if (g_hash_table_size(decoded_cache) >= X509_CACHE_MAX)
+		return;
+	x509_info *keep = arena_alloc(&cache_arena, sizeof(*keep));
+	x509_describe(&cache_arena, cert, keep);
+	memcpy(keep->sha1, x->sha1, sizeof(keep->sha1));
+	memcpy(keep->sha256, x->sha256, sizeof(keep->sha256));
+	g_hash_table_insert(decoded_cache, keep->sha256, keep);
+}
+
 bool x509_decode(arena *a, const uint8_t *der, size_t len, x509_info *out)
 {
 	memset(out, 0, sizeof(*out));
-	x509_sha1_hex(der, len, out->sha1);
 	x509_sha256_hex(der, len, out->sha256);
+	const x509_info *hit = cache_get(out->sha256);
+	if (hit) {
+		*out = *hit;
+		return true;
+	}
+	x509_sha1_hex(der, len, out->sha1);
 	if (len == 0 || len > X509_MAX_DER)
 		return false;
 	const unsigned char *q = der;
@@ -210,6 +244,7 @@ bool x509_decode(arena *a, const uint8_t *der, size_t len, x509_info *out)
 		return false;
 	}
 	x509_describe(a, x, out);
+	cache_put(out, x);
 	X509_free(x);
 	ERR_clear_error();
 	return true;

@@ -5,6 +5,7 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/sha.h>
 #include <openssl/x509v3.h>
 #include <string.h>
 
@@ -13,6 +14,7 @@
 struct certcheck {
 	STACK_OF(X509) *anchors;
 	GHashTable *cache;  /* chain key -> chain_verdict* */
+	GHashTable *der_alias;  /* DER chain key -> the same verdict (not owned) */
 };
 
 static void verdict_free(gpointer p)
@@ -36,6 +38,7 @@ certcheck *certcheck_new(const char *ca_file, char **err)
 	certcheck *cc = g_new0(certcheck, 1);
 	cc->anchors = sk_X509_new_null();
 	cc->cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, verdict_free);
+	cc->der_alias = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	if (!ca_file)
 		return cc;
 	FILE *f = fopen(ca_file, "rb");
@@ -62,6 +65,7 @@ void certcheck_free(certcheck *cc)
 	if (!cc)
 		return;
 	sk_X509_pop_free(cc->anchors, X509_free);
+	g_hash_table_destroy(cc->der_alias);
 	g_hash_table_destroy(cc->cache);
 	g_free(cc);
 }
@@ -253,9 +257,30 @@ const chain_verdict *certcheck_x509(certcheck *cc, X509 *const *certs, uint32_t 
 	return v;
 }
 
+/* The DER hashes name a chain without parsing it: a chain seen before is
+ * answered from the cache at the cost of hashing. */
+static char *der_chain_key(const uint8_t *const *der, const size_t *len, uint32_t n)
+{
+	GString *k = g_string_new("der:");
+	for (uint32_t i = 0; i < n; i++) {
+		unsigned char md[SHA256_DIGEST_LENGTH];
+		SHA256(der[i], len[i], md);
+		for (int b = 0; b < SHA256_DIGEST_LENGTH; b++)
+			g_string_append_printf(k, "%02x", md[b]);
+		g_string_append_c(k, '/');
+	}
+	return g_string_free(k, FALSE);
+}
+
 const chain_verdict *certcheck_der(certcheck *cc, const uint8_t *const *der, const size_t *len,
 				   uint32_t n, int64_t at_us)
 {
+	char *dkey = der_chain_key(der, len, n);
+	const chain_verdict *hit = g_hash_table_lookup(cc->der_alias, dkey);
+	if (hit) {
+		g_free(dkey);
+		return hit;
+	}
 	X509 **certs = g_new0(X509 *, n + 1);
 	for (uint32_t i = 0; i < n; i++) {
 		const unsigned char *q = der[i];
@@ -267,6 +292,8 @@ const chain_verdict *certcheck_der(certcheck *cc, const uint8_t *const *der, con
 	for (uint32_t i = 0; i < n; i++)
 		X509_free(certs[i]);
 	g_free(certs);
+	/* the verdict is owned under its X509 key; this second key shares it */
+	g_hash_table_insert(cc->der_alias, dkey, (gpointer)v);
 	return v;
 }
 
@@ -297,7 +324,38 @@ int cert_matches_host(X509 *x, const char *host)
 	return r == 1;
 }
 
+static int cert_der_matches_host_uncached(const uint8_t *der, size_t len, const char *host);
+
+/* Rules ask the same (certificate, name) question for every handshake. */
+#define HOST_CACHE_MAX 4096
+static GHashTable *host_cache;  /* "sha256/host" -> GINT_TO_POINTER(result + 1) */
+
 int cert_der_matches_host(const uint8_t *der, size_t len, const char *host)
+{
+	if (!host)
+		return 0;
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	SHA256(der, len, md);
+	GString *k = g_string_sized_new(80 + strlen(host));
+	for (int b = 0; b < SHA256_DIGEST_LENGTH; b++)
+		g_string_append_printf(k, "%02x", md[b]);
+	g_string_append_printf(k, "/%s", host);
+	if (!host_cache)
+		host_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	gpointer hit = g_hash_table_lookup(host_cache, k->str);
+	if (hit) {
+		g_string_free(k, TRUE);
+		return GPOINTER_TO_INT(hit) - 1;
+	}
+	int r = cert_der_matches_host_uncached(der, len, host);
+	if (g_hash_table_size(host_cache) < HOST_CACHE_MAX)
+		g_hash_table_insert(host_cache, g_string_free(k, FALSE), GINT_TO_POINTER(r + 1));
+	else
+		g_string_free(k, TRUE);
+	return r;
+}
+
+static int cert_der_matches_host_uncached(const uint8_t *der, size_t len, const char *host)
 {
 	const unsigned char *q = der;
 	X509 *x = len && len <= X509_MAX_DER ? d2i_X509(NULL, &q, (long)len) : NULL;
