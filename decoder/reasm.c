@@ -145,10 +145,26 @@ static void skip_to(reasm *r, uint32_t seq, const reasm_ops *ops, void *user)
 }
 
 /* Over the caps: give up waiting for the first hole. */
+static void drop_queue(reasm *r)
+{
+	while (r->ooo) {
+		reasm_seg *s = r->ooo;
+		r->ooo = s->next;
+		r->nooo--;
+		r->ooo_bytes -= s->len;
+		free(s);
+	}
+}
+
 static void force_gap(reasm *r, const reasm_ops *ops, void *user)
 {
 	if (!r->ooo)
 		return;
+	if (r->eof_sent || (r->fin_seen && seqdiff(r->ooo->seq, r->fin_seq) >= 0)) {
+		/* everything still waiting lies past the FIN: not part of the stream */
+		drop_queue(r);
+		return;
+	}
 	skip_to(r, r->ooo->seq, ops, user);
 	drain(r, ops, user);
 }
@@ -240,7 +256,7 @@ void reasm_segment(reasm *r, uint32_t seq, const uint8_t *p, uint32_t len, bool 
 
 void reasm_ack(reasm *r, uint32_t ack, const reasm_ops *ops, void *user)
 {
-	if (!r->have_isn || seqdiff(ack, r->next_seq) <= 0)
+	if (!r->have_isn || r->eof_sent || seqdiff(ack, r->next_seq) <= 0)
 		return;
 	/* A FIN consumes one sequence number that carries no data. */
 	if (r->fin_seen && seqdiff(ack, r->fin_seq) > 0)
