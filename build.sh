@@ -4,7 +4,7 @@
 #   ./build.sh test    install what is missing, build, run every test (also under
 #                      ASan/UBSan, the fuzz harnesses for a bounded time, valgrind)
 #   ./build.sh build   install the build dependencies and build only
-# FUZZ_SECONDS (default 20) bounds each fuzz harness in `test`.
+# FUZZ_SECONDS (default 12) bounds each fuzz harness in `test`.
 set -euo pipefail
 cd "$(dirname "$0")"
 

@@ -3,7 +3,7 @@
 # bounded time, valgrind on the samples. Ends with "N passed, M failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-FUZZ_SECONDS=${FUZZ_SECONDS:-20}
+FUZZ_SECONDS=${FUZZ_SECONDS:-12}
 passed=0
 failed=0
 failures=()
