@@ -40,8 +40,6 @@ event *dis_event(dis_ctx *c, ev_kind kind, const char *proto, size_t off, size_t
 
 void dis_emit(dis_ctx *c, event *e)
 {
-
-
 	bus_emit(c->bus, e);
 }
 

@@ -364,8 +364,7 @@ static void emit_flow(engine *e, flow *f, ev_kind kind)
 			    (unsigned long long)x->bytes[0], (unsigned long long)x->bytes[1],
 			    (double)x->duration_us / 1e6);
 	} else {
-		ev_set_info(ev, "connection %s%s", kind == EV_FLOW_OPEN && f->info.midstream ? "seen mid-stream" : "attempt",
-			    "");
+		ev_set_info(ev, "connection %s", f->info.midstream ? "seen mid-stream" : "attempt");
 	}
 	bus_emit(&e->run->bus, ev);
 }

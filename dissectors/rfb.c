@@ -234,6 +234,20 @@ static void cut_text(rfb_cur *k, event *e, const uint8_t *text, uint32_t n, bool
 	}
 }
 
+/* Emits a message and moves past it; a cut text too long to keep is skipped
+ * after its 8-byte header rather than buffered. */
+static long finish_message(rfb_cur *k, event *e, size_t n, bool big_cut)
+{
+	dis_emit(k->c, e);
+	if (big_cut) {
+		k->off += 8;
+		k->side->skip = n - 8;
+	} else {
+		k->off += n;
+	}
+	return 0;
+}
+
 static long client_message(rfb_cur *k, const uint8_t *p, size_t avail)
 {
 	size_t n;
@@ -280,14 +294,7 @@ static long client_message(rfb_cur *k, const uint8_t *p, size_t avail)
 	} else if (p[0] == 6) {
 		cut_text(k, e, p + 8, (uint32_t)(n - 8), !big_cut);
 	}
-	dis_emit(k->c, e);
-	if (big_cut) {
-		k->off += 8;
-		k->side->skip = n - 8;
-	} else {
-		k->off += n;
-	}
-	return 0;
+	return finish_message(k, e, n, big_cut);
 }
 
 static long server_message(rfb_cur *k, const uint8_t *p, size_t avail)
@@ -327,14 +334,7 @@ static long server_message(rfb_cur *k, const uint8_t *p, size_t avail)
 	} else if (p[0] == 3) {
 		cut_text(k, e, p + 8, (uint32_t)(n - 8), !big_cut);
 	}
-	dis_emit(k->c, e);
-	if (big_cut) {
-		k->off += 8;
-		k->side->skip = n - 8;
-	} else {
-		k->off += n;
-	}
-	return 0;
+	return finish_message(k, e, n, big_cut);
 }
 
 /* One rectangle header of a FramebufferUpdate; its pixels are skipped. */
