@@ -23,7 +23,8 @@ static arena_block *block_new(size_t size)
 
 void arena_init(arena *a, size_t block_size)
 {
-	a->block_size = block_size ? block_size : 16384;
+	/* a multiple of 8, so that the free end of a block always is (arena_vprintf) */
+	a->block_size = block_size ? (block_size + 7) & ~(size_t)7 : 16384;
 	a->head = NULL;
 	a->total = 0;
 }
@@ -56,7 +57,8 @@ void arena_free(arena *a)
 	a->total = 0;
 }
 
-void *arena_alloc(arena *a, size_t n)
+/* Room for n bytes, not zeroed: strings overwrite every byte they use. */
+static char *alloc_raw(arena *a, size_t n)
 {
 	size_t need = (n + 7) & ~(size_t)7;
 	if (need < n)
@@ -70,6 +72,12 @@ void *arena_alloc(arena *a, size_t n)
 	char *p = (char *)a->head->data + a->head->used;
 	a->head->used += need;
 	a->total += need;
+	return p;
+}
+
+void *arena_alloc(arena *a, size_t n)
+{
+	char *p = alloc_raw(a, n);
 	memset(p, 0, n);
 	return p;
 }
@@ -78,7 +86,7 @@ char *arena_strndup(arena *a, const char *s, size_t n)
 {
 	if (!s)
 		return NULL;
-	char *d = arena_alloc(a, n + 1);
+	char *d = alloc_raw(a, n + 1);
 	memcpy(d, s, n);
 	d[n] = 0;
 	return d;
@@ -93,15 +101,41 @@ char *arena_vprintf(arena *a, const char *fmt, va_list ap)
 {
 	if (!fmt)
 		return arena_strdup(a, "");
+	/* format straight into the free end of the current block: one pass in
+	 * the common case, a second only when the text does not fit there */
+	size_t room = a->head ? a->head->size - a->head->used : 0;
+	char probe[1];
+	char *p = room > 1 ? (char *)a->head->data + a->head->used : probe;
 	va_list ap2;
 	va_copy(ap2, ap);
-	char probe[1];
-	int n = vsnprintf(probe, sizeof(probe), fmt, ap2);
+	int n = vsnprintf(p, room > 1 ? room : sizeof(probe), fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		return arena_strdup(a, "");
-	char *d = arena_alloc(a, (size_t)n + 1);
+	if (room > 1 && (size_t)n < room)  /* room is a multiple of 8: so is the rounded size */
+		return alloc_raw(a, (size_t)n + 1);
+	char *d = alloc_raw(a, (size_t)n + 1);
 	vsnprintf(d, (size_t)n + 1, fmt, ap);
+	return d;
+}
+
+char *arena_cat(arena *a, ...)
+{
+	va_list ap;
+	size_t n = 0;
+	va_start(ap, a);
+	for (const char *s; (s = va_arg(ap, const char *)) != ARENA_CAT_END;)
+		n += s ? strlen(s) : 0;
+	va_end(ap);
+	char *d = alloc_raw(a, n + 1), *q = d;
+	va_start(ap, a);
+	for (const char *s; (s = va_arg(ap, const char *)) != ARENA_CAT_END;) {
+		size_t l = s ? strlen(s) : 0;
+		memcpy(q, s ? s : "", l);
+		q += l;
+	}
+	va_end(ap);
+	*q = 0;
 	return d;
 }
 
@@ -119,12 +153,16 @@ char *arena_printable(arena *a, const uint8_t *s, size_t n)
 	size_t out = 0;
 	for (size_t i = 0; i < n; i++)
 		out += (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') ? 1 : 4;
-	char *d = arena_alloc(a, out + 1), *q = d;
+	char *d = alloc_raw(a, out + 1), *q = d;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
 			*q++ = (char)s[i];
 		} else {
-			snprintf(q, 5, "\\x%02x", s[i]);
+			static const char hx[] = "0123456789abcdef";
+			q[0] = '\\';
+			q[1] = 'x';
+			q[2] = hx[s[i] >> 4];
+			q[3] = hx[s[i] & 15];
 			q += 4;
 		}
 	}
@@ -135,7 +173,7 @@ char *arena_printable(arena *a, const uint8_t *s, size_t n)
 char *arena_hex(arena *a, const uint8_t *s, size_t n)
 {
 	static const char hx[] = "0123456789abcdef";
-	char *d = arena_alloc(a, n * 2 + 1);
+	char *d = alloc_raw(a, n * 2 + 1);
 	for (size_t i = 0; i < n; i++) {
 		d[2 * i] = hx[s[i] >> 4];
 		d[2 * i + 1] = hx[s[i] & 15];

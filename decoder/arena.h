@@ -21,6 +21,11 @@ char *arena_strdup(arena *a, const char *s);     /* NULL stays NULL */
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 char *arena_vprintf(arena *a, const char *fmt, va_list ap);
+/* The strings given, one after the other (NULL counts as ""), up to
+ * ARENA_CAT_END: arena_cat(a, cls, ".", name, ARENA_CAT_END). No formatting,
+ * so several times cheaper than arena_printf on the hot path. */
+#define ARENA_CAT_END ((const char *)1)
+char *arena_cat(arena *a, ...);
 /* Printable copy of untrusted bytes: non-printable bytes become \xNN. */
 char *arena_printable(arena *a, const uint8_t *s, size_t n);
 char *arena_hex(arena *a, const uint8_t *s, size_t n);

@@ -137,6 +137,12 @@ void ev_str(event *e, const char *name, const char *val)
 	field_add(e, name, FT_STR)->v.s = arena_strdup(e->a, val);
 }
 
+void ev_str_ref(event *e, const char *name, const char *val)
+{
+	if (val)
+		field_add(e, name, FT_STR)->v.s = val;
+}
+
 void ev_strn(event *e, const char *name, const uint8_t *val, size_t n)
 {
 	if (!val)

@@ -114,6 +114,9 @@ uint16_t ev_dport(const event *e);
 event *ev_new(arena *a, ev_kind kind, const char *proto);
 void ev_set_info(event *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void ev_str(event *e, const char *name, const char *val);  /* copied; NULL skipped */
+/* Not copied: val must live as long as the event (in e->a, static, or in a
+ * process-wide cache). For strings the dissector already built in e->a. */
+void ev_str_ref(event *e, const char *name, const char *val);
 void ev_strn(event *e, const char *name, const uint8_t *val, size_t n); /* printable copy */
 void ev_uint(event *e, const char *name, uint64_t v);
 void ev_int(event *e, const char *name, int64_t v);

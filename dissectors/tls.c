@@ -273,24 +273,24 @@ static void cert_fields(event *e, const ev_tls_cert *ct, arena *a)
 	const x509_info *x = &ct->x;
 	ev_uint(e, "tls.handshake.certificate_length", ct->der_len);
 	if (!x->decoded) {
-		ev_str(e, "x509.error", "DER does not parse");
+		ev_str_ref(e, "x509.error", "DER does not parse");
 	} else {
-		ev_str(e, "x509.subject", x->subject);
-		ev_str(e, "x509.issuer", x->issuer);
+		ev_str_ref(e, "x509.subject", x->subject);
+		ev_str_ref(e, "x509.issuer", x->issuer);
 		for (uint32_t i = 0; i < x->nsans; i++)
-			ev_str(e, "x509ce.GeneralName", x->sans[i]);
+			ev_str_ref(e, "x509ce.GeneralName", x->sans[i]);
 		ev_time(e, "x509.not_before", x->not_before);
 		ev_time(e, "x509.not_after", x->not_after);
-		ev_str(e, "x509af.serialNumber", x->serial);
-		ev_str(e, "x509.key", arena_printf(a, "%s %d", x->key_type, x->key_bits));
-		ev_str(e, "x509.signature_algorithm", x->sig_alg);
+		ev_str_ref(e, "x509af.serialNumber", x->serial);
+		ev_str_ref(e, "x509.key", x->key_type ? arena_printf(a, "%s %d", x->key_type, x->key_bits) : NULL);
+		ev_str_ref(e, "x509.signature_algorithm", x->sig_alg);
 		for (uint32_t i = 0; i < x->nous; i++)
-			ev_str(e, "x509sat.organizationalUnitName", x->ous[i]);
+			ev_str_ref(e, "x509sat.organizationalUnitName", x->ous[i]);
 		for (uint32_t i = 0; i < x->nekus; i++)
-			ev_str(e, "x509ce.KeyPurposeId", x->ekus[i]);
+			ev_str_ref(e, "x509ce.KeyPurposeId", x->ekus[i]);
 	}
-	ev_str(e, "x509.fingerprint.sha1", x->sha1);
-	ev_str(e, "x509.fingerprint.sha256", x->sha256);
+	ev_str_ref(e, "x509.fingerprint.sha1", x->sha1);
+	ev_str_ref(e, "x509.fingerprint.sha256", x->sha256);
 }
 
 static void certificate(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t len, uint32_t first)

@@ -533,23 +533,25 @@ wsman_status wsman_parse(arena *a, const uint8_t *body, size_t len, const wsman_
 static void add_kv_fields(event *e, const char *name, const wsman_kv *kv, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		ev_str(e, name, arena_printf(e->a, "%s=%s", kv[i].name, kv[i].value));
+		ev_str_ref(e, name, arena_cat(e->a, kv[i].name, "=", kv[i].value, ARENA_CAT_END));
 }
 
+/* Every string of w lives at least as long as the event that carries w as
+ * its data, so fields refer to them instead of copying. */
 void wsman_add_fields(event *e, const ev_wsman *w)
 {
 	ev_uint(e, "wsman.soap_version", w->soap_version);
 	if (w->legacy)
 		ev_bool(e, "wsman.legacy", true);
-	ev_str(e, "wsman.action", w->action);
-	ev_str(e, "wsman.operation", w->operation);
-	ev_str(e, "wsman.to", w->to);
-	ev_str(e, "wsman.resource_uri", w->resource_uri);
-	ev_str(e, "wsman.class", w->class_name);
-	ev_str(e, "wsman.method", w->method);
-	ev_str(e, "wsman.message_id", w->message_id);
-	ev_str(e, "wsman.relates_to", w->relates_to);
-	ev_str(e, "wsman.body", w->body_element);
+	ev_str_ref(e, "wsman.action", w->action);
+	ev_str_ref(e, "wsman.operation", w->operation);
+	ev_str_ref(e, "wsman.to", w->to);
+	ev_str_ref(e, "wsman.resource_uri", w->resource_uri);
+	ev_str_ref(e, "wsman.class", w->class_name);
+	ev_str_ref(e, "wsman.method", w->method);
+	ev_str_ref(e, "wsman.message_id", w->message_id);
+	ev_str_ref(e, "wsman.relates_to", w->relates_to);
+	ev_str_ref(e, "wsman.body", w->body_element);
 	add_kv_fields(e, "wsman.selector", w->selectors, w->nselectors);
 	add_kv_fields(e, "wsman.option", w->options, w->noptions);
 	for (size_t i = 0; i < w->nprops; i++) {
@@ -557,25 +559,25 @@ void wsman_add_fields(event *e, const ev_wsman *w)
 		if (p->instance_id && strcmp(p->name, "InstanceID") == 0)
 			continue;
 		if (p->instance_id)
-			ev_str(e, "wsman.property",
-			       arena_printf(e->a, "%s[%s].%s=%s", p->cls ? p->cls : "", p->instance_id, p->name, p->value));
+			ev_str_ref(e, "wsman.property", arena_cat(e->a, p->cls, "[", p->instance_id, "].", p->name, "=",
+							       p->value, ARENA_CAT_END));
 		else
-			ev_str(e, "wsman.property", arena_printf(e->a, "%s.%s=%s", p->cls ? p->cls : "", p->name, p->value));
+			ev_str_ref(e, "wsman.property", arena_cat(e->a, p->cls, ".", p->name, "=", p->value, ARENA_CAT_END));
 	}
 	if (w->has_return) {
 		ev_uint(e, "wsman.return_value", w->return_value);
-		ev_str(e, "wsman.return_name", w->return_name);
+		ev_str_ref(e, "wsman.return_name", w->return_name);
 	}
 	if (w->fault) {
-		ev_str(e, "wsman.fault.code", w->fault_code);
-		ev_str(e, "wsman.fault.subcode", w->fault_subcode);
-		ev_str(e, "wsman.fault.reason", w->fault_reason);
+		ev_str_ref(e, "wsman.fault.code", w->fault_code);
+		ev_str_ref(e, "wsman.fault.subcode", w->fault_subcode);
+		ev_str_ref(e, "wsman.fault.reason", w->fault_reason);
 		if (w->fault_detail && *w->fault_detail)
-			ev_str(e, "wsman.fault.detail", w->fault_detail);
+			ev_str_ref(e, "wsman.fault.detail", w->fault_detail);
 	}
 	if (w->has_amt_status) {
 		ev_uint(e, "wsman.amt_status", w->amt_status);
-		ev_str(e, "wsman.amt_status.name", w->amt_status_name);
+		ev_str_ref(e, "wsman.amt_status.name", w->amt_status_name);
 	}
 	if (w->incomplete)
 		ev_bool(e, "wsman.incomplete", true);

@@ -20,8 +20,13 @@ static void hex_digest(const EVP_MD *md, const uint8_t *p, size_t n, char *out, 
 	out[0] = 0;
 	if (!EVP_Digest(p, n, d, &dl, md, NULL))
 		return;
-	for (unsigned int i = 0; i < dl && 2 * i + 2 < outlen; i++)
-		snprintf(out + 2 * i, 3, "%02x", d[i]);
+	static const char hx[] = "0123456789abcdef";
+	unsigned int i = 0;
+	for (; i < dl && 2 * i + 2 < outlen; i++) {
+		out[2 * i] = hx[d[i] >> 4];
+		out[2 * i + 1] = hx[d[i] & 15];
+	}
+	out[2 * i] = 0;
 }
 
 void x509_sha1_hex(const uint8_t *p, size_t n, char out[41])
@@ -199,41 +204,93 @@ void x509_describe(arena *a, X509 *x, x509_info *out)
 }
 
 /* The same few certificates come in every handshake of a capture: each
- * distinct DER is decoded once. Decoded summaries live for the whole process
- * in their own arena; the cache stops growing at X509_CACHE_MAX entries. */
-#define X509_CACHE_MAX 4096
-static GHashTable *decoded_cache;  /* sha256 hex -> x509_info* */
-static arena cache_arena;
+ * distinct DER is hashed, decoded and parsed once. An entry is found by a
+ * cheap 64-bit hash of the DER and confirmed by comparing the bytes, so a
+ * hit costs one pass over the certificate and no digest. Entries live for the
+ * whole process in their own arena; the cache stops growing at CACHE_MAX
+ * entries or CACHE_MAX_BYTES of DER, whichever comes first. */
+#define CACHE_MAX 1024
+#define CACHE_MAX_BYTES (4u << 20)
 
-static const x509_info *cache_get(const char *sha256)
+typedef struct cert_entry {
+	uint64_t h;
+	size_t len;
+	const uint8_t *der;
+	x509_info info;  /* strings in cache_arena */
+	X509 *x;         /* parsed certificate, owned by the cache */
+} cert_entry;
+
+static GHashTable *cert_cache;  /* set of cert_entry* */
+static arena cache_arena;
+static size_t cache_bytes;
+
+static uint64_t der_hash(const uint8_t *p, size_t n)
 {
-	return decoded_cache ? g_hash_table_lookup(decoded_cache, sha256) : NULL;
+	uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t v;
+		memcpy(&v, p + i, 8);
+		h = (h ^ v) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	for (; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h ^ (h >> 29);
 }
 
-static void cache_put(const x509_info *x, X509 *cert)
+static guint entry_hash(gconstpointer k)
 {
-	if (!decoded_cache) {
-		decoded_cache = g_hash_table_new(g_str_hash, g_str_equal);
+	return (guint)((const cert_entry *)k)->h;
+}
+
+static gboolean entry_equal(gconstpointer a, gconstpointer b)
+{
+	const cert_entry *x = a, *y = b;
+	return x->h == y->h && x->len == y->len && memcmp(x->der, y->der, x->len) == 0;
+}
+
+static const cert_entry *cache_find(const uint8_t *der, size_t len)
+{
+	if (!cert_cache || !der)
+		return NULL;
+	cert_entry probe = {.h = der_hash(der, len), .len = len, .der = der};
+	return g_hash_table_lookup(cert_cache, &probe);
+}
+
+static void cache_put(const uint8_t *der, size_t len, const x509_info *x, X509 *cert)
+{
+	if (!cert_cache) {
+		cert_cache = g_hash_table_new(entry_hash, entry_equal);
 		arena_init(&cache_arena, 65536);
 	}
-	if (g_hash_table_size(decoded_cache) >= X509_CACHE_MAX)
+	if (g_hash_table_size(cert_cache) >= CACHE_MAX || cache_bytes + len > CACHE_MAX_BYTES) {
+		X509_free(cert);
 		return;
-	x509_info *keep = arena_alloc(&cache_arena, sizeof(*keep));
-	x509_describe(&cache_arena, cert, keep);
-	memcpy(keep->sha1, x->sha1, sizeof(keep->sha1));
-	memcpy(keep->sha256, x->sha256, sizeof(keep->sha256));
-	g_hash_table_insert(decoded_cache, keep->sha256, keep);
+	}
+	cache_bytes += len;
+	cert_entry *k = arena_alloc(&cache_arena, sizeof(*k));
+	k->h = der_hash(der, len);
+	k->len = len;
+	uint8_t *copy = arena_alloc(&cache_arena, len);
+	memcpy(copy, der, len);
+	k->der = copy;
+	x509_describe(&cache_arena, cert, &k->info);
+	memcpy(k->info.sha1, x->sha1, sizeof(k->info.sha1));
+	memcpy(k->info.sha256, x->sha256, sizeof(k->info.sha256));
+	k->x = cert;
+	g_hash_table_add(cert_cache, k);
 }
 
 bool x509_decode(arena *a, const uint8_t *der, size_t len, x509_info *out)
 {
-	memset(out, 0, sizeof(*out));
-	x509_sha256_hex(der, len, out->sha256);
-	const x509_info *hit = cache_get(out->sha256);
+	const cert_entry *hit = cache_find(der, len);
 	if (hit) {
-		*out = *hit;
+		*out = hit->info;
 		return true;
 	}
+	memset(out, 0, sizeof(*out));
+	x509_sha256_hex(der, len, out->sha256);
 	x509_sha1_hex(der, len, out->sha1);
 	if (len == 0 || len > X509_MAX_DER)
 		return false;
@@ -244,8 +301,31 @@ bool x509_decode(arena *a, const uint8_t *der, size_t len, x509_info *out)
 		return false;
 	}
 	x509_describe(a, x, out);
-	cache_put(out, x);
-	X509_free(x);
+	cache_put(der, len, out, x);  /* keeps x, or frees it when full */
 	ERR_clear_error();
 	return true;
+}
+
+X509 *x509_parse_der(const uint8_t *der, size_t len, bool *owned)
+{
+	*owned = false;
+	if (!der || len == 0 || len > X509_MAX_DER)
+		return NULL;
+	const cert_entry *hit = cache_find(der, len);
+	if (hit)
+		return hit->x;
+	const unsigned char *q = der;
+	X509 *x = d2i_X509(NULL, &q, (long)len);
+	ERR_clear_error();
+	*owned = x != NULL;
+	return x;
+}
+
+void x509_der_sha256_hex(const uint8_t *der, size_t len, char out[65])
+{
+	const cert_entry *hit = cache_find(der, len);
+	if (hit)
+		memcpy(out, hit->info.sha256, 65);
+	else
+		x509_sha256_hex(der, len, out);
 }

@@ -16,6 +16,12 @@
 /* Decodes der into *out. Returns false (and out->decoded false, fingerprints
  * still set) when the DER does not parse or is larger than X509_MAX_DER. */
 bool x509_decode(arena *a, const uint8_t *der, size_t len, x509_info *out);
+/* The parsed certificate: borrowed from the decode cache when der is there
+ * (*owned false: do not free), else parsed now (*owned true: X509_free it).
+ * NULL when der does not parse. */
+X509 *x509_parse_der(const uint8_t *der, size_t len, bool *owned);
+/* x509_sha256_hex of a DER certificate, from the decode cache when it is there. */
+void x509_der_sha256_hex(const uint8_t *der, size_t len, char out[65]);
 /* Same, from a parsed certificate. */
 void x509_describe(arena *a, X509 *x, x509_info *out);
 /* A distinguished name, RFC 2253 escaping, in encoding order (arena copy). */

@@ -261,12 +261,12 @@ const chain_verdict *certcheck_x509(certcheck *cc, X509 *const *certs, uint32_t 
  * answered from the cache at the cost of hashing. */
 static char *der_chain_key(const uint8_t *const *der, const size_t *len, uint32_t n)
 {
-	GString *k = g_string_new("der:");
+	GString *k = g_string_sized_new(4 + 66 * (gsize)n);
+	g_string_append(k, "der:");
 	for (uint32_t i = 0; i < n; i++) {
-		unsigned char md[SHA256_DIGEST_LENGTH];
-		SHA256(der[i], len[i], md);
-		for (int b = 0; b < SHA256_DIGEST_LENGTH; b++)
-			g_string_append_printf(k, "%02x", md[b]);
+		char sha256[65];
+		x509_der_sha256_hex(der[i], len[i], sha256);
+		g_string_append(k, sha256);
 		g_string_append_c(k, '/');
 	}
 	return g_string_free(k, FALSE);
@@ -282,16 +282,15 @@ const chain_verdict *certcheck_der(certcheck *cc, const uint8_t *const *der, con
 		return hit;
 	}
 	X509 **certs = g_new0(X509 *, n + 1);
-	for (uint32_t i = 0; i < n; i++) {
-		const unsigned char *q = der[i];
-		if (len[i] && len[i] <= X509_MAX_DER)
-			certs[i] = d2i_X509(NULL, &q, (long)len[i]);
-	}
-	ERR_clear_error();
+	bool *owned = g_new0(bool, n + 1);
+	for (uint32_t i = 0; i < n; i++)
+		certs[i] = x509_parse_der(der[i], len[i], &owned[i]);
 	const chain_verdict *v = certcheck_x509(cc, certs, n, at_us);
 	for (uint32_t i = 0; i < n; i++)
-		X509_free(certs[i]);
+		if (owned[i])
+			X509_free(certs[i]);
 	g_free(certs);
+	g_free(owned);
 	/* the verdict is owned under its X509 key; this second key shares it */
 	g_hash_table_insert(cc->der_alias, dkey, (gpointer)v);
 	return v;
@@ -334,34 +333,31 @@ int cert_der_matches_host(const uint8_t *der, size_t len, const char *host)
 {
 	if (!host)
 		return 0;
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	SHA256(der, len, md);
-	GString *k = g_string_sized_new(80 + strlen(host));
-	for (int b = 0; b < SHA256_DIGEST_LENGTH; b++)
-		g_string_append_printf(k, "%02x", md[b]);
-	g_string_append_printf(k, "/%s", host);
+	char sha256[65];
+	x509_der_sha256_hex(der, len, sha256);
+	char *k = g_strconcat(sha256, "/", host, NULL);
 	if (!host_cache)
 		host_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	gpointer hit = g_hash_table_lookup(host_cache, k->str);
+	gpointer hit = g_hash_table_lookup(host_cache, k);
 	if (hit) {
-		g_string_free(k, TRUE);
+		g_free(k);
 		return GPOINTER_TO_INT(hit) - 1;
 	}
 	int r = cert_der_matches_host_uncached(der, len, host);
 	if (g_hash_table_size(host_cache) < HOST_CACHE_MAX)
-		g_hash_table_insert(host_cache, g_string_free(k, FALSE), GINT_TO_POINTER(r + 1));
+		g_hash_table_insert(host_cache, k, GINT_TO_POINTER(r + 1));
 	else
-		g_string_free(k, TRUE);
+		g_free(k);
 	return r;
 }
 
 static int cert_der_matches_host_uncached(const uint8_t *der, size_t len, const char *host)
 {
-	const unsigned char *q = der;
-	X509 *x = len && len <= X509_MAX_DER ? d2i_X509(NULL, &q, (long)len) : NULL;
+	bool owned;
+	X509 *x = x509_parse_der(der, len, &owned);
 	int r = cert_matches_host(x, host);
-	X509_free(x);
-	ERR_clear_error();
+	if (owned)
+		X509_free(x);
 	return r;
 }
 
