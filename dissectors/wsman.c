@@ -1,16 +1,18 @@
 /* \summary: SOAP 1.2 WS-Management and SOAP 1.1 legacy AMT envelopes
  *
- * libxml2's xmlTextReader walks the document once; we keep a stack of
- * element roles and pick out the addressing headers, the body's first
- * element, class instances (Get/Pull/Put), method parameters and results,
- * and faults. Documents with a DOCTYPE are refused before parsing (SOAP
- * forbids them, and that removes every entity-expansion risk); entities
- * are never substituted, nothing is fetched, depth and size are capped. */
+ * libxml2's SAX2 parser walks the document once, building no tree; we keep a
+ * stack of element roles and pick out the addressing headers, the body's
+ * first element, class instances (Get/Pull/Put), method parameters and
+ * results, and faults. Documents with a DOCTYPE are refused before parsing
+ * (SOAP forbids them, and that removes every entity-expansion risk: only the
+ * predefined entities and character references remain), nothing is fetched,
+ * depth and size are capped. */
 #include "wsman.h"
 
 #include <ctype.h>
 #include <glib.h>
-#include <libxml/xmlreader.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -48,6 +50,10 @@ typedef struct walker {
 	size_t depth, cap;
 	GString *text;
 	GString *detail;
+	GString *run;          /* characters since the last tag, comment or PI */
+	bool run_nonblank;
+	wsman_status stop;     /* why the walk stopped early; WSMAN_OK: it did not */
+	xmlParserCtxtPtr ctxt;
 	GArray *sel, *opt, *props;   /* wsman_kv, wsman_kv, wsman_prop */
 	uint16_t ninstances;
 	bool in_detail;
@@ -154,11 +160,9 @@ static void set_return(walker *k, const char *text)
 	k->w->return_value = (uint32_t)v;
 }
 
-static void start_element(walker *k, xmlTextReaderPtr r, frame *f)
+static void start_element(walker *k, const char *local, const char *ns, const char *name_attr, frame *f)
 {
 	ev_wsman *w = k->w;
-	const char *local = (const char *)xmlTextReaderConstLocalName(r);
-	const char *ns = (const char *)xmlTextReaderConstNamespaceUri(r);
 	const frame *up = k->depth ? &k->stack[k->depth - 1] : NULL;
 	role pr = up ? up->r : R_OTHER;
 	f->local = arena_strdup(k->a, local);
@@ -190,9 +194,7 @@ static void start_element(walker *k, xmlTextReaderPtr r, frame *f)
 	case R_SELECTORSET:
 	case R_OPTIONSET:
 		if (strcmp(local, pr == R_SELECTORSET ? "Selector" : "Option") == 0) {
-			xmlChar *name = xmlTextReaderGetAttribute(r, BAD_CAST "Name");
-			f->attr_name = arena_strdup(k->a, name ? (const char *)name : "");
-			xmlFree(name);
+			f->attr_name = arena_strdup(k->a, name_attr ? name_attr : "");
 			f->r = pr == R_SELECTORSET ? R_SELECTOR : R_OPTION;
 		}
 		break;
@@ -366,49 +368,170 @@ static bool has_doctype(const uint8_t *p, size_t len)
 	return false;
 }
 
-static wsman_status walk(walker *k, xmlTextReaderPtr r)
+/* ---- SAX2 callbacks ----
+ * Text between two tags (or comments, PIs) is one run, as a tree would hold
+ * it in one text node; a run of blanks alone is layout and is dropped. */
+
+static walker *walker_of(void *ctx)
 {
-	int rc;
-	while ((rc = xmlTextReaderRead(r)) == 1) {
-		int type = xmlTextReaderNodeType(r);
-		if (type == XML_READER_TYPE_DOCUMENT_TYPE || type == XML_READER_TYPE_ENTITY_REFERENCE)
-			return WSMAN_DTD;
-		if (type == XML_READER_TYPE_TEXT || type == XML_READER_TYPE_CDATA ||
-		    type == XML_READER_TYPE_SIGNIFICANT_WHITESPACE) {
-			on_text(k, (const char *)xmlTextReaderConstValue(r));
-			continue;
-		}
-		if (type == XML_READER_TYPE_END_ELEMENT) {
-			if (k->depth == 0)
-				return WSMAN_MALFORMED;
-			k->depth--;
-			end_element(k, &k->stack[k->depth]);
-			g_string_truncate(k->text, 0);
-			continue;
-		}
-		if (type != XML_READER_TYPE_ELEMENT)
-			continue;
-		if (k->depth >= k->o->max_depth)
-			return WSMAN_TOO_DEEP;
-		if (k->depth == k->cap) {
-			k->cap = k->cap ? k->cap * 2 : 16;
-			k->stack = g_renew(frame, k->stack, k->cap);
-		}
-		if (k->depth)
-			k->stack[k->depth - 1].had_child = true;
-		frame *f = &k->stack[k->depth];
-		memset(f, 0, sizeof(*f));
-		g_string_truncate(k->text, 0);
-		start_element(k, r, f);
-		if (k->depth == 0 && f->r != R_ENVELOPE)
-			return WSMAN_NOT_SOAP;
-		k->depth++;
-		if (xmlTextReaderIsEmptyElement(r)) {
-			k->depth--;
-			end_element(k, f);
+	return ((xmlParserCtxtPtr)ctx)->_private;
+}
+
+static void halt(walker *k, wsman_status why)
+{
+	if (k->stop == WSMAN_OK)
+		k->stop = why;
+	xmlStopParser(k->ctxt);
+}
+
+static void flush_run(walker *k)
+{
+	if (k->run->len && k->run_nonblank)
+		on_text(k, k->run->str);
+	g_string_truncate(k->run, 0);
+	k->run_nonblank = false;
+}
+
+static void sax_characters(void *ctx, const xmlChar *ch, int len)
+{
+	walker *k = walker_of(ctx);
+	if (k->stop != WSMAN_OK || len <= 0)
+		return;
+	for (int i = 0; i < len && !k->run_nonblank; i++)
+		k->run_nonblank = !(ch[i] == ' ' || ch[i] == '\t' || ch[i] == '\n' || ch[i] == '\r');
+	if (k->run->len < TEXT_CAP)  /* more is never used: on_text keeps TEXT_CAP */
+		g_string_append_len(k->run, (const char *)ch, (gssize)MIN((size_t)len, TEXT_CAP - k->run->len));
+}
+
+static void sax_boundary(void *ctx, const xmlChar *a, const xmlChar *b)
+{
+	(void)a;
+	(void)b;
+	walker *k = walker_of(ctx);
+	if (k->stop == WSMAN_OK)
+		flush_run(k);
+}
+
+static void sax_comment(void *ctx, const xmlChar *v)
+{
+	sax_boundary(ctx, v, NULL);
+}
+
+static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
+		      int nns, const xmlChar **nss, int nattr, int ndefaulted, const xmlChar **attrs)
+{
+	(void)prefix;
+	(void)nns;
+	(void)nss;
+	(void)ndefaulted;
+	walker *k = walker_of(ctx);
+	if (k->stop != WSMAN_OK)
+		return;
+	flush_run(k);
+	if (k->depth >= k->o->max_depth) {
+		halt(k, WSMAN_TOO_DEEP);
+		return;
+	}
+	if (k->depth == k->cap) {
+		k->cap = k->cap ? k->cap * 2 : 16;
+		k->stack = g_renew(frame, k->stack, k->cap);
+	}
+	if (k->depth)
+		k->stack[k->depth - 1].had_child = true;
+	/* the unprefixed Name attribute (Selector, Option); values are not
+	 * NUL-terminated: attrs holds (local, prefix, URI, value, end) 5-tuples */
+	char *name_attr = NULL;
+	for (int i = 0; i < nattr; i++) {
+		const xmlChar **at = attrs + 5 * i;
+		if (!at[1] && strcmp((const char *)at[0], "Name") == 0 && at[4] >= at[3]) {
+			name_attr = arena_strndup(k->a, (const char *)at[3], (size_t)(at[4] - at[3]));
+			break;
 		}
 	}
-	return rc == 0 ? WSMAN_OK : WSMAN_MALFORMED;
+	frame *f = &k->stack[k->depth];
+	memset(f, 0, sizeof(*f));
+	g_string_truncate(k->text, 0);
+	start_element(k, (const char *)local, (const char *)uri, name_attr, f);
+	if (k->depth == 0 && f->r != R_ENVELOPE) {
+		halt(k, WSMAN_NOT_SOAP);
+		return;
+	}
+	k->depth++;
+}
+
+static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+{
+	(void)local;
+	(void)prefix;
+	(void)uri;
+	walker *k = walker_of(ctx);
+	if (k->stop != WSMAN_OK || k->depth == 0)
+		return;
+	flush_run(k);
+	k->depth--;
+	end_element(k, &k->stack[k->depth]);
+	g_string_truncate(k->text, 0);
+}
+
+static xmlEntityPtr sax_entity(void *ctx, const xmlChar *name)
+{
+	(void)ctx;
+	return xmlGetPredefinedEntity(name);  /* no DTD: nothing else exists */
+}
+
+/* One parser for the process, reset per document: creating a context (and its
+ * name dictionary) costs more than parsing a typical AMT reply. It is created
+ * afresh every PARSER_REUSE documents so the dictionary cannot grow without
+ * bound on hostile input. */
+#define PARSER_REUSE 4096
+static xmlParserCtxtPtr shared_ctxt;
+static unsigned shared_uses;
+
+static xmlParserCtxtPtr parser_for(walker *k)
+{
+	static xmlSAXHandler sax;
+	if (shared_ctxt && shared_uses++ >= PARSER_REUSE) {
+		xmlFreeParserCtxt(shared_ctxt);
+		shared_ctxt = NULL;
+	}
+	if (!shared_ctxt) {
+		xmlInitParser();
+		memset(&sax, 0, sizeof(sax));
+		sax.initialized = XML_SAX2_MAGIC;
+		sax.startElementNs = sax_start;
+		sax.endElementNs = sax_end;
+		sax.characters = sax_characters;
+		sax.cdataBlock = sax_characters;
+		sax.ignorableWhitespace = sax_characters;
+		sax.comment = sax_comment;
+		sax.processingInstruction = sax_boundary;
+		sax.getEntity = sax_entity;
+		sax.serror = silent;
+		shared_ctxt = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, NULL);
+		shared_uses = 0;
+		if (!shared_ctxt)
+			return NULL;
+	} else if (xmlCtxtResetPush(shared_ctxt, NULL, 0, NULL, NULL) != 0) {
+		return NULL;
+	}
+	xmlCtxtUseOptions(shared_ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOENT);
+	shared_ctxt->_private = k;
+	k->ctxt = shared_ctxt;
+	return shared_ctxt;
+}
+
+static wsman_status walk(walker *k, const uint8_t *p, size_t len)
+{
+	xmlParserCtxtPtr ctxt = parser_for(k);
+	if (!ctxt)
+		return WSMAN_MALFORMED;
+	int rc = xmlParseChunk(ctxt, (const char *)p, (int)len, 1);
+	if (k->stop == WSMAN_OK)
+		flush_run(k);
+	ctxt->_private = NULL;
+	if (k->stop != WSMAN_OK)
+		return k->stop;
+	return rc == 0 && ctxt->wellFormed ? WSMAN_OK : WSMAN_MALFORMED;
 }
 
 /* Names, operation, class and method derived from what was read. */
@@ -497,21 +620,14 @@ wsman_status wsman_parse(arena *a, const uint8_t *body, size_t len, const wsman_
 		skip = 3;
 	while (skip < len && isspace(body[skip]))
 		skip++;
-	xmlInitParser();
-	xmlTextReaderPtr r = xmlReaderForMemory((const char *)body + skip, (int)(len - skip), NULL, NULL,
-						XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
-						XML_PARSE_NOCDATA);
-	if (!r)
-		return WSMAN_MALFORMED;
-	xmlTextReaderSetStructuredErrorHandler(r, silent, NULL);
 	walker k = {.a = a, .o = o, .w = out};
 	k.text = g_string_new(NULL);
 	k.detail = g_string_new(NULL);
+	k.run = g_string_new(NULL);
 	k.sel = g_array_new(FALSE, FALSE, sizeof(wsman_kv));
 	k.opt = g_array_new(FALSE, FALSE, sizeof(wsman_kv));
 	k.props = g_array_new(FALSE, FALSE, sizeof(wsman_prop));
-	wsman_status st = walk(&k, r);
-	xmlFreeTextReader(r);
+	wsman_status st = walk(&k, body + skip, len - skip);
 	if (st == WSMAN_OK && !out->soap_version)
 		st = WSMAN_NOT_SOAP;
 	if (out->soap_version) {
@@ -523,6 +639,7 @@ wsman_status wsman_parse(arena *a, const uint8_t *body, size_t len, const wsman_
 	}
 	g_string_free(k.text, TRUE);
 	g_string_free(k.detail, TRUE);
+	g_string_free(k.run, TRUE);
 	g_array_free(k.sel, TRUE);
 	g_array_free(k.opt, TRUE);
 	g_array_free(k.props, TRUE);
