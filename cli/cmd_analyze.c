@@ -3,6 +3,8 @@
 #include <getopt.h>
 #include <glib.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -309,6 +311,11 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		rc = EXIT_USAGE;
 		goto close_out;
 	}
+	/* analyze and decode write from this thread alone: stdio's per-call
+	 * locking is pure cost when a report goes out a field at a time */
+	__fsetlocking(out, FSETLOCKING_BYCALLER);
+	if (evout)
+		__fsetlocking(evout, FSETLOCKING_BYCALLER);
 
 	analysis an;
 	analysis_init(&an, &run);

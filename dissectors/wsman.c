@@ -1,22 +1,21 @@
 /* \summary: SOAP 1.2 WS-Management and SOAP 1.1 legacy AMT envelopes
  *
- * libxml2's SAX2 parser walks the document once, building no tree; we keep a
- * stack of element roles and pick out the addressing headers, the body's
- * first element, class instances (Get/Pull/Put), method parameters and
- * results, and faults. Documents with a DOCTYPE are refused before parsing
- * (SOAP forbids them, and that removes every entity-expansion risk: only the
+ * xmlscan.c walks the document once, building no tree; we keep a stack of
+ * element roles and pick out the addressing headers, the body's first
+ * element, class instances (Get/Pull/Put), method parameters and results,
+ * and faults. Documents with a DOCTYPE are refused before parsing (SOAP
+ * forbids them, and that removes every entity-expansion risk: only the
  * predefined entities and character references remain), nothing is fetched,
  * depth and size are capped. */
 #include "wsman.h"
 
 #include <ctype.h>
 #include <glib.h>
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "amt_status.h"
+#include "xmlscan.h"
 
 #define NS_SOAP12 "http://www.w3.org/2003/05/soap-envelope"
 #define NS_SOAP11 "http://schemas.xmlsoap.org/soap/envelope/"
@@ -53,7 +52,6 @@ typedef struct walker {
 	GString *run;          /* characters since the last tag, comment or PI */
 	bool run_nonblank;
 	wsman_status stop;     /* why the walk stopped early; WSMAN_OK: it did not */
-	xmlParserCtxtPtr ctxt;
 	GArray *sel, *opt, *props;   /* wsman_kv, wsman_kv, wsman_prop */
 	uint16_t ninstances;
 	bool in_detail;
@@ -87,16 +85,23 @@ bool wsman_looks_soap(const uint8_t *body, size_t len, const char *content_type)
 	return strstr(content_type, "xml") != NULL || strstr(content_type, "soap") != NULL;
 }
 
+static bool contains_nocase(const char *hay, const char *lower_needle)
+{
+	size_t k = strlen(lower_needle);
+	for (; *hay; hay++)
+		if ((*hay | 0x20) == lower_needle[0] && g_ascii_strncasecmp(hay, lower_needle, k) == 0)
+			return true;
+	return false;
+}
+
 static bool is_secret_name(const char *n)
 {
 	static const char *const words[] = {"password", "passphrase", "passwd", "secret", "privatekey"};
-	gchar *low = g_ascii_strdown(n, -1);
-	bool hit = false;
-	for (size_t i = 0; i < G_N_ELEMENTS(words) && !hit; i++)
-		hit = strstr(low, words[i]) != NULL;
-	g_free(low);
+	for (size_t i = 0; i < G_N_ELEMENTS(words); i++)
+		if (contains_nocase(n, words[i]))
+			return true;
 	size_t l = strlen(n);
-	return hit || strstr(n, "PSK") || strstr(n, "PPS") || (l >= 3 && strcmp(n + l - 3, "OTP") == 0);
+	return strstr(n, "PSK") || strstr(n, "PPS") || (l >= 3 && strcmp(n + l - 3, "OTP") == 0);
 }
 
 /* Last path segment: ".../AMT_GeneralSettings" -> "AMT_GeneralSettings". */
@@ -165,7 +170,7 @@ static void start_element(walker *k, const char *local, const char *ns, const ch
 	ev_wsman *w = k->w;
 	const frame *up = k->depth ? &k->stack[k->depth - 1] : NULL;
 	role pr = up ? up->r : R_OTHER;
-	f->local = arena_strdup(k->a, local);
+	f->local = local;  /* xml_scan's copy, in k->a */
 	f->r = R_OTHER;
 	if (!up) {
 		if (strcmp(local, "Envelope") == 0 && ns && strcmp(ns, NS_SOAP12) == 0)
@@ -277,12 +282,24 @@ static const char *qname_local(const char *q)
 	return c ? c + 1 : q;
 }
 
+/* Roles whose own text is read when they end. */
+static bool keeps_text(role r)
+{
+	switch (r) {
+	case R_HDR_ITEM: case R_SELECTOR: case R_OPTION: case R_PROP: case R_FCODE_VALUE:
+	case R_SUBCODE_VALUE: case R_REASON_TEXT: case R_FAULT11_ITEM:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static void end_element(walker *k, frame *f)
 {
 	ev_wsman *w = k->w;
-	if (f->had_child && f->r != R_DETAIL)
+	if ((f->had_child || !keeps_text(f->r)) && f->r != R_DETAIL)
 		return;
-	const char *text = trimmed(k->a, k->text->str, k->text->len);
+	const char *text = f->r == R_DETAIL ? NULL : trimmed(k->a, k->text->str, k->text->len);
 	switch (f->r) {
 	case R_HDR_ITEM: {
 		const char *l = f->local;
@@ -352,37 +369,15 @@ static void on_text(walker *k, const char *v)
 	}
 }
 
-static void silent(void *arg, xmlErrorPtr err)
-{
-	(void)arg;
-	(void)err;
-}
-
 static bool has_doctype(const uint8_t *p, size_t len)
 {
 	static const char tag[] = "<!DOCTYPE";
-	size_t n = sizeof(tag) - 1;
-	for (size_t i = 0; i + n <= len; i++)
-		if (p[i] == '<' && memcmp(p + i, tag, n) == 0)
-			return true;
-	return false;
+	return memmem(p, len, tag, sizeof(tag) - 1) != NULL;
 }
 
-/* ---- SAX2 callbacks ----
+/* ---- scanner callbacks ----
  * Text between two tags (or comments, PIs) is one run, as a tree would hold
  * it in one text node; a run of blanks alone is layout and is dropped. */
-
-static walker *walker_of(void *ctx)
-{
-	return ((xmlParserCtxtPtr)ctx)->_private;
-}
-
-static void halt(walker *k, wsman_status why)
-{
-	if (k->stop == WSMAN_OK)
-		k->stop = why;
-	xmlStopParser(k->ctxt);
-}
 
 static void flush_run(walker *k)
 {
@@ -392,146 +387,71 @@ static void flush_run(walker *k)
 	k->run_nonblank = false;
 }
 
-static void sax_characters(void *ctx, const xmlChar *ch, int len)
+static void scan_text(void *user, const char *ch, size_t len)
 {
-	walker *k = walker_of(ctx);
-	if (k->stop != WSMAN_OK || len <= 0)
-		return;
-	for (int i = 0; i < len && !k->run_nonblank; i++)
+	walker *k = user;
+	if (!k->in_detail && (k->depth == 0 || !keeps_text(k->stack[k->depth - 1].r)))
+		return;  /* nobody reads it */
+	for (size_t i = 0; i < len && !k->run_nonblank; i++)
 		k->run_nonblank = !(ch[i] == ' ' || ch[i] == '\t' || ch[i] == '\n' || ch[i] == '\r');
 	if (k->run->len < TEXT_CAP)  /* more is never used: on_text keeps TEXT_CAP */
-		g_string_append_len(k->run, (const char *)ch, (gssize)MIN((size_t)len, TEXT_CAP - k->run->len));
+		g_string_append_len(k->run, ch, (gssize)MIN(len, TEXT_CAP - k->run->len));
 }
 
-static void sax_boundary(void *ctx, const xmlChar *a, const xmlChar *b)
+static void scan_boundary(void *user)
 {
-	(void)a;
-	(void)b;
-	walker *k = walker_of(ctx);
-	if (k->stop == WSMAN_OK)
-		flush_run(k);
+	flush_run(user);
 }
 
-static void sax_comment(void *ctx, const xmlChar *v)
+static bool scan_start(void *user, const char *local, const char *ns, const xml_attr *attrs, size_t nattrs)
 {
-	sax_boundary(ctx, v, NULL);
-}
-
-static void sax_start(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri,
-		      int nns, const xmlChar **nss, int nattr, int ndefaulted, const xmlChar **attrs)
-{
-	(void)prefix;
-	(void)nns;
-	(void)nss;
-	(void)ndefaulted;
-	walker *k = walker_of(ctx);
-	if (k->stop != WSMAN_OK)
-		return;
+	walker *k = user;
 	flush_run(k);
-	if (k->depth >= k->o->max_depth) {
-		halt(k, WSMAN_TOO_DEEP);
-		return;
-	}
 	if (k->depth == k->cap) {
 		k->cap = k->cap ? k->cap * 2 : 16;
 		k->stack = g_renew(frame, k->stack, k->cap);
 	}
 	if (k->depth)
 		k->stack[k->depth - 1].had_child = true;
-	/* the unprefixed Name attribute (Selector, Option); values are not
-	 * NUL-terminated: attrs holds (local, prefix, URI, value, end) 5-tuples */
-	char *name_attr = NULL;
-	for (int i = 0; i < nattr; i++) {
-		const xmlChar **at = attrs + 5 * i;
-		if (!at[1] && strcmp((const char *)at[0], "Name") == 0 && at[4] >= at[3]) {
-			name_attr = arena_strndup(k->a, (const char *)at[3], (size_t)(at[4] - at[3]));
-			break;
-		}
-	}
+	const char *name_attr = NULL;  /* the unprefixed Name of a Selector or Option */
+	for (size_t i = 0; i < nattrs && !name_attr; i++)
+		if (!attrs[i].prefix && strcmp(attrs[i].local, "Name") == 0)
+			name_attr = attrs[i].value;
 	frame *f = &k->stack[k->depth];
 	memset(f, 0, sizeof(*f));
 	g_string_truncate(k->text, 0);
-	start_element(k, (const char *)local, (const char *)uri, name_attr, f);
+	start_element(k, local, ns, name_attr, f);
 	if (k->depth == 0 && f->r != R_ENVELOPE) {
-		halt(k, WSMAN_NOT_SOAP);
-		return;
+		k->stop = WSMAN_NOT_SOAP;
+		return false;
 	}
 	k->depth++;
+	return true;
 }
 
-static void sax_end(void *ctx, const xmlChar *local, const xmlChar *prefix, const xmlChar *uri)
+static bool scan_end(void *user)
 {
-	(void)local;
-	(void)prefix;
-	(void)uri;
-	walker *k = walker_of(ctx);
-	if (k->stop != WSMAN_OK || k->depth == 0)
-		return;
+	walker *k = user;
 	flush_run(k);
 	k->depth--;
 	end_element(k, &k->stack[k->depth]);
 	g_string_truncate(k->text, 0);
-}
-
-static xmlEntityPtr sax_entity(void *ctx, const xmlChar *name)
-{
-	(void)ctx;
-	return xmlGetPredefinedEntity(name);  /* no DTD: nothing else exists */
-}
-
-/* One parser for the process, reset per document: creating a context (and its
- * name dictionary) costs more than parsing a typical AMT reply. It is created
- * afresh every PARSER_REUSE documents so the dictionary cannot grow without
- * bound on hostile input. */
-#define PARSER_REUSE 4096
-static xmlParserCtxtPtr shared_ctxt;
-static unsigned shared_uses;
-
-static xmlParserCtxtPtr parser_for(walker *k)
-{
-	static xmlSAXHandler sax;
-	if (shared_ctxt && shared_uses++ >= PARSER_REUSE) {
-		xmlFreeParserCtxt(shared_ctxt);
-		shared_ctxt = NULL;
-	}
-	if (!shared_ctxt) {
-		xmlInitParser();
-		memset(&sax, 0, sizeof(sax));
-		sax.initialized = XML_SAX2_MAGIC;
-		sax.startElementNs = sax_start;
-		sax.endElementNs = sax_end;
-		sax.characters = sax_characters;
-		sax.cdataBlock = sax_characters;
-		sax.ignorableWhitespace = sax_characters;
-		sax.comment = sax_comment;
-		sax.processingInstruction = sax_boundary;
-		sax.getEntity = sax_entity;
-		sax.serror = silent;
-		shared_ctxt = xmlCreatePushParserCtxt(&sax, NULL, NULL, 0, NULL);
-		shared_uses = 0;
-		if (!shared_ctxt)
-			return NULL;
-	} else if (xmlCtxtResetPush(shared_ctxt, NULL, 0, NULL, NULL) != 0) {
-		return NULL;
-	}
-	xmlCtxtUseOptions(shared_ctxt, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING | XML_PARSE_NOENT);
-	shared_ctxt->_private = k;
-	k->ctxt = shared_ctxt;
-	return shared_ctxt;
+	return true;
 }
 
 static wsman_status walk(walker *k, const uint8_t *p, size_t len)
 {
-	xmlParserCtxtPtr ctxt = parser_for(k);
-	if (!ctxt)
-		return WSMAN_MALFORMED;
-	int rc = xmlParseChunk(ctxt, (const char *)p, (int)len, 1);
-	if (k->stop == WSMAN_OK)
-		flush_run(k);
-	ctxt->_private = NULL;
-	if (k->stop != WSMAN_OK)
-		return k->stop;
-	return rc == 0 && ctxt->wellFormed ? WSMAN_OK : WSMAN_MALFORMED;
+	xml_handler h = {k, scan_start, scan_end, scan_text, scan_boundary};
+	size_t max_depth = k->o->max_depth > SIZE_MAX ? SIZE_MAX : (size_t)k->o->max_depth;
+	xml_status st = xml_scan(p, len, max_depth, k->a, &h);
+	flush_run(k);
+	switch (st) {
+	case XML_OK: return WSMAN_OK;
+	case XML_TOO_DEEP: return WSMAN_TOO_DEEP;
+	case XML_STOPPED: return k->stop;
+	case XML_MALFORMED: break;
+	}
+	return WSMAN_MALFORMED;
 }
 
 /* Names, operation, class and method derived from what was read. */
