@@ -275,11 +275,15 @@ static const char *lookup_ns(const scanner *s, span prefix)
 	return NULL;
 }
 
-/* "p:local" -> prefix p; no colon (or an empty side) -> no prefix. */
+/* "p:local" -> prefix p. No colon, an empty side, or a local part that is
+ * no name (p:0w) -> the whole is the local name, unprefixed, as libxml2
+ * reads such names (a namespace error, not a well-formedness one). */
 static void split_qname(span q, span *prefix, span *local)
 {
 	const uint8_t *c = memchr(q.p, ':', q.n);
-	if (!c || c == q.p || c == q.p + q.n - 1) {
+	bool named = c && c != q.p && c != q.p + q.n - 1 && c[1] != ':' && !(c[1] >= '0' && c[1] <= '9') &&
+		     c[1] != '-' && c[1] != '.';
+	if (!named) {
 		*prefix = (span){q.p, 0};
 		*local = q;
 		return;
