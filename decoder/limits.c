@@ -14,7 +14,10 @@ const limit_def amt_limits[LIM_COUNT] = {
 	[LIM_CERTS] = {"certs", "--max-certs", 16, "certificates decoded per chain"},
 	[LIM_TLS_HANDSHAKE] = {"tls_handshake", "--max-tls-handshake", 256u << 10, "bytes of one TLS handshake message"},
 	[LIM_DNS_RECORDS] = {"dns_records", "--max-dns-records", 256, "resource records decoded per DNS message"},
-	[LIM_EVENTS] = {"events", "--max-events", 200000, "events kept for the timeline"},
+	[LIM_EVENTS] = {"events", "--max-events", 20000, "events kept for the timeline"},
 	[LIM_LOG_LINE] = {"log_line", "--max-log-line", 65536, "bytes of one log line"},
 	[LIM_KEYLOG_ENTRIES] = {"keylog_entries", "--max-keylog-entries", 100000, "TLS sessions kept from key log files"},
+	[LIM_FINDINGS] = {"findings", "--max-findings", 10000, "findings kept in all"},
+	[LIM_FINDINGS_DEVICE] = {"findings_per_device", "--max-findings-per-device", 8,
+				 "findings of one rule for one device (distinct names, codes...)"},
 };

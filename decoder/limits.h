@@ -20,6 +20,8 @@ typedef enum limit_id {
 	LIM_EVENTS,         /* events kept for the timeline */
 	LIM_LOG_LINE,       /* bytes of one log line */
 	LIM_KEYLOG_ENTRIES, /* TLS sessions kept from key log files */
+	LIM_FINDINGS,       /* findings kept in all */
+	LIM_FINDINGS_DEVICE, /* findings of one rule for one device */
 	LIM_COUNT
 } limit_id;
 

@@ -69,7 +69,7 @@ void analysis_init(analysis *an, amt_run *run)
 	an->run = run;
 	an->cfg = &run->cfg;
 	devtab_init(&an->dev);
-	findings_init(&an->fnd);
+	findings_init(&an->fnd, run->cfg.limit[LIM_FINDINGS], run->cfg.limit[LIM_FINDINGS_DEVICE]);
 	timeline_init(&an->tl, run->cfg.limit[LIM_EVENTS]);
 	size_t n = 0;
 	while (amt_rules[n])
@@ -89,6 +89,8 @@ void analysis_end(analysis *an)
 	for (size_t i = 0; amt_rules[i]; i++)
 		if (amt_rules[i]->on_end)
 			amt_rules[i]->on_end(an->state[i], an);
+	an->run->stats.limit_hits[LIM_FINDINGS] += an->fnd.over_cap;
+	an->run->stats.limit_hits[LIM_FINDINGS_DEVICE] += an->fnd.over_cap_per_device;
 	timeline_sort(&an->tl);
 }
 

@@ -35,16 +35,51 @@ static void finding_free(gpointer p)
 	g_free(x);
 }
 
-void findings_init(findings *f)
+static finding *finding_new(void)
 {
+	finding *x = g_new0(finding, 1);
+	x->evidence = g_array_new(FALSE, TRUE, sizeof(evidence));
+	return x;
+}
+
+void findings_init(findings *f, uint64_t cap, uint64_t cap_per_device)
+{
+	memset(f, 0, sizeof(*f));
 	f->list = g_ptr_array_new_with_free_func(finding_free);
 	f->by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	f->per_device = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	f->cap = cap;
+	f->cap_per_device = cap_per_device;
+	f->sink = finding_new();
 }
 
 void findings_free(findings *f)
 {
 	g_hash_table_destroy(f->by_key);
+	g_hash_table_destroy(f->per_device);
 	g_ptr_array_free(f->list, TRUE);
+	finding_free(f->sink);
+}
+
+/* The scratch finding, emptied, for a finding over a cap. */
+static finding *over_cap(findings *f, uint64_t *counter, const char *rule, severity sev, const char *device,
+			 const char *key, bool *is_new)
+{
+	(*counter)++;
+	finding *x = f->sink;
+	g_clear_pointer(&x->summary, g_free);
+	g_clear_pointer(&x->remedy, g_free);
+	g_free(x->rule);
+	g_free(x->device);
+	g_free(x->key);
+	x->rule = g_strdup(rule);
+	x->device = g_strdup(device);
+	x->key = g_strdup(key);
+	x->sev = sev;
+	g_array_set_size(x->evidence, 0);
+	if (is_new)
+		*is_new = true;
+	return x;
 }
 
 finding *finding_add(findings *f, const char *rule, severity sev, const char *device,
@@ -58,12 +93,23 @@ finding *finding_add(findings *f, const char *rule, severity sev, const char *de
 			*is_new = false;
 		return x;
 	}
-	x = g_new0(finding, 1);
+	if (f->list->len >= f->cap) {
+		g_free(k);
+		return over_cap(f, &f->over_cap, rule, sev, device, key, is_new);
+	}
+	char *group = g_strconcat(rule, "|", device ? device : "", NULL);
+	gpointer n = g_hash_table_lookup(f->per_device, group);
+	if ((uint64_t)GPOINTER_TO_SIZE(n) >= f->cap_per_device) {
+		g_free(group);
+		g_free(k);
+		return over_cap(f, &f->over_cap_per_device, rule, sev, device, key, is_new);
+	}
+	g_hash_table_insert(f->per_device, group, GSIZE_TO_POINTER(GPOINTER_TO_SIZE(n) + 1));
+	x = finding_new();
 	x->rule = g_strdup(rule);
 	x->sev = sev;
 	x->device = g_strdup(device);
 	x->key = g_strdup(key);
-	x->evidence = g_array_new(FALSE, TRUE, sizeof(evidence));
 	g_hash_table_insert(f->by_key, k, x);
 	g_ptr_array_add(f->list, x);
 	if (is_new)

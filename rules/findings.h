@@ -31,13 +31,21 @@ typedef struct finding {
 typedef struct findings {
 	GPtrArray *list;   /* finding*, in order of creation */
 	GHashTable *by_key;
+	GHashTable *per_device;  /* "rule|device" -> findings kept for it */
+	uint64_t cap, cap_per_device;
+	uint64_t over_cap, over_cap_per_device;  /* findings not kept */
+	finding *sink;     /* handed out for findings over a cap, never reported */
 } findings;
 
-void findings_init(findings *f);
+/* cap: findings kept in all; cap_per_device: of one rule for one device.
+ * Beyond them a new finding is counted and not kept, so that a capture with
+ * a million distinct names cannot grow the report without bound. */
+void findings_init(findings *f, uint64_t cap, uint64_t cap_per_device);
 void findings_free(findings *f);
 /* A finding for (rule, device, key). If one with the same rule+device+key
  * exists it is returned so that the caller can add evidence; *is_new tells
- * which (may be NULL). key may be NULL. */
+ * which (may be NULL). key may be NULL. Over a cap, a scratch finding that
+ * no report shows is returned (callers need not care). */
 finding *finding_add(findings *f, const char *rule, severity sev, const char *device,
 		     const char *key, bool *is_new);
 void finding_summary(finding *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -29,8 +29,9 @@ static const char *keep_string(timeline *t, const char *s)
 /* Field names are static strings (event.h), so only values are copied. */
 static void keep_details(timeline *t, tl_entry *x, const event *e)
 {
+	uint32_t max = e->kind == EV_TLS_CERTIFICATES ? TL_MAX_DETAILS : TL_MAX_DETAILS_OTHER;
 	x->detail_first = t->details->len;
-	for (uint32_t i = 0; i < e->nfields && x->ndetails < TL_MAX_DETAILS; i++) {
+	for (uint32_t i = 0; i < e->nfields && x->ndetails < max; i++) {
 		ev_field f = e->fields[i];
 		if ((f.type == FT_STR || f.type == FT_HEX) && f.v.s)
 			f.v.s = keep_string(t, f.v.s);
@@ -50,7 +51,7 @@ const ev_field *tl_details(const timeline *t, const tl_entry *x)
 
 bool timeline_add(timeline *t, const event *e, bool failure)
 {
-	if (t->entries->len >= t->cap) {
+	if (t->entries->len >= t->cap && (!failure || t->entries->len >= t->cap + t->cap / 4)) {
 		t->dropped++;
 		return false;
 	}

@@ -25,8 +25,9 @@ typedef struct tl_entry {
 } tl_entry;
 
 /* Caps on what the timeline copies of an event's fields (reports show them on
- * hover and as certificate chains). */
-#define TL_MAX_DETAILS 48
+ * hover, the first dozen, and certificate events as whole chains). */
+#define TL_MAX_DETAILS 48        /* certificate events */
+#define TL_MAX_DETAILS_OTHER 16  /* every other event */
 #define TL_MAX_DETAIL_LEN 512
 
 typedef struct timeline {
@@ -38,7 +39,9 @@ typedef struct timeline {
 
 void timeline_init(timeline *t, uint64_t cap);
 void timeline_free(timeline *t);
-/* Returns false (and counts a drop) when the cap is reached. */
+/* Returns false (and counts a drop) when the cap is reached. Failures have a
+ * reserve of a quarter of the cap beyond it, so that the events a report is
+ * about are kept when a long capture fills the timeline with routine. */
 bool timeline_add(timeline *t, const event *e, bool failure);
 void timeline_sort(timeline *t);
 /* The fields kept for an entry (ndetails of them). */

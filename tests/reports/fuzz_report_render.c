@@ -77,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	an.run = &run;
 	an.cfg = &run.cfg;
 	devtab_init(&an.dev);
-	findings_init(&an.fnd);
+	findings_init(&an.fnd, 10000, 8);
 	timeline_init(&an.tl, 64);
 	arena scratch;
 	arena_init(&scratch, 4096);

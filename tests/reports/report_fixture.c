@@ -311,7 +311,7 @@ int main(int argc, char **argv)
 	fx.an.run = &fx.run;
 	fx.an.cfg = &fx.run.cfg;
 	devtab_init(&fx.an.dev);
-	findings_init(&fx.an.fnd);
+	findings_init(&fx.an.fnd, 10000, 8);
 	timeline_init(&fx.an.tl, fx.run.cfg.limit[LIM_EVENTS]);
 	arena_init(&fx.scratch, 4096);
 	fx.events = open_out(dir, "fixture.jsonl");
