@@ -4,10 +4,27 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Dotted quad by hand: inet_ntop costs a locale-aware sprintf per call, and
+ * rules key devices by this text for every event. */
+static char *ipv4_str(const uint8_t b[4], char *buf)
+{
+	char *q = buf;
+	for (int i = 0; i < 4; i++) {
+		unsigned v = b[i];
+		if (v >= 100)
+			*q++ = (char)('0' + v / 100);
+		if (v >= 10)
+			*q++ = (char)('0' + v / 10 % 10);
+		*q++ = (char)('0' + v % 10);
+		*q++ = i < 3 ? '.' : 0;
+	}
+	return buf;
+}
+
 char *amt_addr_str(const amt_addr *a, char *buf)
 {
 	if (a->family == 4)
-		inet_ntop(AF_INET, a->b, buf, AMT_ADDRSTRLEN);
+		ipv4_str(a->b, buf);
 	else if (a->family == 6)
 		inet_ntop(AF_INET6, a->b, buf, AMT_ADDRSTRLEN);
 	else

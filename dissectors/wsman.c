@@ -85,23 +85,24 @@ bool wsman_looks_soap(const uint8_t *body, size_t len, const char *content_type)
 	return strstr(content_type, "xml") != NULL || strstr(content_type, "soap") != NULL;
 }
 
-static bool contains_nocase(const char *hay, const char *lower_needle)
-{
-	size_t k = strlen(lower_needle);
-	for (; *hay; hay++)
-		if ((*hay | 0x20) == lower_needle[0] && g_ascii_strncasecmp(hay, lower_needle, k) == 0)
-			return true;
-	return false;
-}
-
+/* A property whose value is a secret: its name says password, passphrase,
+ * passwd, secret or private key (any case), or PSK, PPS, or ends in OTP.
+ * One pass over the name: this runs for every property of every reply. */
 static bool is_secret_name(const char *n)
 {
 	static const char *const words[] = {"password", "passphrase", "passwd", "secret", "privatekey"};
-	for (size_t i = 0; i < G_N_ELEMENTS(words); i++)
-		if (contains_nocase(n, words[i]))
-			return true;
 	size_t l = strlen(n);
-	return strstr(n, "PSK") || strstr(n, "PPS") || (l >= 3 && strcmp(n + l - 3, "OTP") == 0);
+	for (size_t i = 0; i < l; i++) {
+		char c = (char)(n[i] | 0x20);
+		if (c != 'p' && c != 's')
+			continue;
+		for (size_t w = 0; w < G_N_ELEMENTS(words); w++)
+			if (words[w][0] == c && g_ascii_strncasecmp(n + i, words[w], strlen(words[w])) == 0)
+				return true;
+		if (n[i] == 'P' && i + 2 < l && ((n[i + 1] == 'S' && n[i + 2] == 'K') || (n[i + 1] == 'P' && n[i + 2] == 'S')))
+			return true;
+	}
+	return l >= 3 && strcmp(n + l - 3, "OTP") == 0;
 }
 
 /* Last path segment: ".../AMT_GeneralSettings" -> "AMT_GeneralSettings". */

@@ -15,9 +15,10 @@ static void indent(jsonw *w)
 {
 	if (!w->pretty)
 		return;
-	fputc('\n', w->f);
-	for (int i = 0; i < w->depth; i++)
-		fputs("  ", w->f);
+	static const char pad[] = "\n                                                                "
+				  "                                                                ";
+	size_t n = 1 + 2 * (size_t)w->depth;  /* depth <= 63: within pad */
+	fwrite(pad, 1, n < sizeof(pad) - 1 ? n : sizeof(pad) - 1, w->f);
 }
 
 static void pre_value(jsonw *w)

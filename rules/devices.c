@@ -89,12 +89,9 @@ static GHashTable *index_for(devtab *t, fact_kind k)
 	}
 }
 
-static device *lookup(devtab *t, fact_kind k, const char *value, bool create)
+static device *lookup_lower(devtab *t, fact_kind k, const char *lower, const char *value, bool create)
 {
-	GHashTable *h = index_for(t, k);
-	char *v = g_ascii_strdown(value, -1);
-	device *d = dev_resolve(g_hash_table_lookup(h, v));
-	g_free(v);
+	device *d = dev_resolve(g_hash_table_lookup(index_for(t, k), lower));
 	if (d || !create)
 		return d;
 	d = dev_new(t);
@@ -102,10 +99,19 @@ static device *lookup(devtab *t, fact_kind k, const char *value, bool create)
 	return dev_fact(t, d, k, value, "", none, 0);
 }
 
+static device *lookup(devtab *t, fact_kind k, const char *value, bool create)
+{
+	char *v = g_ascii_strdown(value, -1);
+	device *d = lookup_lower(t, k, v, value, create);
+	g_free(v);
+	return d;
+}
+
 device *dev_by_ip(devtab *t, const amt_addr *ip, bool create)
 {
-	char buf[AMT_ADDRSTRLEN];
-	return lookup(t, FACT_IP, amt_addr_str(ip, buf), create);
+	char buf[AMT_ADDRSTRLEN];  /* amt_addr_str writes lower case already */
+	amt_addr_str(ip, buf);
+	return lookup_lower(t, FACT_IP, buf, buf, create);
 }
 
 device *dev_by_ip_str(devtab *t, const char *ip, bool create)

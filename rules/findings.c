@@ -143,7 +143,7 @@ static void add_ev(finding *x, evidence e)
 			return;
 	}
 	/* a finding cites a handful of places, not thousands */
-	if (x->evidence->len >= 64)
+	if (x->evidence->len >= FINDING_MAX_EVIDENCE)
 		return;
 	g_array_append_val(x->evidence, e);
 }

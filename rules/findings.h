@@ -12,6 +12,8 @@ typedef enum severity { SEV_INFO = 0, SEV_WARNING = 1, SEV_ERROR = 2 } severity;
 const char *severity_name(severity s);
 bool severity_parse(const char *s, int *out); /* "error|warning|info|never"; never = 3 */
 
+#define FINDING_MAX_EVIDENCE 16  /* places one finding cites (the first ones) */
+
 typedef struct evidence {
 	uint16_t input;
 	uint32_t frame;  /* 1-based, or 0 */

@@ -15,6 +15,7 @@
 #include "rule.h"
 
 #define CONNECT_BACK_PORT 16993
+#define MAX_BACKS 256  /* connections to a device's 16993 kept before its hellos are seen */
 #define MAX_EVIDENCE 20
 
 typedef enum back_state { BACK_NEVER, BACK_NO_ANSWER, BACK_REFUSED, BACK_CONNECTED } back_state;
@@ -109,6 +110,15 @@ static void on_hello(hello_rules *s, analysis *an, const event *e)
 	}
 	if (!x->count) {
 		amt_addr_str(dst, x->service);
+		/* connections seen before from elsewhere were consoles: check_unanswered
+		 * would skip them, and dropping them makes room for the answer */
+		guint kept = 0;
+		for (guint i = 0; i < x->backs->len; i++) {
+			connect_back *b = &g_array_index(x->backs, connect_back, i);
+			if (strcmp(b->from, x->service) == 0)
+				g_array_index(x->backs, connect_back, kept++) = *b;
+		}
+		g_array_set_size(x->backs, kept);
 		x->first_ts = e->ts;
 		x->first_retry = h->retry;
 	}
@@ -158,6 +168,13 @@ static void on_flow(hello_rules *s, const event *e)
 	}
 	connect_back b = {back_of(f), e->flow->first_ts, {e->flow->input, e->flow->first_frame, 0}, ""};
 	amt_addr_str(&e->flow->cli, b.from);
+	/* once the hellos named their setup service, a console's sessions to the
+	 * device are not answers (check_unanswered skips them): not kept, so a
+	 * managed device's daily TLS sessions do not pile up */
+	if (x->service[0] && strcmp(b.from, x->service) != 0)
+		return;
+	if (x->backs->len >= MAX_BACKS)
+		return;
 	g_array_append_val(x->backs, b);
 }
 

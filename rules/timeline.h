@@ -27,7 +27,7 @@ typedef struct tl_entry {
 /* Caps on what the timeline copies of an event's fields (reports show them on
  * hover, the first dozen, and certificate events as whole chains). */
 #define TL_MAX_DETAILS 48        /* certificate events */
-#define TL_MAX_DETAILS_OTHER 16  /* every other event */
+#define TL_MAX_DETAILS_OTHER 12  /* every other event */
 #define TL_MAX_DETAIL_LEN 512
 
 typedef struct timeline {

@@ -240,11 +240,26 @@ static void test_vlan_and_sll2(void)
 	stop();
 }
 
+static void test_addr_text(void)
+{
+	const char *cases[] = {"0.0.0.0", "255.255.255.255", "10.9.2.100", "1.20.3.4", "192.168.10.9", "2001:db8::1", "::"};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		amt_addr a;
+		char buf[AMT_ADDRSTRLEN];
+		CU_ASSERT_TRUE(amt_addr_parse(cases[i], &a));
+		CU_ASSERT_STRING_EQUAL(amt_addr_str(&a, buf), cases[i]);
+	}
+	amt_addr none = {0};
+	char buf[AMT_ADDRSTRLEN];
+	CU_ASSERT_STRING_EQUAL(amt_addr_str(&none, buf), "-");
+}
+
 int main(void)
 {
 	CU_initialize_registry();
 	CU_pSuite su = CU_add_suite("engine", NULL, NULL);
 	CU_add_test(su, "RST mid-stream", test_rst_midstream);
+	CU_add_test(su, "address text", test_addr_text);
 	CU_add_test(su, "refused and unanswered connections", test_refused_and_unanswered);
 	CU_add_test(su, "FIN close, then the port reused", test_fin_close_and_port_reuse);
 	CU_add_test(su, "mid-stream flow direction", test_midstream_direction);
