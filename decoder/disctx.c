@@ -83,6 +83,7 @@ void dis_limit(dis_ctx *c, const char *proto, limit_id l, size_t off)
 static void test_record(void *user, const event *e)
 {
 	dis_test *t = user;
+	ev_describe(e);  /* tests read info and fields directly */
 	g_ptr_array_add(t->events, (gpointer)e);
 }
 
@@ -178,6 +179,7 @@ void dis_test_stream(dis_test *t, const dissector *d, void *st, uint8_t dir,
 
 event *event_clone(arena *a, const event *e)
 {
+	ev_describe(e);
 	event *c = arena_alloc(a, sizeof(*c));
 	*c = *e;
 	c->a = a;

@@ -182,8 +182,24 @@ void ev_time(event *e, const char *name, int64_t us)
 	field_add(e, name, FT_TIME)->v.i = us;
 }
 
+void ev_describe_later(event *e, void (*fn)(event *e))
+{
+	e->describe = fn;
+	e->described = false;
+}
+
+void ev_describe(const event *e)
+{
+	if (!e->describe || e->described)
+		return;
+	event *w = (event *)e;  /* the lazy part of a const event: built once */
+	w->described = true;
+	w->describe(w);
+}
+
 const ev_field *ev_field_get(const event *e, const char *name)
 {
+	ev_describe(e);
 	for (uint32_t i = 0; i < e->nfields; i++)
 		if (strcmp(e->fields[i].name, name) == 0)
 			return &e->fields[i];

@@ -103,6 +103,11 @@ typedef struct event {
 	ev_field *fields;
 	uint32_t nfields, capfields;
 	arena *a;            /* where this event and its strings live */
+	/* Fields and info built on demand: most events of a long analysis are
+	 * read by rules through `data` only. Readers of info or fields call
+	 * ev_describe() first (ev_field_get does). */
+	void (*describe)(struct event *e);
+	bool described;
 } event;
 
 /* Sender and receiver of the message this event describes. */
@@ -124,7 +129,11 @@ void ev_bool(event *e, const char *name, bool v);
 void ev_hex(event *e, const char *name, const uint8_t *b, size_t n);
 void ev_addr(event *e, const char *name, const amt_addr *a);
 void ev_time(event *e, const char *name, int64_t us);
-const ev_field *ev_field_get(const event *e, const char *name);
+/* Fill info and fields from e->data when nobody asked before: fn runs at
+ * most once, while the event is alive, and only when a reader needs them. */
+void ev_describe_later(event *e, void (*fn)(event *e));
+void ev_describe(const event *e);
+const ev_field *ev_field_get(const event *e, const char *name);  /* describes first */
 
 /* The bus: producers emit, subscribers are called in order of subscription. */
 typedef void (*ev_handler)(void *user, const event *e);

@@ -57,24 +57,65 @@ static ev_http *payload(dis_ctx *c, const msg *m)
 	return h;
 }
 
+/* Fields and info are built when a reader asks (ev_describe): from the
+ * event's payload alone, whose strings live as long as the event. */
 static void common_fields(event *e, const ev_http *h)
 {
-	ev_str(e, "http.host", h->host);
-	ev_str(e, "http.user_agent", h->user_agent);
-	ev_str(e, "http.server", h->server);
-	ev_str(e, "http.server.amt_version", h->amt_version);
-	ev_str(e, "http.content_type", h->content_type);
+	ev_str_ref(e, "http.host", h->host);
+	ev_str_ref(e, "http.user_agent", h->user_agent);
+	ev_str_ref(e, "http.server", h->server);
+	ev_str_ref(e, "http.server.amt_version", h->amt_version);
+	ev_str_ref(e, "http.content_type", h->content_type);
 	if (h->has_content_length)
 		ev_uint(e, "http.content_length", h->content_length);
-	ev_str(e, "http.transfer_encoding", h->transfer_encoding);
-	ev_str(e, "http.connection", h->connection);
-	ev_str(e, "http.soap_action", h->soap_action);
-	ev_str(e, "http.expect", h->expect);
+	ev_str_ref(e, "http.transfer_encoding", h->transfer_encoding);
+	ev_str_ref(e, "http.connection", h->connection);
+	ev_str_ref(e, "http.soap_action", h->soap_action);
+	ev_str_ref(e, "http.expect", h->expect);
 	ev_uint(e, "http.body_length", h->body_len);
 	if (h->trailers)
 		ev_uint(e, "http.chunk_trailers", h->trailers);
 	if (h->body_truncated)
 		ev_bool(e, "http.body_truncated", true);
+}
+
+static void describe_request(event *e)
+{
+	const ev_http *h = e->data;
+	ev_str_ref(e, "http.request.method", h->method);
+	ev_str_ref(e, "http.request.uri", h->uri);
+	ev_str_ref(e, "http.request.version", h->version);
+	common_fields(e, h);
+	http_auth_fields(e, "http.authorization.scheme", &h->auth);
+	ev_set_info(e, "%s %s %s", h->method, h->uri, h->version);
+}
+
+static void describe_response(event *e)
+{
+	const ev_http *h = e->data;
+	ev_str_ref(e, "http.response.version", h->version);
+	ev_uint(e, "http.response.code", h->status);
+	ev_str_ref(e, "http.response.phrase", h->reason);
+	common_fields(e, h);
+	http_auth_fields(e, "http.www_authenticate.scheme", &h->auth);
+	if (h->has_request) {
+		ev_uint(e, "http.request_in", h->request_frame);
+		ev_str_ref(e, "http.response_for.uri", h->request_uri);
+		if (h->request_ts && e->ts >= h->request_ts)
+			ev_int(e, "http.time_us", e->ts - h->request_ts);
+	}
+	if (h->content_type)
+		ev_set_info(e, "%s %u %s (%s)", h->version, h->status, h->reason, h->content_type);
+	else
+		ev_set_info(e, "%s %u %s", h->version, h->status, h->reason);
+}
+
+static void describe_wsman(event *e)
+{
+	const ev_wsman *w = e->data;
+	wsman_add_fields(e, w);
+	if (e->kind == EV_WSMAN_RESPONSE && w->has_request)
+		ev_uint(e, "wsman.request_in", w->request_frame);
 }
 
 /* The SOAP envelope in a body, if it is one; NULL otherwise. */
@@ -111,12 +152,7 @@ static void emit_request(dis_ctx *c, msg *m, size_t last)
 	event *e = dis_event(c, EV_HTTP_REQUEST, "http", last, 1);
 	e->frame_first = m->first_frame ? m->first_frame : e->frame_first;
 	e->data = h;
-	ev_str(e, "http.request.method", h->method);
-	ev_str(e, "http.request.uri", h->uri);
-	ev_str(e, "http.request.version", h->version);
-	common_fields(e, h);
-	http_auth_fields(e, "http.authorization.scheme", &h->auth);
-	ev_set_info(e, "%s %s %s", h->method, h->uri, h->version);
+	ev_describe_later(e, describe_request);
 	dis_emit(c, e);
 
 	ev_wsman *w = soap_of(c, h, last);
@@ -131,7 +167,7 @@ static void emit_request(dis_ctx *c, msg *m, size_t last)
 	event *we = dis_event(c, EV_WSMAN_REQUEST, "wsman", last, 1);
 	we->frame_first = e->frame_first;
 	we->data = w;
-	wsman_add_fields(we, w);
+	ev_describe_later(we, describe_wsman);
 	dis_emit(c, we);
 	if (q) {
 		q->wsman = true;
@@ -158,21 +194,7 @@ static void emit_response(dis_ctx *c, http_state *s, msg *m, size_t last)
 		h->request_uri = arena_strdup(c->scratch, q->uri);
 		http_auth_parse(c->scratch, q->authorization, &h->request_auth);
 	}
-	ev_str(e, "http.response.version", h->version);
-	ev_uint(e, "http.response.code", h->status);
-	ev_str(e, "http.response.phrase", h->reason);
-	common_fields(e, h);
-	http_auth_fields(e, "http.www_authenticate.scheme", &h->auth);
-	if (q) {
-		ev_uint(e, "http.request_in", q->frame);
-		ev_str(e, "http.response_for.uri", q->uri);
-		if (q->ts && e->ts >= q->ts)
-			ev_int(e, "http.time_us", e->ts - q->ts);
-	}
-	if (h->content_type)
-		ev_set_info(e, "%s %u %s (%s)", h->version, h->status, h->reason, h->content_type);
-	else
-		ev_set_info(e, "%s %u %s", h->version, h->status, h->reason);
+	ev_describe_later(e, describe_response);
 	dis_emit(c, e);
 
 	ev_wsman *w = soap_of(c, h, last);
@@ -195,9 +217,7 @@ static void emit_response(dis_ctx *c, http_state *s, msg *m, size_t last)
 		event *we = dis_event(c, EV_WSMAN_RESPONSE, "wsman", last, 1);
 		we->frame_first = e->frame_first;
 		we->data = w;
-		wsman_add_fields(we, w);
-		if (w->has_request)
-			ev_uint(we, "wsman.request_in", w->request_frame);
+		ev_describe_later(we, describe_wsman);
 		dis_emit(c, we);
 	}
 	http_pending_unref(q);

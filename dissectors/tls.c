@@ -268,6 +268,25 @@ static void server_hello(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t l
 
 /* ---- Certificate ---- */
 
+static void cert_fields(event *e, const ev_tls_cert *ct, arena *a);
+
+/* Built when a reader asks (ev_describe), from the payload alone. */
+static void describe_certificates(event *e)
+{
+	const ev_tls_certificates *m = e->data;
+	const char *who = m->from_client ? "client" : "server";
+	const char *leaf = m->ncerts && m->certs[0].x.subject ? m->certs[0].x.subject : "?";
+	if (m->total)
+		ev_set_info(e, "Certificate (%s, %u cert%s: %s)", who, m->total, m->total == 1 ? "" : "s", leaf);
+	else
+		ev_set_info(e, "Certificate (%s, empty)", who);
+	ev_uint(e, "tls.handshake.type", HS_CERTIFICATE);
+	ev_str_ref(e, "tls.handshake.certificate.sender", who);
+	ev_uint(e, "tls.handshake.certificates.count", m->total);
+	for (uint32_t i = 0; i < m->ncerts; i++)
+		cert_fields(e, &m->certs[i], e->a);
+}
+
 static void cert_fields(event *e, const ev_tls_cert *ct, arena *a)
 {
 	const x509_info *x = &ct->x;
@@ -341,17 +360,7 @@ static void certificate(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t le
 
 	event *e = hs_event(c, EV_TLS_CERTIFICATES, off, len, first);
 	e->data = m;
-	const char *who = m->from_client ? "client" : "server";
-	const char *leaf = m->ncerts && m->certs[0].x.subject ? m->certs[0].x.subject : "?";
-	if (m->total)
-		ev_set_info(e, "Certificate (%s, %u cert%s: %s)", who, m->total, m->total == 1 ? "" : "s", leaf);
-	else
-		ev_set_info(e, "Certificate (%s, empty)", who);
-	ev_uint(e, "tls.handshake.type", HS_CERTIFICATE);
-	ev_str(e, "tls.handshake.certificate.sender", who);
-	ev_uint(e, "tls.handshake.certificates.count", m->total);
-	for (uint32_t i = 0; i < m->ncerts; i++)
-		cert_fields(e, &m->certs[i], c->scratch);
+	ev_describe_later(e, describe_certificates);
 	dis_emit(c, e);
 }
 

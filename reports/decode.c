@@ -42,6 +42,7 @@ static int64_t input_start(const amt_run *run, uint16_t input)
 
 void decode_text(FILE *f, const amt_run *run, const event *e, bool verbose)
 {
+	ev_describe(e);
 	char a[AMT_ADDRSTRLEN], b[AMT_ADDRSTRLEN];
 	double rel = (double)(e->ts - input_start(run, e->input)) / 1e6;
 	if (e->line)
@@ -109,6 +110,7 @@ static void write_field_members(jsonw *w, const event *e, bool dotted_only)
 
 static void write_event(jsonw *w, const amt_run *run, const event *e)
 {
+	ev_describe(e);
 	char a[AMT_ADDRSTRLEN];
 	jw_obj(w);
 	if (e->input < run->inputs->len)
@@ -152,6 +154,7 @@ void decode_json(FILE *f, const amt_run *run, const event *e)
  * event's own fields always have one, so the two never collide. */
 void events_jsonl(FILE *f, const amt_run *run, const event *e)
 {
+	ev_describe(e);
 	char a[AMT_ADDRSTRLEN];
 	jsonw w;
 	jw_init(&w, f, false);

@@ -78,6 +78,8 @@ static void fire(analysis *an, const user_rule *r, const event *e, GMatchInfo *m
 
 static void on_event(void *st, analysis *an, const event *e)
 {
+	if (st && ((GPtrArray *)st)->len)
+		ev_describe(e);
 	GPtrArray *rules = st;
 	for (guint i = 0; rules && i < rules->len; i++) {
 		const user_rule *r = rules->pdata[i];

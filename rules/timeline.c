@@ -56,6 +56,7 @@ bool timeline_add(timeline *t, const event *e, bool failure)
 		return false;
 	}
 	tl_entry x;
+	ev_describe(e);
 	memset(&x, 0, sizeof(x));
 	x.ts = e->ts;
 	x.kind = e->kind;
