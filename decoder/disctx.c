@@ -189,6 +189,11 @@ event *event_clone(arena *a, const event *e)
 		c->fields[i] = e->fields[i];
 		if (e->fields[i].type == FT_STR || e->fields[i].type == FT_HEX)
 			c->fields[i].v.s = arena_strdup(a, e->fields[i].v.s);
+		if (e->fields[i].type == FT_ADDR) {
+			amt_addr *addr = arena_alloc(a, sizeof(*addr));
+			*addr = *e->fields[i].v.addr;
+			c->fields[i].v.addr = addr;
+		}
 	}
 	c->capfields = e->nfields;
 	return c;

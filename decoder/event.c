@@ -174,7 +174,9 @@ void ev_addr(event *e, const char *name, const amt_addr *a)
 {
 	if (!a || !a->family)
 		return;
-	field_add(e, name, FT_ADDR)->v.addr = *a;
+	amt_addr *copy = arena_alloc(e->a, sizeof(*copy));
+	*copy = *a;
+	field_add(e, name, FT_ADDR)->v.addr = copy;
 }
 
 void ev_time(event *e, const char *name, int64_t us)

@@ -85,9 +85,9 @@ typedef struct ev_field {
 		uint64_t u;
 		int64_t i;      /* FT_INT, FT_TIME (µs UTC) */
 		bool b;
-		amt_addr addr;
+		const amt_addr *addr;  /* FT_ADDR: a copy where the strings are */
 	} v;
-} ev_field;
+} ev_field;  /* 24 bytes: the timeline keeps thousands */
 
 typedef struct event {
 	ev_kind kind;

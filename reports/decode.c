@@ -21,7 +21,7 @@ const char *field_text(const ev_field *fl, char *buf, size_t n)
 		return fl->v.b ? "true" : "false";
 	case FT_ADDR:
 		if (n >= AMT_ADDRSTRLEN)
-			return amt_addr_str(&fl->v.addr, buf);
+			return amt_addr_str(fl->v.addr, buf);
 		return "";
 	case FT_TIME:
 		if (n >= 40)

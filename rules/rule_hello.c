@@ -15,7 +15,8 @@
 #include "rule.h"
 
 #define CONNECT_BACK_PORT 16993
-#define MAX_BACKS 256  /* connections to a device's 16993 kept before its hellos are seen */
+#define MAX_BACKS 256     /* connections from the setup service to a device's 16993 */
+#define MAX_EARLY_BACKS 8 /* the latest ones kept before its first hello */
 #define MAX_EVIDENCE 20
 
 typedef enum back_state { BACK_NEVER, BACK_NO_ANSWER, BACK_REFUSED, BACK_CONNECTED } back_state;
@@ -173,6 +174,10 @@ static void on_flow(hello_rules *s, const event *e)
 	 * managed device's daily TLS sessions do not pile up */
 	if (x->service[0] && strcmp(b.from, x->service) != 0)
 		return;
+	/* before the first hello only the last second's connections can count
+	 * (check_unanswered): the latest few are enough */
+	if (!x->service[0] && x->backs->len >= MAX_EARLY_BACKS)
+		g_array_remove_index(x->backs, 0);
 	if (x->backs->len >= MAX_BACKS)
 		return;
 	g_array_append_val(x->backs, b);

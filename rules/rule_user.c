@@ -29,7 +29,7 @@ static const char *field_value(const ev_field *f, char *buf, size_t n)
 	case FT_INT:
 	case FT_TIME: snprintf(buf, n, "%" PRId64, f->v.i); return buf;
 	case FT_BOOL: return f->v.b ? "true" : "false";
-	case FT_ADDR: return n >= AMT_ADDRSTRLEN ? amt_addr_str(&f->v.addr, buf) : "";
+	case FT_ADDR: return n >= AMT_ADDRSTRLEN ? amt_addr_str(f->v.addr, buf) : "";
 	}
 	return "";
 }

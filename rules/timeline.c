@@ -37,6 +37,9 @@ static void keep_details(timeline *t, tl_entry *x, const event *e)
 			f.v.s = keep_string(t, f.v.s);
 		else if (f.type == FT_STR || f.type == FT_HEX)
 			continue;
+		if (f.type == FT_ADDR)  /* binary, may hold NULs: not deduplicated */
+			f.v.addr = (const amt_addr *)g_string_chunk_insert_len(t->strings, (const char *)f.v.addr,
+									     sizeof(amt_addr));
 		g_array_append_val(t->details, f);
 		x->ndetails++;
 	}

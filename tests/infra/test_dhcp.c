@@ -20,7 +20,7 @@ static const char *fstr(const event *e, const char *name)
 static const char *faddr(const event *e, const char *name, char *buf)
 {
 	const ev_field *f = ev_field_get(e, name);
-	return f && f->type == FT_ADDR ? amt_addr_str(&f->v.addr, buf) : "";
+	return f && f->type == FT_ADDR ? amt_addr_str(f->v.addr, buf) : "";
 }
 
 /* BOOTP header + cookie; sname/file zero unless given. */

@@ -254,7 +254,7 @@ static void test_ptr_and_types(void)
 	const ev_field *f = ev_field_get(e, "dns.aaaa");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
 	char buf[AMT_ADDRSTRLEN];
-	CU_ASSERT_STRING_EQUAL(amt_addr_str(&f->v.addr, buf), "2001:db8::5");
+	CU_ASSERT_STRING_EQUAL(amt_addr_str(f->v.addr, buf), "2001:db8::5");
 	CU_ASSERT_EQUAL(count_field(e, "dns.resp.name"), 6);
 	dissector_dns.state_free(st);
 	dis_test_free(&t);
