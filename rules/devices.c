@@ -213,8 +213,13 @@ device *dev_fact(devtab *t, device *d, fact_kind k, const char *value, const cha
 			d = keep;
 		}
 	}
-	if (!has_fact(d, k, v))
-		append_fact(t, d, k, v, source, ev, ts);
+	if (!has_fact(d, k, v)) {
+		/* a real device has a handful of names and addresses; a capture
+		 * that claims thousands for one is hostile or broken: the first
+		 * ones are kept (and has_fact stays cheap) */
+		if (d->facts->len < DEV_MAX_FACTS)
+			append_fact(t, d, k, v, source, ev, ts);
+	}
 	else if (!*source)
 		; /* placeholder facts from lookups never replace real ones */
 	else {

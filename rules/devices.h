@@ -43,6 +43,7 @@ enum device_role {
 	ROLE_CLIENT = 1u << 5,
 };
 #define ROLE_COUNT 6
+#define DEV_MAX_FACTS 256  /* facts kept per device (docs/robustness.md) */
 const char *role_name(unsigned role_bit);
 
 typedef struct fact {
