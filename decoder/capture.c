@@ -7,6 +7,7 @@
 #include <poll.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -32,6 +33,8 @@ static GArray *srcs(engine *e)
 	return e->srcs;
 }
 
+#define IOBUF_SIZE (256u << 10)
+
 bool engine_add_file(engine *e, const char *path, char **err)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
@@ -53,6 +56,12 @@ bool engine_add_file(engine *e, const char *path, char **err)
 			return false;
 		}
 	}
+	/* libpcap reads a record as two freads: from a 256 KiB buffer instead of
+	 * stdio's 4 KiB, a 100 MB file is 400 read calls rather than 24,000; and
+	 * only this thread touches the stream, so stdio need not lock it */
+	char *iobuf = g_malloc(IOBUF_SIZE);  /* glibc ignores the size unless given the buffer */
+	setvbuf(fp, iobuf, _IOFBF, IOBUF_SIZE);
+	__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	input_kind kind = INPUT_PCAP;
 	if (!is_stdin) {
 		uint8_t magic[4] = {0};
@@ -63,8 +72,10 @@ bool engine_add_file(engine *e, const char *path, char **err)
 	}
 	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 	if (!p) {
-		if (!is_stdin)
+		if (!is_stdin) {  /* stdin keeps its buffer: the program ends on this error */
 			fclose(fp);
+			g_free(iobuf);
+		}
 		*err = g_strdup_printf("%s is not a capture amtscope can read (libpcap: %s); "
 				       "give a pcap or pcapng file, e.g. from tcpdump -w or Wireshark",
 				       path, ebuf);
@@ -76,6 +87,7 @@ bool engine_add_file(engine *e, const char *path, char **err)
 	capture_src s;
 	memset(&s, 0, sizeof(s));
 	s.p = p;
+	s.iobuf = iobuf;
 	s.input = (uint16_t)(e->run->inputs->len - 1);
 	s.linktype = lt;
 	if (!pkt_linktype_supported(lt)) {
@@ -154,6 +166,7 @@ void engine_close_sources(engine *e)
 		capture_src *s = &g_array_index(e->srcs, capture_src, i);
 		if (s->p)
 			pcap_close(s->p);
+		g_free(s->iobuf);
 	}
 	g_array_free(e->srcs, TRUE);
 	e->srcs = NULL;

@@ -14,6 +14,7 @@
 
 typedef struct capture_src {
 	pcap_t *p;
+	char *iobuf;  /* the stream's stdio buffer: freed after pcap_close */
 	uint16_t input;
 	uint32_t frame;
 	int linktype;

@@ -29,7 +29,10 @@ typedef struct tls_rule {
 	GHashTable *sni;         /* flow key -> SNI */
 	GHashTable *prov_flows;  /* flow key -> 1: a client certificate was offered to AMT:16993 */
 	GArray *pending;
+	GHashTable *cert_seen;   /* "device id/sha256" -> 1: its FACT_CERT is recorded */
 } tls_rule;
+
+#define CERT_SEEN_MAX 65536
 
 static uint64_t flow_key(const event *e)
 {
@@ -54,6 +57,7 @@ static void *init(analysis *an)
 	r->prov_flows = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	r->pending = g_array_new(FALSE, TRUE, sizeof(pending));
 	g_array_set_clear_func(r->pending, pending_clear);
+	r->cert_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	return r;
 }
 
@@ -65,6 +69,7 @@ static void rule_free(void *st)
 	g_hash_table_destroy(r->sni);
 	g_hash_table_destroy(r->prov_flows);
 	g_array_free(r->pending, TRUE);
+	g_hash_table_destroy(r->cert_seen);
 	g_free(r);
 }
 
@@ -210,12 +215,27 @@ static void on_alert(tls_rule *r, analysis *an, const event *e)
 
 /* ---- certificates ---- */
 
-static void cert_facts(analysis *an, device *d, const event *e, const ev_tls_certificates *m,
+/* The same chain comes in every handshake with a device: each certificate
+ * becomes a fact of the device once (the fact text costs more than the rest
+ * of the rule). */
+static bool cert_recorded(tls_rule *r, const device *d, const x509_info *x)
+{
+	char key[96];
+	snprintf(key, sizeof(key), "%u/%s", d->id, x->sha256);
+	if (g_hash_table_contains(r->cert_seen, key))
+		return true;
+	if (g_hash_table_size(r->cert_seen) < CERT_SEEN_MAX)
+		g_hash_table_add(r->cert_seen, g_strdup(key));
+	return false;
+}
+
+static void cert_facts(tls_rule *r, analysis *an, device *d, const event *e, const ev_tls_certificates *m,
 		       const char *source)
 {
 	for (uint32_t i = 0; i < m->ncerts; i++) {
 		const x509_info *x = &m->certs[i].x;
-		if (!x->decoded)
+		d = dev_resolve(d);
+		if (!x->decoded || cert_recorded(r, d, x))
 			continue;
 		char nb[32], na[32];
 		GString *s = g_string_new(NULL);
@@ -244,8 +264,9 @@ typedef struct chain_ctx {
 static void check_dates(analysis *an, const chain_ctx *k)
 {
 	char when[32], d1[32];
-	x509_time_text(k->e->ts, when, sizeof(when));
 	int i = chain_expired_at(k->v, k->e->ts);
+	if (i >= 0 || chain_not_yet_valid_at(k->v, k->e->ts) >= 0)
+		x509_time_text(k->e->ts, when, sizeof(when));
 	bool is_new;
 	if (i >= 0) {
 		finding *x = raise_finding(an, k->e, "tls.cert.expired", SEV_ERROR, k->device, k->m->certs[i].x.sha256,
@@ -484,7 +505,7 @@ static void on_certificates(tls_rule *r, analysis *an, const event *e)
 	g_free(len);
 	amt_addr_str(ev_src(e), k.src);
 	device *sender = dev_by_ip(&an->dev, ev_src(e), true);
-	cert_facts(an, sender, e, m, "tls.cert");
+	cert_facts(r, an, sender, e, m, "tls.cert");
 	k.device = dev_label(dev_resolve(sender));
 	/* AMT's own certificate (self-signed, or from its On-Die CA) is judged
 	 * only when the flow turns out not to be remote configuration */
