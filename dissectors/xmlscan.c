@@ -68,12 +68,17 @@ static bool at(const scanner *s, const char *lit)
 	return left(s, n) && memcmp(s->p, lit, n) == 0;
 }
 
+/* The scanning loops work on locals: s->p is reached through a pointer and
+ * the class table is bytes, which may alias anything, so a loop on s->p
+ * would store and reload it at every byte. */
 static bool skip_space(scanner *s)
 {
-	const uint8_t *start = s->p;
-	while (s->p < s->end && (cls[*s->p] & C_SPACE))
-		s->p++;
-	return s->p != start;
+	const uint8_t *p = s->p, *end = s->end;
+	while (p < end && (cls[*p] & C_SPACE))
+		p++;
+	bool moved = p != s->p;
+	s->p = p;
+	return moved;
 }
 
 /* Moves past the first occurrence of lit; false when there is none. */
@@ -89,13 +94,14 @@ static bool skip_past(scanner *s, const char *lit)
 
 static span read_name(scanner *s)
 {
-	span nm = {s->p, 0};
-	if (s->p >= s->end || !(cls[*s->p] & C_NAME) || (*s->p >= '0' && *s->p <= '9') || *s->p == '-' ||
-	    *s->p == '.')
+	const uint8_t *p = s->p, *end = s->end;
+	span nm = {p, 0};
+	if (p >= end || !(cls[*p] & C_NAME) || (*p >= '0' && *p <= '9') || *p == '-' || *p == '.')
 		return nm;
-	while (s->p < s->end && (cls[*s->p] & C_NAME))
-		s->p++;
-	nm.n = (size_t)(s->p - nm.p);
+	while (p < end && (cls[*p] & C_NAME))
+		p++;
+	nm.n = (size_t)(p - nm.p);
+	s->p = p;
 	return nm;
 }
 
@@ -186,8 +192,15 @@ static bool text(scanner *s)
 	const uint8_t *run = s->p;
 	bool outside = s->depth == 0;
 	while (s->p < s->end && *s->p != '<') {
-		if (!(cls[*s->p] & C_TEXT_STOP)) {
-			if (outside && !(cls[*s->p] & C_SPACE))
+		if (!outside) {  /* the common case: plain bytes up to a stop */
+			const uint8_t *p = s->p, *end = s->end;
+			while (p < end && !(cls[*p] & C_TEXT_STOP))
+				p++;
+			s->p = p;
+			if (p == end || *p == '<')
+				break;
+		} else if (!(cls[*s->p] & C_TEXT_STOP)) {
+			if (!(cls[*s->p] & C_SPACE))
 				return false;  /* character data outside the root element */
 			s->p++;
 			continue;
