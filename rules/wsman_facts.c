@@ -86,10 +86,42 @@ static device *add_fact(analysis *an, device *d, fact_kind k, const char *v, con
 	return dev_fact(&an->dev, d, k, v, "wsman", ev_evidence(e), e->ts);
 }
 
+enum {
+	C_GENERAL = 1 << 0, C_SETUP = 1 << 1, C_HBS = 1 << 2, C_SOFTWARE = 1 << 3, C_ETHERNET = 1 << 4,
+	C_TLS = 1 << 5, C_REDIRECTION = 1 << 6,
+};
+
+/* Which classes facts come from are in this envelope: one pass, so that a
+ * reply without any (most of them) costs no property lookups. Properties of
+ * one instance share their class pointer. */
+static unsigned classes_present(const ev_wsman *w)
+{
+	static const char *const names[] = {
+		"AMT_GeneralSettings", "AMT_SetupAndConfigurationService", "IPS_HostBasedSetupService",
+		"CIM_SoftwareIdentity", "AMT_EthernetPortSettings", "AMT_TLSSettingData", "AMT_RedirectionService",
+	};
+	unsigned found = 0;
+	const char *last = NULL;
+	for (size_t i = 0; i < w->nprops; i++) {
+		const char *cls = w->props[i].cls;
+		if (!cls || cls == last)
+			continue;
+		last = cls;
+		for (unsigned k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+			if (strcmp(cls, names[k]) == 0)
+				found |= 1u << k;
+	}
+	return found;
+}
+
 device *wsman_facts(analysis *an, device *d, const event *e, const ev_wsman *w)
 {
-	const char *host = prop_of(w, "AMT_GeneralSettings", "HostName", NULL);
-	const char *domain = prop_of(w, "AMT_GeneralSettings", "DomainName", NULL);
+	unsigned present = classes_present(w);
+	if (!present)
+		return d;
+	bool general = present & C_GENERAL;
+	const char *host = general ? prop_of(w, "AMT_GeneralSettings", "HostName", NULL) : NULL;
+	const char *domain = general ? prop_of(w, "AMT_GeneralSettings", "DomainName", NULL) : NULL;
 	d = add_fact(an, d, FACT_HOSTNAME, host, e);
 	d = add_fact(an, d, FACT_DOMAIN, domain, e);
 	if (valid_label(host) && valid_label(domain)) {
@@ -101,7 +133,7 @@ device *wsman_facts(analysis *an, device *d, const event *e, const ev_wsman *w)
 		g_free(fqdn);
 		g_free(full);
 	}
-	const char *realm = prop_of(w, "AMT_GeneralSettings", "DigestRealm", NULL);
+	const char *realm = general ? prop_of(w, "AMT_GeneralSettings", "DigestRealm", NULL) : NULL;
 	if (realm && *realm) {
 		char *note = g_strdup_printf("digest realm %s", realm);
 		d = add_fact(an, d, FACT_NOTE, note, e);
@@ -111,22 +143,31 @@ device *wsman_facts(analysis *an, device *d, const event *e, const ev_wsman *w)
 	static const char *const prov_state[] = {"pre", "in", "post"};
 	static const char *const prov_mode[] = {NULL, "admin", NULL, NULL, "client"};
 	static const char *const control[] = {"none", "client", "admin"};
-	d = add_fact(an, d, FACT_PROV_STATE,
-		 enum_name(prop_of(w, "AMT_SetupAndConfigurationService", "ProvisioningState", NULL), prov_state, 3), e);
-	d = add_fact(an, d, FACT_PROV_MODE,
-		 enum_name(prop_of(w, "AMT_SetupAndConfigurationService", "ProvisioningMode", NULL), prov_mode, 5), e);
-	d = add_fact(an, d, FACT_CONTROL_MODE,
-		 enum_name(prop_of(w, "IPS_HostBasedSetupService", "CurrentControlMode", NULL), control, 3), e);
+	if (present & C_SETUP) {
+		d = add_fact(an, d, FACT_PROV_STATE,
+			     enum_name(prop_of(w, "AMT_SetupAndConfigurationService", "ProvisioningState", NULL),
+				       prov_state, 3), e);
+		d = add_fact(an, d, FACT_PROV_MODE,
+			     enum_name(prop_of(w, "AMT_SetupAndConfigurationService", "ProvisioningMode", NULL),
+				       prov_mode, 5), e);
+	}
+	if (present & C_HBS)
+		d = add_fact(an, d, FACT_CONTROL_MODE,
+			     enum_name(prop_of(w, "IPS_HostBasedSetupService", "CurrentControlMode", NULL), control, 3),
+			     e);
 
 	/* exact: "AMT" is also the start of "AMTApps" */
-	d = add_fact(an, d, FACT_AMT_VERSION, prop_in(w, "CIM_SoftwareIdentity", "VersionString", "AMT", true), e);
+	if (present & C_SOFTWARE)
+		d = add_fact(an, d, FACT_AMT_VERSION, prop_in(w, "CIM_SoftwareIdentity", "VersionString", "AMT", true),
+			     e);
 
-	char *mac = mac_norm(prop_of(w, "AMT_EthernetPortSettings", "MACAddress", "Settings 0"));
+	char *mac = present & C_ETHERNET ? mac_norm(prop_of(w, "AMT_EthernetPortSettings", "MACAddress", "Settings 0"))
+					 : NULL;
 	if (mac)
 		d = add_fact(an, d, FACT_MAC, mac, e);
 	g_free(mac);
 
-	const char *tls = prop_of(w, "AMT_TLSSettingData", "Enabled", "802.3");
+	const char *tls = present & C_TLS ? prop_of(w, "AMT_TLSSettingData", "Enabled", "802.3") : NULL;
 	if (tls) {
 		const char *mutual = prop_of(w, "AMT_TLSSettingData", "MutualAuthentication", "802.3");
 		char *v = g_strdup_printf("802.3 TLS %s%s", strcmp(tls, "true") == 0 ? "enabled" : "disabled",
@@ -135,7 +176,7 @@ device *wsman_facts(analysis *an, device *d, const event *e, const ev_wsman *w)
 		g_free(v);
 	}
 
-	const char *redir = prop_of(w, "AMT_RedirectionService", "EnabledState", NULL);
+	const char *redir = present & C_REDIRECTION ? prop_of(w, "AMT_RedirectionService", "EnabledState", NULL) : NULL;
 	if (redir) {
 		static const char *const states[] = {"none", "IDE-R", "SOL", "IDE-R and SOL"};
 		unsigned long s = strtoul(redir, NULL, 10);
