@@ -41,7 +41,12 @@ typedef struct prov_track {
 	char *amt_ip;      /* its address as seen on the wire */
 	char *console_ip;  /* the console that sent the first step */
 	GPtrArray *steps;  /* prov_step*, in request order */
+	uint32_t dropped;  /* answered-ok steps let go to stay under PROV_MAX_STEPS */
 } prov_track;
+
+/* Steps kept per device: a provisioning is a few dozen; a device managed
+ * all day sends more, and the oldest successful ones make room. */
+#define PROV_MAX_STEPS 256
 
 /* Every track, in order of the first step; NULL before analysis_init or
  * when rule_wsman is not registered. */

@@ -532,10 +532,16 @@ static void on_event(void *st, analysis *an, const event *e)
 	}
 	case EV_TLS_CERTIFICATES: on_certificates(r, an, e); break;
 	case EV_TLS_ALERT: on_alert(r, an, e); break;
-	case EV_FLOW_CLOSE:
+	case EV_FLOW_CLOSE: {
 		if (r->pending->len)
 			flush_pending(r, an, flow_key(e), false);
+		/* a flow's SNI and provisioning mark die with it: a long capture
+		 * must not keep one entry per connection it ever saw */
+		uint64_t fk = flow_key(e);
+		g_hash_table_remove(r->sni, &fk);
+		g_hash_table_remove(r->prov_flows, &fk);
 		break;
+	}
 	default: break;
 	}
 }

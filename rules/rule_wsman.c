@@ -143,6 +143,27 @@ static prov_track *track_for(wsman_rule *r, analysis *an, const event *e)
 	return t;
 }
 
+/* Room for one more step: the oldest one that went through goes (it is in
+ * no table any more once answered). False when every kept step is pending
+ * or failed: those are what the summaries are about. */
+static bool make_room(wsman_rule *r, prov_track *t)
+{
+	if (t->steps->len < PROV_MAX_STEPS)
+		return true;
+	for (guint i = 0; i < t->steps->len; i++) {
+		prov_step *s = t->steps->pdata[i];
+		bool commit = s->op && (strcmp(s->op, "CommitChanges") == 0 || strcmp(s->op, "AdminSetup") == 0 ||
+					strcmp(s->op, "Setup") == 0);  /* prov_committed() looks for these */
+		if (s->result == PROV_OK && !commit) {
+			g_hash_table_remove(r->step_track, s);
+			g_ptr_array_remove_index(t->steps, i);
+			t->dropped++;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void on_wsman_request(wsman_rule *r, analysis *an, const event *e, const ev_wsman *w)
 {
 	device *con = dev_by_ip(&an->dev, &e->flow->cli, true);
@@ -150,6 +171,8 @@ static void on_wsman_request(wsman_rule *r, analysis *an, const event *e, const 
 	if (!is_step(w))
 		return;
 	prov_track *t = track_for(r, an, e);
+	if (!make_room(r, t))
+		return;
 	prov_step *s = g_new0(prov_step, 1);
 	s->cls = g_strdup(w->class_name);
 	s->op = g_strdup(w->method ? w->method : w->operation);
@@ -460,13 +483,13 @@ static void track_summaries(wsman_rule *r, analysis *an)
 		char *note;
 		if (bad >= 0) {
 			prov_step *s = t->steps->pdata[bad];
-			note = g_strdup_printf("provisioning: %d of %u steps went through, then %s %s %s (%s)", bad,
-					       t->steps->len, s->op ? s->op : "?", s->cls ? s->cls : "",
+			note = g_strdup_printf("provisioning: %u of %u steps went through, then %s %s %s (%s)",
+					       (unsigned)bad + t->dropped, t->steps->len + t->dropped, s->op ? s->op : "?", s->cls ? s->cls : "",
 					       prov_result_name(s->result), s->detail ? s->detail : "");
 		} else {
 			prov_step *s = t->steps->pdata[t->steps->len - 1];
-			note = g_strdup_printf("provisioning: %u step%s, all ok%s (last %s %s)", t->steps->len,
-					       t->steps->len == 1 ? "" : "s",
+			note = g_strdup_printf("provisioning: %u step%s, all ok%s (last %s %s)", t->steps->len + t->dropped,
+					       t->steps->len + t->dropped == 1 ? "" : "s",
 					       prov_committed(t) ? ", committed" : ", not committed",
 					       s->op ? s->op : "?", s->cls ? s->cls : "");
 		}
