@@ -317,8 +317,10 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	if (evout)
 		__fsetlocking(evout, FSETLOCKING_BYCALLER);
 
+	/* decode prints what the dissectors saw: no rules, no device table */
 	analysis an;
-	analysis_init(&an, &run);
+	if (!decode_mode)
+		analysis_init(&an, &run);
 	bus_subscribe(&run.bus, count_cb, &run);
 	decode_sink ds = {out, &run, o.format == FMT_JSON, o.fields};
 	decode_sink es = {evout ? evout : out, &run, true, false};
@@ -327,7 +329,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	if (evout || o.format == FMT_JSONL)
 		bus_subscribe(&run.bus, events_cb, &es);
 
-	for (guint i = 0; o.rules->pdata[i]; i++) {
+	for (guint i = 0; !decode_mode && o.rules->pdata[i]; i++) {
 		char *err = NULL;
 		if (!user_rules_load(&an, o.rules->pdata[i], &err)) {
 			cli_error("%s", err);
@@ -379,7 +381,8 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			input_error = true;
 		}
 	}
-	analysis_end(&an);
+	if (!decode_mode)
+		analysis_end(&an);
 	engine_free(eng);
 
 	if (!decode_mode) {
@@ -401,7 +404,8 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	if (input_error)
 		rc = EXIT_USAGE;
 done:
-	analysis_free(&an);
+	if (!decode_mode)
+		analysis_free(&an);
 	if (evout && evout != stdout)
 		fclose(evout);
 close_out:
