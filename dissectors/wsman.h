@@ -1,5 +1,5 @@
-/* SOAP / WS-Management envelope extraction (libxml2's streaming reader:
- * no DTD, no entity expansion, no network; depth and size bounded). Used
+/* SOAP / WS-Management envelope extraction (xmlscan.c: no DTD, no entity
+ * expansion, nothing fetched; depth and size bounded). Used
  * by the HTTP dissector on bodies that are SOAP; usable by anything that
  * carries WS-Man (CIRA channels, decrypted 16993). */
 #ifndef AMT_WSMAN_H
