@@ -374,7 +374,10 @@ static xml_status start_tag(scanner *s)
 		if (!ok)
 			return XML_MALFORMED;
 		bool dflt = names[i].n == 5 && memcmp(names[i].p, "xmlns", 5) == 0;
-		bool pfx = names[i].n > 6 && memcmp(names[i].p, "xmlns:", 6) == 0;
+		span ap, al;
+		split_qname(names[i], &ap, &al);
+		/* xmlns:0 is no declaration (0 is no name): an attribute like any other */
+		bool pfx = ap.n == 5 && memcmp(ap.p, "xmlns", 5) == 0;
 		if (dflt || pfx) {
 			if (s->nbind == MAX_BINDINGS)
 				return XML_MALFORMED;
@@ -383,15 +386,13 @@ static xml_status start_tag(scanner *s)
 				s->bind = g_renew(binding, s->bind, s->bcap);
 			}
 			binding *b = &s->bind[s->nbind++];
-			b->prefix = dflt ? (span){names[i].p, 0} : (span){names[i].p + 6, names[i].n - 6};
+			b->prefix = dflt ? (span){names[i].p, 0} : al;
 			b->uri = *v ? v : NULL;
 			b->depth = depth;
 			continue;
 		}
-		span p, l;
-		split_qname(names[i], &p, &l);
-		attrs[nattrs].local = arena_strndup(s->a, (const char *)l.p, l.n);
-		attrs[nattrs].prefix = p.n ? arena_strndup(s->a, (const char *)p.p, p.n) : NULL;
+		attrs[nattrs].local = arena_strndup(s->a, (const char *)al.p, al.n);
+		attrs[nattrs].prefix = ap.n ? arena_strndup(s->a, (const char *)ap.p, ap.n) : NULL;
 		attrs[nattrs].value = v;
 		nattrs++;
 	}

@@ -62,6 +62,10 @@ static void test_namespaces(void)
 	/* attributes: prefixed and not, xmlns ones not reported; xml: is predeclared */
 	expect_trace("<a xmlns:w='urn:w' w:x='1' Name=\"Sel\" xml:lang='en'/>",
 		     "<{}a @w:x=1 @Name=Sel @xml:lang=en></>");
+	/* names that are no names (found by fuzz_xmlscan): xmlns:0 declares
+	 * nothing, it is an attribute; p:0w is one unprefixed name */
+	expect_trace("<a xmlns:0='urn:p' xmlns:p='urn:q'><p:0w/><p:b/></a>",
+		     "<{}a @xmlns:0=urn:p><{}p:0w></><{urn:q}b></></>");
 }
 
 static void test_text(void)
