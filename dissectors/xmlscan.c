@@ -21,7 +21,7 @@ typedef struct binding {
 } binding;
 
 typedef struct scanner {
-	const uint8_t *p, *end;
+	const uint8_t *doc, *p, *end;
 	size_t depth, max_depth;
 	span *open;  /* qualified names of the open elements */
 	size_t cap;
@@ -46,7 +46,7 @@ static void init_classes(void)
 	cls['\t'] = cls['\n'] = C_SPACE;
 	cls['\r'] = C_SPACE | C_TEXT_STOP;  /* line ends are normalised */
 	cls[' '] = C_SPACE;
-	cls['<'] = cls['&'] = C_TEXT_STOP;
+	cls['<'] = cls['&'] = cls[']'] = C_TEXT_STOP;  /* ']': "]]>" may not stand in text */
 	cls[0x7f] = 0;
 	for (int c = 0x80; c < 0x100; c++)
 		cls[c] = C_NAME | C_TEXT_STOP;  /* text checks UTF-8 sequences */
@@ -144,6 +144,8 @@ static size_t utf8_len(const uint8_t *p, const uint8_t *end)
 	if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] > 0x9f) || (c == 0xf0 && p[1] < 0x90) ||
 	    (c == 0xf4 && p[1] > 0x8f))
 		return 0;
+	if (c == 0xef && p[1] == 0xbf && (p[2] == 0xbe || p[2] == 0xbf))
+		return 0;  /* U+FFFE, U+FFFF: no XML characters */
 	return n;
 }
 
@@ -211,6 +213,12 @@ static bool text(scanner *s)
 			if (!n || outside)
 				return false;
 			s->p += n;
+			continue;
+		}
+		if (c == ']') {
+			if (s->end - s->p >= 3 && s->p[1] == ']' && s->p[2] == '>')
+				return false;
+			s->p++;
 			continue;
 		}
 		if (c != '&' && c != '\r')
@@ -430,17 +438,28 @@ static xml_status markup(scanner *s)
 	if (!left(s, 2))
 		return XML_MALFORMED;
 	switch (s->p[1]) {
-	case '?':  /* XML declaration or processing instruction */
+	case '?': {  /* XML declaration or processing instruction */
+		const uint8_t *at_lt = s->p;
 		s->p += 2;
+		span target = read_name(s);
+		if (!target.n)
+			return XML_MALFORMED;
+		/* "xml" in any case is reserved: the declaration, first of all */
+		if (target.n == 3 && g_ascii_strncasecmp((const char *)target.p, "xml", 3) == 0 && at_lt != s->doc)
+			return XML_MALFORMED;
 		if (!skip_past(s, "?>"))
 			return XML_MALFORMED;
 		s->h->boundary(s->h->user);
 		return XML_OK;
+	}
 	case '!':
 		if (at(s, "<!--")) {
 			s->p += 4;
-			if (!skip_past(s, "-->"))
+			if (!skip_past(s, "--"))
 				return XML_MALFORMED;
+			if (s->p >= s->end || *s->p != '>')
+				return XML_MALFORMED;  /* "--" may only close a comment */
+			s->p++;
 			s->h->boundary(s->h->user);
 			return XML_OK;
 		}
@@ -464,7 +483,7 @@ static xml_status markup(scanner *s)
 xml_status xml_scan(const uint8_t *doc, size_t len, size_t max_depth, arena *scratch, const xml_handler *h)
 {
 	init_classes();
-	scanner sc = {.p = doc, .end = doc + len, .max_depth = max_depth, .a = scratch, .h = h};
+	scanner sc = {.doc = doc, .p = doc, .end = doc + len, .max_depth = max_depth, .a = scratch, .h = h};
 	scanner *s = &sc;
 	xml_status st = XML_OK;
 	while (st == XML_OK && s->p < s->end) {
