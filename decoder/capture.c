@@ -15,7 +15,6 @@
 
 #include "engine_int.h"
 #include "packet.h"
-#include "prefetch.h"
 
 static int64_t ts_us(const struct pcap_pkthdr *h, bool nano)
 {
@@ -106,16 +105,14 @@ static void advance(engine *e, capture_src *s)
 	if (s->done)
 		return;
 	amt_input *in = e->run->inputs->pdata[s->input];
-	const char *why = NULL;
-	int r = s->pf ? prefetch_next(s->pf, &s->hdr, &s->data, &why) : pcap_next_ex(s->p, &s->hdr, &s->data);
+	int r = pcap_next_ex(s->p, &s->hdr, &s->data);
 	if (r == 1) {
 		s->frame++;
 		return;
 	}
 	s->done = true;
 	if (r == PCAP_ERROR) {
-		if (!why)
-			why = pcap_geterr(s->p);
+		const char *why = pcap_geterr(s->p);
 		in->truncated = strstr(why, "truncated") != NULL;
 		in->error = g_strdup_printf("%s after frame %u%s", why, s->frame,
 					    in->truncated ? "; the frames before it were analysed" : "");
@@ -128,15 +125,10 @@ void engine_run_files(engine *e)
 	for (guint i = 0; i < a->len; i++) {
 		capture_src *s = &g_array_index(a, capture_src, i);
 		amt_input *in = e->run->inputs->pdata[s->input];
-		if (in->error) {  /* unsupported link type */
+		if (in->error)  /* unsupported link type */
 			s->done = true;
-			continue;
-		}
-		/* one file (the usual case) is read on a thread of its own; several
-		 * are merged by time here, each read as it is needed */
-		if (a->len == 1 && !e->run->cfg.no_prefetch)
-			s->pf = prefetch_start(s->p);
-		advance(e, s);
+		else
+			advance(e, s);
 	}
 	for (;;) {
 		capture_src *best = NULL;
@@ -172,7 +164,6 @@ void engine_close_sources(engine *e)
 		return;
 	for (guint i = 0; i < e->srcs->len; i++) {
 		capture_src *s = &g_array_index(e->srcs, capture_src, i);
-		prefetch_free(s->pf);  /* the thread lets go of s->p */
 		if (s->p)
 			pcap_close(s->p);
 		g_free(s->iobuf);

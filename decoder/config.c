@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 void amt_config_defaults(amt_config *c)
@@ -13,6 +12,4 @@ void amt_config_defaults(amt_config *c)
 	c->udp_idle_us = 60LL * 1000000;
 	c->dns_timeout_us = 5LL * 1000000;
 	c->hello_window_us = 60LL * 1000000;
-	/* for measuring and debugging: the reader thread off (docs/hacking.md) */
-	c->no_prefetch = getenv("AMTSCOPE_NO_PREFETCH") != NULL;
 }

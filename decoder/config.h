@@ -11,7 +11,6 @@ typedef struct amt_config {
 	uint64_t limit[LIM_COUNT];
 	bool redact;          /* default true; --no-redact turns it off */
 	bool show_sol_data;   /* --show-sol-data */
-	bool no_prefetch;     /* AMTSCOPE_NO_PREFETCH set: read files on the main thread */
 	int64_t tcp_idle_us;  /* idle timeout of a TCP flow */
 	int64_t udp_idle_us;
 	int64_t dns_timeout_us;   /* query without answer after this: unanswered */

@@ -15,7 +15,6 @@
 typedef struct capture_src {
 	pcap_t *p;
 	char *iobuf;  /* the stream's stdio buffer: freed after pcap_close */
-	struct prefetch *pf;  /* reader thread (one file alone), or NULL: read here */
 	uint16_t input;
 	uint32_t frame;
 	int linktype;
