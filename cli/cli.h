@@ -1,6 +1,8 @@
 /* Shared by the subcommands. Exit codes: see docs/amtscope.1 and findings.md. */
 #ifndef AMT_CLI_H
 #define AMT_CLI_H
+#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 enum {
@@ -23,5 +25,8 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 FILE *cli_open_output(const char *path);
 /* Where rules/formats and rules/kb are found. */
 const char *cli_data_dir(void);
+/* --log-offset SECONDS (e.g. -3600 or 2.5) into µs; false (and one line on
+ * stderr) when it is no number. */
+bool cli_log_offset(const char *arg, int64_t *us);
 
 #endif

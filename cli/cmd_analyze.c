@@ -207,17 +207,12 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		case 'V': o.fields = true; break;
 		case O_LOG_FORMAT: run.cfg.log_format = optarg; break;
 		case O_LOG_TZ: run.cfg.log_tz = optarg; break;
-		case O_LOG_OFFSET: {
-			char *end;
-			double s = strtod(optarg, &end);
-			if (end == optarg || *end) {
-				cli_error("--log-offset takes seconds (e.g. -3600 or 2.5), not '%s'", optarg);
+		case O_LOG_OFFSET:
+			if (!cli_log_offset(optarg, &run.cfg.log_offset_us)) {
 				rc = EXIT_USAGE;
 				goto out;
 			}
-			run.cfg.log_offset_us = (int64_t)(s * 1e6);
 			break;
-		}
 		case O_RULES: g_ptr_array_add(o.rules, optarg); break;
 		case O_CA_FILE: run.cfg.ca_file = optarg; break;
 		case O_AMT_HASHES: run.cfg.amt_hashes_file = optarg; break;

@@ -128,17 +128,12 @@ int cmd_logs(int argc, char **argv)
 		case O_LOG_FORMAT: run.cfg.log_format = optarg; break;
 		case O_LOG_TZ: run.cfg.log_tz = optarg; break;
 		case O_NO_REDACT: run.cfg.redact = false; break;
-		case O_LOG_OFFSET: {
-			char *end;
-			double s = strtod(optarg, &end);
-			if (end == optarg || *end) {
-				cli_error("--log-offset takes seconds (e.g. -3600 or 2.5), not '%s'", optarg);
+		case O_LOG_OFFSET:
+			if (!cli_log_offset(optarg, &run.cfg.log_offset_us)) {
 				rc = EXIT_USAGE;
 				goto out;
 			}
-			run.cfg.log_offset_us = (int64_t)(s * 1e6);
 			break;
-		}
 		case 'h':
 		case O_HELP: help(); goto out;
 		default:

@@ -46,6 +46,18 @@ FILE *cli_open_output(const char *path)
 	return f;
 }
 
+bool cli_log_offset(const char *arg, int64_t *us)
+{
+	char *end;
+	double s = strtod(arg, &end);
+	if (end == arg || *end) {
+		cli_error("--log-offset takes seconds (e.g. -3600 or 2.5), not '%s'", arg);
+		return false;
+	}
+	*us = (int64_t)(s * 1e6);
+	return true;
+}
+
 const char *cli_data_dir(void)
 {
 	const char *env = getenv("AMTSCOPE_DATA");
