@@ -246,11 +246,11 @@ static bool text(scanner *s)
 	return true;
 }
 
-/* An attribute value, decoded and normalised (white space to spaces). */
-static char *attr_value(scanner *s, span raw, bool *ok)
+/* An attribute value, decoded and normalised (white space to spaces); NULL
+ * when it is not well-formed. */
+static char *attr_value(scanner *s, span raw)
 {
 	char *d = arena_alloc(s->a, raw.n + 1), *q = d;  /* decoding never lengthens */
-	*ok = false;
 	for (size_t i = 0; i < raw.n;) {
 		uint8_t c = raw.p[i];
 		if (c == '<' || (c < 0x20 && !(cls[c] & C_SPACE)))
@@ -280,7 +280,6 @@ static char *attr_value(scanner *s, span raw, bool *ok)
 		i++;
 	}
 	*q = 0;
-	*ok = true;
 	return d;
 }
 
@@ -377,9 +376,8 @@ static xml_status start_tag(scanner *s)
 	xml_attr attrs[MAX_ATTRS];
 	size_t nattrs = 0;
 	for (size_t i = 0; i < n; i++) {
-		bool ok;
-		char *v = attr_value(s, values[i], &ok);
-		if (!ok)
+		char *v = attr_value(s, values[i]);
+		if (!v)
 			return XML_MALFORMED;
 		bool dflt = names[i].n == 5 && memcmp(names[i].p, "xmlns", 5) == 0;
 		span ap, al;
