@@ -133,7 +133,9 @@ static bool parse_uint(const char *s, uint64_t *out)
 	return true;
 }
 
-static void set_header(msg *m, const char *name, char *value)
+/* One header: name and value as spans of the block (value not yet
+ * trimmed). Only the headers we keep are copied. */
+static void set_header(msg *m, const char *name, size_t nl, const char *value, size_t vl)
 {
 	static const struct {
 		const char *name;
@@ -151,18 +153,18 @@ static void set_header(msg *m, const char *name, char *value)
 		{"www-authenticate", offsetof(msg, www_authenticate)},
 	};
 	for (size_t i = 0; i < G_N_ELEMENTS(known); i++) {
-		if (g_ascii_strcasecmp(name, known[i].name) != 0)
+		if (strlen(known[i].name) != nl || g_ascii_strncasecmp(name, known[i].name, nl) != 0)
 			continue;
 		char **slot = (char **)((char *)m + known[i].off);
-		if (!*slot) {  /* first wins; a second challenge is rarely useful */
-			*slot = value;
-			return;
-		}
-		break;
+		if (!*slot)  /* first wins; a second challenge is rarely useful */
+			*slot = dup_trim(value, vl);
+		return;
 	}
-	if (g_ascii_strcasecmp(name, "content-length") == 0 && !m->has_cl)
-		m->has_cl = parse_uint(value, &m->cl);
-	g_free(value);
+	if (nl == 14 && g_ascii_strncasecmp(name, "content-length", nl) == 0 && !m->has_cl) {
+		char *v = dup_trim(value, vl);
+		m->has_cl = parse_uint(v, &m->cl);
+		g_free(v);
+	}
 }
 
 static bool parse_start_line(msg *m, const char *line)
@@ -192,50 +194,68 @@ static bool parse_start_line(msg *m, const char *line)
 	return true;
 }
 
-/* Splits the block [p, p+n) into lines; folds obs-fold continuation lines. */
+/* The header block [p, p+n): the start line, then one header per line;
+ * obs-fold continuation lines join the header before them. As C strings:
+ * a NUL ends the block. */
 static bool parse_head(msg *m, const uint8_t *p, size_t n)
 {
-	char *block = g_strndup((const char *)p, n);
-	char **lines = g_strsplit(block, "\n", -1);
-	memset(block, 0, n);
-	g_free(block);
-	bool ok = false;
-	if (lines[0]) {
-		g_strchomp(lines[0]);
-		ok = parse_start_line(m, lines[0]);
-	}
-	char *name = NULL;
-	GString *val = g_string_new(NULL);
-	for (size_t i = 1; ok && lines[i]; i++) {
-		char *l = lines[i];
-		size_t ll = strlen(l);
+	const char *b = (const char *)p, *nul = memchr(b, 0, n), *end = nul ? nul : b + n;
+	const char *nl = memchr(b, '\n', (size_t)(end - b)), *le = nl ? nl : end;
+	const char *fe = le;
+	while (fe > b && g_ascii_isspace(fe[-1]))
+		fe--;
+	char *first = g_strndup(b, (size_t)(fe - b));
+	bool ok = parse_start_line(m, first);
+	g_free(first);
+	const char *name = NULL, *val = NULL;
+	size_t namel = 0, vall = 0;
+	GString *folded = NULL;  /* the value, once a continuation line joined it */
+	for (const char *l = nl ? nl + 1 : end; ok && l <= end; l = le + 1) {
+		nl = memchr(l, '\n', (size_t)(end - l));
+		le = nl ? nl : end;
+		size_t ll = (size_t)(le - l);
 		if (ll && l[ll - 1] == '\r')
-			l[--ll] = 0;
-		if (!ll)
-			continue;
-		if ((l[0] == ' ' || l[0] == '\t') && name) {
-			g_string_append_c(val, ' ');
-			g_string_append(val, g_strstrip(l));
-			continue;
+			ll--;
+		if (ll && (l[0] == ' ' || l[0] == '\t') && name) {
+			const char *s = l, *e = l + ll;
+			while (s < e && g_ascii_isspace(*s))
+				s++;
+			while (e > s && g_ascii_isspace(e[-1]))
+				e--;
+			if (!folded)
+				folded = g_string_new_len(val, (gssize)vall);
+			g_string_append_c(folded, ' ');
+			g_string_append_len(folded, s, e - s);
+		} else if (ll) {
+			if (name)
+				set_header(m, name, namel, folded ? folded->str : val, folded ? folded->len : vall);
+			name = NULL;
+			if (folded) {
+				memset(folded->str, 0, folded->len);
+				g_string_free(folded, TRUE);
+				folded = NULL;
+			}
+			const char *colon = memchr(l, ':', ll);
+			if (colon) {  /* else not a header: ignored, like most servers do */
+				name = l;
+				namel = (size_t)(colon - l);
+				while (namel && (*name == ' ' || *name == '\t'))
+					name++, namel--;
+				while (namel && (name[namel - 1] == ' ' || name[namel - 1] == '\t' || name[namel - 1] == '\r'))
+					namel--;
+				val = colon + 1;
+				vall = (size_t)(l + ll - val);
+			}
 		}
-		if (name)
-			set_header(m, name, dup_trim(val->str, val->len));
-		g_free(name);
-		name = NULL;
-		char *colon = strchr(l, ':');
-		if (!colon)
-			continue;  /* not a header: ignored, like most servers do */
-		name = dup_trim(l, (size_t)(colon - l));
-		g_string_assign(val, colon + 1);
+		if (!nl)
+			break;
 	}
 	if (name)
-		set_header(m, name, dup_trim(val->str, val->len));
-	g_free(name);
-	memset(val->str, 0, val->len);
-	g_string_free(val, TRUE);
-	for (size_t i = 0; lines[i]; i++)
-		memset(lines[i], 0, strlen(lines[i]));
-	g_strfreev(lines);
+		set_header(m, name, namel, folded ? folded->str : val, folded ? folded->len : vall);
+	if (folded) {
+		memset(folded->str, 0, folded->len);
+		g_string_free(folded, TRUE);
+	}
 	return ok;
 }
 

@@ -46,10 +46,8 @@ static ev_http *payload(dis_ctx *c, const msg *m)
 	h->trailers = m->trailers;
 	h->body_len = m->body_len;
 	h->body_truncated = m->body_truncated;
-	if (m->body && m->body->len) {
-		uint8_t *b = arena_alloc(a, m->body->len + 1);
-		memcpy(b, m->body->data, m->body->len);
-		h->body = b;
+	if (m->body && m->body->len) {  /* not copied: m outlives the events (http_finish) */
+		h->body = m->body->data;
 		h->body_kept = m->body->len;
 	}
 	http_auth_parse(a, m->is_request ? m->authorization : m->www_authenticate, &h->auth);

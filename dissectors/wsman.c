@@ -41,18 +41,35 @@ typedef struct frame {
 	bool had_child;
 } frame;
 
+/* Text gathered from the scanner's pieces. A first piece that lies in the
+ * document (the usual case: no reference, no CR) is only pointed at; later
+ * pieces, or one from the scanner's own buffer, make a copy. Capped at
+ * TEXT_CAP: more is never used. */
+typedef struct textbuf {
+	const char *p;  /* the document, or buf */
+	size_t n;
+	char *buf;      /* TEXT_CAP bytes in the arena, made on the first copy */
+} textbuf;
+
+/* A growable array in the arena; it is the event's array when done. */
+typedef struct vec {
+	void *data;
+	size_t len, cap;
+} vec;
+
 typedef struct walker {
 	arena *a;
 	const wsman_opts *o;
 	ev_wsman *w;
+	const char *doc, *doc_end;  /* pieces in here stay valid during the walk */
 	frame *stack;
 	size_t depth, cap;
-	GString *text;
-	GString *detail;
-	GString *run;          /* characters since the last tag, comment or PI */
+	textbuf text;          /* the current element's own text */
+	textbuf run;           /* characters since the last tag, comment or PI */
+	GString *detail;       /* made on the first fault Detail */
 	bool run_nonblank;
 	wsman_status stop;     /* why the walk stopped early; WSMAN_OK: it did not */
-	GArray *sel, *opt, *props;   /* wsman_kv, wsman_kv, wsman_prop */
+	vec sel, opt, props;   /* wsman_kv, wsman_kv, wsman_prop */
 	uint16_t ninstances;
 	bool in_detail;
 	bool seen_body_child, seen_subcode, seen_reason;
@@ -88,6 +105,16 @@ bool wsman_looks_soap(const uint8_t *body, size_t len, const char *content_type)
 /* A property whose value is a secret: its name says password, passphrase,
  * passwd, secret or private key (any case), or PSK, PPS, or ends in OTP.
  * One pass over the name: this runs for every property of every reply. */
+/* s starts with the lower-case letters of w, in any case ((c | 0x20) is a
+ * letter's lower case and never a letter for other bytes, NUL included). */
+static bool word_at(const char *s, const char *w)
+{
+	for (; *w; s++, w++)
+		if ((*s | 0x20) != *w)
+			return false;
+	return true;
+}
+
 static bool is_secret_name(const char *n)
 {
 	static const char *const words[] = {"password", "passphrase", "passwd", "secret", "privatekey"};
@@ -97,7 +124,7 @@ static bool is_secret_name(const char *n)
 		if (c != 'p' && c != 's')
 			continue;
 		for (size_t w = 0; w < G_N_ELEMENTS(words); w++)
-			if (words[w][0] == c && g_ascii_strncasecmp(n + i, words[w], strlen(words[w])) == 0)
+			if (words[w][0] == c && word_at(n + i, words[w]))
 				return true;
 		if (n[i] == 'P' && i + 2 < l && ((n[i + 1] == 'S' && n[i + 2] == 'K') || (n[i + 1] == 'P' && n[i + 2] == 'S')))
 			return true;
@@ -148,12 +175,25 @@ static char *trimmed(arena *a, const char *s, size_t n)
 	return arena_strndup(a, s, n);
 }
 
+static void *vec_push(arena *a, vec *v, size_t elt)
+{
+	if (v->len == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 8;
+		void *d = arena_alloc(a, cap * elt);
+		if (v->len)
+			memcpy(d, v->data, v->len * elt);
+		v->data = d;
+		v->cap = cap;
+	}
+	return (char *)v->data + v->len++ * elt;
+}
+
 static void add_prop(walker *k, const frame *inst, const char *name, const char *value)
 {
-	wsman_prop p = {inst->cls, name, value, inst->instance, NULL};
+	wsman_prop *p = vec_push(k->a, &k->props, sizeof(wsman_prop));
+	*p = (wsman_prop){inst->cls, name, value, inst->instance, NULL};
 	if (k->o->redact && is_secret_name(name))
-		p.value = "<redacted>";
-	g_array_append_val(k->props, p);
+		p->value = "<redacted>";
 }
 
 static void set_return(walker *k, const char *text)
@@ -300,7 +340,7 @@ static void end_element(walker *k, frame *f)
 	ev_wsman *w = k->w;
 	if ((f->had_child || !keeps_text(f->r)) && f->r != R_DETAIL)
 		return;
-	const char *text = f->r == R_DETAIL ? NULL : trimmed(k->a, k->text->str, k->text->len);
+	const char *text = f->r == R_DETAIL ? NULL : trimmed(k->a, k->text.n ? k->text.p : "", k->text.n);
 	switch (f->r) {
 	case R_HDR_ITEM: {
 		const char *l = f->local;
@@ -318,8 +358,8 @@ static void end_element(walker *k, frame *f)
 	}
 	case R_SELECTOR:
 	case R_OPTION: {
-		wsman_kv kv = {f->attr_name, text};
-		g_array_append_val(f->r == R_SELECTOR ? k->sel : k->opt, kv);
+		wsman_kv *kv = vec_push(k->a, f->r == R_SELECTOR ? &k->sel : &k->opt, sizeof(wsman_kv));
+		*kv = (wsman_kv){f->attr_name, text};
 		break;
 	}
 	case R_PROP: {
@@ -349,20 +389,37 @@ static void end_element(walker *k, frame *f)
 		break;
 	case R_DETAIL:
 		k->in_detail = false;
-		w->fault_detail = trimmed(k->a, k->detail->str, k->detail->len);
+		w->fault_detail = k->detail ? trimmed(k->a, k->detail->str, k->detail->len) : arena_strdup(k->a, "");
 		break;
 	default:
 		break;
 	}
 }
 
-static void on_text(walker *k, const char *v)
+static void tb_append(walker *k, textbuf *t, const char *s, size_t n)
 {
-	if (!v)
+	if (t->n >= TEXT_CAP)
 		return;
-	size_t n = strlen(v);
-	if (k->text->len < TEXT_CAP)
-		g_string_append_len(k->text, v, (gssize)MIN(n, TEXT_CAP - k->text->len));
+	n = MIN(n, TEXT_CAP - t->n);
+	if (!t->n && s >= k->doc && s + n <= k->doc_end) {
+		t->p = s;
+		t->n = n;
+		return;
+	}
+	if (!t->buf)
+		t->buf = arena_alloc(k->a, TEXT_CAP);
+	if (t->n && t->p != t->buf)
+		memmove(t->buf, t->p, t->n);
+	memcpy(t->buf + t->n, s, n);
+	t->p = t->buf;
+	t->n += n;
+}
+
+static void on_text(walker *k, const char *v, size_t n)
+{
+	tb_append(k, &k->text, v, n);
+	if (k->in_detail && !k->detail)
+		k->detail = g_string_new(NULL);
 	if (k->in_detail && k->detail->len < DETAIL_CAP) {
 		if (k->detail->len)
 			g_string_append_c(k->detail, ' ');
@@ -382,9 +439,9 @@ static bool has_doctype(const uint8_t *p, size_t len)
 
 static void flush_run(walker *k)
 {
-	if (k->run->len && k->run_nonblank)
-		on_text(k, k->run->str);
-	g_string_truncate(k->run, 0);
+	if (k->run.n && k->run_nonblank)
+		on_text(k, k->run.p, k->run.n);
+	k->run.n = 0;
 	k->run_nonblank = false;
 }
 
@@ -395,8 +452,7 @@ static void scan_text(void *user, const char *ch, size_t len)
 		return;  /* nobody reads it */
 	for (size_t i = 0; i < len && !k->run_nonblank; i++)
 		k->run_nonblank = !(ch[i] == ' ' || ch[i] == '\t' || ch[i] == '\n' || ch[i] == '\r');
-	if (k->run->len < TEXT_CAP)  /* more is never used: on_text keeps TEXT_CAP */
-		g_string_append_len(k->run, ch, (gssize)MIN(len, TEXT_CAP - k->run->len));
+	tb_append(k, &k->run, ch, len);
 }
 
 static void scan_boundary(void *user)
@@ -420,7 +476,7 @@ static bool scan_start(void *user, const char *local, const char *ns, const xml_
 			name_attr = attrs[i].value;
 	frame *f = &k->stack[k->depth];
 	memset(f, 0, sizeof(*f));
-	g_string_truncate(k->text, 0);
+	k->text.n = 0;
 	start_element(k, local, ns, name_attr, f);
 	if (k->depth == 0 && f->r != R_ENVELOPE) {
 		k->stop = WSMAN_NOT_SOAP;
@@ -436,7 +492,7 @@ static bool scan_end(void *user)
 	flush_run(k);
 	k->depth--;
 	end_element(k, &k->stack[k->depth]);
-	g_string_truncate(k->text, 0);
+	k->text.n = 0;
 	return true;
 }
 
@@ -471,8 +527,9 @@ static void derive(walker *k)
 		w->operation = last_segment(k->a, w->action, w->legacy ? '#' : '/');
 	if (w->resource_uri && !w->legacy)
 		w->class_name = last_segment(k->a, w->resource_uri, '/');
-	for (guint i = 0; i < k->props->len && !w->class_name; i++)
-		w->class_name = g_array_index(k->props, wsman_prop, i).cls;
+	wsman_prop *props = k->props.data;
+	for (size_t i = 0; i < k->props.len && !w->class_name; i++)
+		w->class_name = props[i].cls;
 	if (!w->method && w->action && w->resource_uri) {
 		size_t rl = strlen(w->resource_uri);
 		if (strncmp(w->action, w->resource_uri, rl) == 0 && w->action[rl] == '/' && w->action[rl + 1]) {
@@ -501,30 +558,20 @@ static void derive(walker *k)
 		w->failure_meaning = amt_status_meaning(w->return_value);
 	/* instance ids tell the instances of a multi-instance pull apart; the
 	 * properties of one instance are contiguous, so one pass per run */
-	for (guint i = 0; i < k->props->len && k->ninstances > 1;) {
-		wsman_prop *first = &g_array_index(k->props, wsman_prop, i);
-		guint j = i;
+	for (size_t i = 0; i < k->props.len && k->ninstances > 1;) {
+		wsman_prop *first = &props[i];
+		size_t j = i;
 		const char *id = NULL;
-		for (; j < k->props->len; j++) {
-			wsman_prop *q = &g_array_index(k->props, wsman_prop, j);
+		for (; j < k->props.len; j++) {
+			wsman_prop *q = &props[j];
 			if (q->instance != first->instance || q->cls != first->cls)
 				break;
 			if (!id && strcmp(q->name, "InstanceID") == 0)
 				id = q->value;
 		}
 		for (; i < j; i++)
-			g_array_index(k->props, wsman_prop, i).instance_id = id;
+			props[i].instance_id = id;
 	}
-}
-
-static void *arena_array(arena *a, GArray *g, size_t elt, size_t *n)
-{
-	*n = g->len;
-	if (!g->len)
-		return NULL;
-	void *p = arena_alloc(a, g->len * elt);
-	memcpy(p, g->data, g->len * elt);
-	return p;
 }
 
 wsman_status wsman_parse(arena *a, const uint8_t *body, size_t len, const wsman_opts *o,
@@ -541,29 +588,22 @@ wsman_status wsman_parse(arena *a, const uint8_t *body, size_t len, const wsman_
 		skip = 3;
 	while (skip < len && isspace(body[skip]))
 		skip++;
-	walker k = {.a = a, .o = o, .w = out};
-	k.text = g_string_new(NULL);
-	k.detail = g_string_new(NULL);
-	k.run = g_string_new(NULL);
-	k.sel = g_array_new(FALSE, FALSE, sizeof(wsman_kv));
-	k.opt = g_array_new(FALSE, FALSE, sizeof(wsman_kv));
-	k.props = g_array_new(FALSE, FALSE, sizeof(wsman_prop));
+	walker k = {.a = a, .o = o, .w = out, .doc = (const char *)body, .doc_end = (const char *)body + len};
 	wsman_status st = walk(&k, body + skip, len - skip);
 	if (st == WSMAN_OK && !out->soap_version)
 		st = WSMAN_NOT_SOAP;
 	if (out->soap_version) {
 		derive(&k);
-		out->selectors = arena_array(a, k.sel, sizeof(wsman_kv), &out->nselectors);
-		out->options = arena_array(a, k.opt, sizeof(wsman_kv), &out->noptions);
-		out->props = arena_array(a, k.props, sizeof(wsman_prop), &out->nprops);
+		out->selectors = k.sel.data;
+		out->nselectors = k.sel.len;
+		out->options = k.opt.data;
+		out->noptions = k.opt.len;
+		out->props = k.props.data;
+		out->nprops = k.props.len;
 		out->incomplete = st != WSMAN_OK;
 	}
-	g_string_free(k.text, TRUE);
-	g_string_free(k.detail, TRUE);
-	g_string_free(k.run, TRUE);
-	g_array_free(k.sel, TRUE);
-	g_array_free(k.opt, TRUE);
-	g_array_free(k.props, TRUE);
+	if (k.detail)
+		g_string_free(k.detail, TRUE);
 	g_free(k.stack);
 	return st;
 }

@@ -53,7 +53,8 @@ typedef struct ev_http {
 	bool chunked;
 	unsigned trailers;          /* trailer header lines after the last chunk */
 	/* the reassembled body: body_len bytes were seen, the first body_kept
-	 * are in body (capped by LIM_HTTP_BODY) */
+	 * are in body (capped by LIM_HTTP_BODY). The dissector's own buffer,
+	 * not the arena: valid only while the event is being emitted. */
 	uint64_t body_len;
 	const uint8_t *body;
 	size_t body_kept;
