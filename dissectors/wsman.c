@@ -439,8 +439,8 @@ static bool has_doctype(const uint8_t *p, size_t len)
 
 static void flush_run(walker *k)
 {
-	if (k->run.n && k->run_nonblank)
-		on_text(k, k->run.p, k->run.n);
+	if (k->run.n && k->run_nonblank)  /* as a C string: CDATA may hold a NUL */
+		on_text(k, k->run.p, strnlen(k->run.p, k->run.n));
 	k->run.n = 0;
 	k->run_nonblank = false;
 }

@@ -305,14 +305,48 @@ static void test_hostile_xml(void)
 	STR_EQ(w.operation, "Get");
 }
 
+/* An element's text arrives in pieces: plain runs (pointed at in the
+ * document), references and line ends (decoded copies), runs split by
+ * comments, CDATA. Joined as a tree would hold them, capped at 4096. */
+static void test_text_pieces(void)
+{
+	ev_wsman w;
+	static const char head[] =
+		"<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
+		"xmlns:g=\"http://intel.com/wbem/wscim/1/amt-schema/1/AMT_GeneralSettings\"><s:Body>"
+		"<g:AMT_GeneralSettings>";
+	static const char tail[] = "</g:AMT_GeneralSettings></s:Body></s:Envelope>";
+	GString *x = g_string_new(head);
+	g_string_append(x, "<g:HostName> x <!--c--> y\r\nz </g:HostName>");
+	g_string_append(x, "<g:DomainName>  <!--layout only-->d<?pi?>e</g:DomainName>");
+	g_string_append(x, "<g:ElementName><![CDATA[ab");
+	g_string_append_c(x, 0);
+	g_string_append(x, "cd]]></g:ElementName><g:DigestRealm>");
+	for (int i = 0; i < 5000; i++)
+		g_string_append_c(x, (char)('a' + i % 26));
+	g_string_append(x, "</g:DigestRealm><g:PowerSource>&#65;&amp;<![CDATA[<c>]]>&lt;</g:PowerSource>");
+	g_string_append(x, tail);
+	CU_ASSERT_EQUAL(parse_mem(x->str, x->len, &w, true), WSMAN_OK);
+	STR_EQ(prop(&w, "HostName", NULL), "x  y\nz");
+	STR_EQ(prop(&w, "DomainName", NULL), "de");
+	STR_EQ(prop(&w, "ElementName", NULL), "ab");  /* as a C string: cut at the NUL */
+	const char *realm = prop(&w, "DigestRealm", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(realm);
+	CU_ASSERT_EQUAL(strlen(realm), 4096);
+	CU_ASSERT_EQUAL(strncmp(realm, "abcdefghijklmnopqrstuvwxyzabc", 29), 0);
+	STR_EQ(prop(&w, "PowerSource", NULL), "A&<c><");
+	g_string_free(x, TRUE);
+}
+
 int main(void)
 {
 	arena_init(&A, 0);
 	static const char *const names[] = {"every sample named", "headers and selectors", "class properties",
-					    "secrets redacted", "fault AMT-STATUS", "status names", "hostile xml"};
+					    "secrets redacted", "fault AMT-STATUS", "status names", "hostile xml",
+					    "text in pieces"};
 	static void (*const fns[])(void) = {test_every_sample, test_headers_and_selectors, test_class_properties,
 					    test_secrets_redacted, test_fault_amt_status, test_status_names,
-					    test_hostile_xml};
+					    test_hostile_xml, test_text_pieces};
 	int rc = run_suite("wsman", names, fns, G_N_ELEMENTS(fns));
 	arena_free(&A);
 	return rc;
