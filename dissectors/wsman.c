@@ -102,9 +102,6 @@ bool wsman_looks_soap(const uint8_t *body, size_t len, const char *content_type)
 	return strstr(content_type, "xml") != NULL || strstr(content_type, "soap") != NULL;
 }
 
-/* A property whose value is a secret: its name says password, passphrase,
- * passwd, secret or private key (any case), or PSK, PPS, or ends in OTP.
- * One pass over the name: this runs for every property of every reply. */
 /* s starts with the lower-case letters of w, in any case ((c | 0x20) is a
  * letter's lower case and never a letter for other bytes, NUL included). */
 static bool word_at(const char *s, const char *w)
@@ -115,19 +112,29 @@ static bool word_at(const char *s, const char *w)
 	return true;
 }
 
+/* A property whose value is a secret: its name says password, passphrase,
+ * passwd, secret or private key (any case), or PSK, PPS, or ends in OTP.
+ * One pass over the name: this runs for every property of every reply. */
 static bool is_secret_name(const char *n)
 {
-	static const char *const words[] = {"password", "passphrase", "passwd", "secret", "privatekey"};
 	size_t l = strlen(n);
 	for (size_t i = 0; i < l; i++) {
 		char c = (char)(n[i] | 0x20);
-		if (c != 'p' && c != 's')
-			continue;
-		for (size_t w = 0; w < G_N_ELEMENTS(words); w++)
-			if (words[w][0] == c && word_at(n + i, words[w]))
+		if (c == 's') {
+			if (word_at(n + i + 1, "ecret"))
 				return true;
-		if (n[i] == 'P' && i + 2 < l && ((n[i + 1] == 'S' && n[i + 2] == 'K') || (n[i + 1] == 'P' && n[i + 2] == 'S')))
-			return true;
+		} else if (c == 'p') {
+			/* n[i + 1] is at most the NUL: a mismatch */
+			char d = (char)(n[i + 1] | 0x20);
+			if (d == 'a' && (word_at(n + i + 2, "ssword") || word_at(n + i + 2, "ssphrase") ||
+					 word_at(n + i + 2, "sswd")))
+				return true;
+			if (d == 'r' && word_at(n + i + 2, "ivatekey"))
+				return true;
+			if (n[i] == 'P' && i + 2 < l &&
+			    ((n[i + 1] == 'S' && n[i + 2] == 'K') || (n[i + 1] == 'P' && n[i + 2] == 'S')))
+				return true;
+		}
 	}
 	return l >= 3 && strcmp(n + l - 3, "OTP") == 0;
 }

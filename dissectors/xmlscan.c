@@ -33,8 +33,8 @@ typedef struct scanner {
 } scanner;
 
 /* byte classes: bit 1 ends a run of character data, bit 2 is a name byte,
- * bit 4 is XML white space */
-enum { C_TEXT_STOP = 1, C_NAME = 2, C_SPACE = 4 };
+ * bit 4 is XML white space, bit 8 ends a run of plain attribute value */
+enum { C_TEXT_STOP = 1, C_NAME = 2, C_SPACE = 4, C_ATTR_STOP = 8 };
 static uint8_t cls[256];
 
 static void init_classes(void)
@@ -42,14 +42,16 @@ static void init_classes(void)
 	if (cls['<'])
 		return;
 	for (int c = 0; c < 0x20; c++)
-		cls[c] = C_TEXT_STOP;
-	cls['\t'] = cls['\n'] = C_SPACE;
-	cls['\r'] = C_SPACE | C_TEXT_STOP;  /* line ends are normalised */
+		cls[c] = C_TEXT_STOP | C_ATTR_STOP;
+	cls['\t'] = cls['\n'] = C_SPACE | C_ATTR_STOP;  /* a space in attribute values */
+	cls['\r'] = C_SPACE | C_TEXT_STOP | C_ATTR_STOP;  /* line ends are normalised */
 	cls[' '] = C_SPACE;
 	cls['<'] = cls['&'] = cls[']'] = C_TEXT_STOP;  /* ']': "]]>" may not stand in text */
+	cls['<'] |= C_ATTR_STOP;
+	cls['&'] |= C_ATTR_STOP;
 	cls[0x7f] = 0;
 	for (int c = 0x80; c < 0x100; c++)
-		cls[c] = C_NAME | C_TEXT_STOP;  /* text checks UTF-8 sequences */
+		cls[c] = C_NAME | C_TEXT_STOP | C_ATTR_STOP;  /* text checks UTF-8 sequences */
 	for (int c = 'a'; c <= 'z'; c++)
 		cls[c] = cls[c - 'a' + 'A'] = C_NAME;
 	for (int c = '0'; c <= '9'; c++)
@@ -252,6 +254,15 @@ static char *attr_value(scanner *s, span raw)
 {
 	char *d = arena_alloc(s->a, raw.n + 1), *q = d;  /* decoding never lengthens */
 	for (size_t i = 0; i < raw.n;) {
+		size_t plain = i;
+		while (plain < raw.n && !(cls[raw.p[plain]] & C_ATTR_STOP))
+			plain++;
+		if (plain > i) {
+			memcpy(q, raw.p + i, plain - i);
+			q += plain - i;
+			i = plain;
+			continue;
+		}
 		uint8_t c = raw.p[i];
 		if (c == '<' || (c < 0x20 && !(cls[c] & C_SPACE)))
 			return NULL;
@@ -420,14 +431,19 @@ static xml_status start_tag(scanner *s)
 static xml_status end_tag(scanner *s)
 {
 	s->p += 2;  /* "</" */
-	span qname = read_name(s);
+	if (s->depth == 0)
+		return XML_MALFORMED;
+	/* the open element's name, and no name byte after it */
+	const span *o = &s->open[s->depth - 1];
+	if (!left(s, o->n) || memcmp(s->p, o->p, o->n) != 0)
+		return XML_MALFORMED;  /* does not close the open element */
+	s->p += o->n;
+	if (s->p < s->end && (cls[*s->p] & C_NAME))
+		return XML_MALFORMED;
 	skip_space(s);
-	if (!qname.n || s->p >= s->end || *s->p != '>' || s->depth == 0)
+	if (s->p >= s->end || *s->p != '>')
 		return XML_MALFORMED;
 	s->p++;
-	const span *o = &s->open[s->depth - 1];
-	if (o->n != qname.n || memcmp(o->p, qname.p, qname.n) != 0)
-		return XML_MALFORMED;  /* does not close the open element */
 	return close_element(s);
 }
 
