@@ -2,6 +2,7 @@
 #include "http_auth.h"
 
 #include <ctype.h>
+#include <stddef.h>
 #include <glib.h>
 #include <string.h>
 
@@ -12,72 +13,112 @@ static const char *skip_ws(const char *s)
 	return s;
 }
 
-/* One auth-param: key=token or key="quoted \" string". Returns the position
- * after it, or NULL at the end. */
-static const char *next_param(arena *a, const char *s, char **key, char **val)
+/* One auth-param: key=token or key="quoted \\" string", as spans of the
+ * header value (quoted: the bytes between the quotes, still escaped). */
+typedef struct auth_param {
+	const char *key, *val;
+	size_t keyl, vall;
+	bool quoted;
+} auth_param;
+
+/* The next auth-param from s; returns the position after it, or NULL at
+ * the end. */
+static const char *next_param(const char *s, auth_param *p)
 {
 	while (*s == ' ' || *s == '\t' || *s == ',')
 		s++;
 	if (!*s)
 		return NULL;
-	const char *k = s;
+	p->key = s;
 	while (*s && *s != '=' && *s != ',' && *s != ' ' && *s != '\t')
 		s++;
-	*key = arena_strndup(a, k, (size_t)(s - k));
+	p->keyl = (size_t)(s - p->key);
+	p->quoted = false;
 	s = skip_ws(s);
 	if (*s != '=') {
-		*val = arena_strdup(a, "");
+		p->val = s;
+		p->vall = 0;
 		return s;
 	}
 	s = skip_ws(s + 1);
 	if (*s == '"') {
-		GString *g = g_string_new(NULL);
-		for (s++; *s && *s != '"'; s++) {
+		p->quoted = true;
+		p->val = ++s;
+		for (; *s && *s != '"'; s++)
 			if (*s == '\\' && s[1])
 				s++;
-			g_string_append_c(g, *s);
-		}
+		p->vall = (size_t)(s - p->val);
 		if (*s == '"')
 			s++;
-		*val = arena_strndup(a, g->str, g->len);
-		g_string_free(g, TRUE);
 	} else {
-		const char *v = s;
+		p->val = s;
 		while (*s && *s != ',' && *s != ' ' && *s != '\t')
 			s++;
-		*val = arena_strndup(a, v, (size_t)(s - v));
+		p->vall = (size_t)(s - p->val);
 	}
 	return s;
 }
 
+/* The value unescaped into out (when not NULL); its length. Within the
+ * span a backslash always has a next byte, except at the very end of an
+ * unterminated string, where it stands for itself. */
+static size_t param_value(const auth_param *p, char *out)
+{
+	if (!p->quoted) {
+		if (out)
+			memcpy(out, p->val, p->vall);
+		return p->vall;
+	}
+	size_t n = 0;
+	for (const char *s = p->val, *e = p->val + p->vall; s < e; s++, n++) {
+		if (*s == '\\' && s + 1 < e)
+			s++;
+		if (out)
+			out[n] = *s;
+	}
+	return n;
+}
+
+static char *param_copy(arena *a, const auth_param *p)
+{
+	char *v = arena_alloc(a, p->vall + 1);  /* unescaping never lengthens */
+	v[param_value(p, v)] = 0;
+	return v;
+}
+
+static bool key_is(const auth_param *p, const char *k, size_t n)
+{
+	return p->keyl == n && g_ascii_strncasecmp(p->key, k, n) == 0;
+}
+
 static void parse_digest(arena *a, const char *s, http_auth *out)
 {
-	char *k, *v;
-	while ((s = next_param(a, s, &k, &v))) {
-		if (g_ascii_strcasecmp(k, "realm") == 0)
-			out->realm = v;
-		else if (g_ascii_strcasecmp(k, "nonce") == 0)
-			out->nonce = v;
-		else if (g_ascii_strcasecmp(k, "qop") == 0)
-			out->qop = v;
-		else if (g_ascii_strcasecmp(k, "algorithm") == 0)
-			out->algorithm = v;
-		else if (g_ascii_strcasecmp(k, "opaque") == 0)
-			out->opaque = v;
-		else if (g_ascii_strcasecmp(k, "username") == 0)
-			out->username = v;
-		else if (g_ascii_strcasecmp(k, "uri") == 0)
-			out->uri = v;
-		else if (g_ascii_strcasecmp(k, "nc") == 0)
-			out->nc = v;
-		else if (g_ascii_strcasecmp(k, "cnonce") == 0)
-			out->cnonce = v;
-		else if (g_ascii_strcasecmp(k, "stale") == 0)
-			out->stale = g_ascii_strcasecmp(v, "true") == 0;
-		else if (g_ascii_strcasecmp(k, "response") == 0) {
+	static const struct {
+		const char *key;
+		size_t len, off;
+	} kept[] = {
+		{"realm", 5, offsetof(http_auth, realm)},
+		{"nonce", 5, offsetof(http_auth, nonce)},
+		{"qop", 3, offsetof(http_auth, qop)},
+		{"algorithm", 9, offsetof(http_auth, algorithm)},
+		{"opaque", 6, offsetof(http_auth, opaque)},
+		{"username", 8, offsetof(http_auth, username)},
+		{"uri", 3, offsetof(http_auth, uri)},
+		{"nc", 2, offsetof(http_auth, nc)},
+		{"cnonce", 6, offsetof(http_auth, cnonce)},
+	};
+	auth_param p;
+	while ((s = next_param(s, &p))) {
+		size_t i = 0;
+		while (i < G_N_ELEMENTS(kept) && !key_is(&p, kept[i].key, kept[i].len))
+			i++;
+		if (i < G_N_ELEMENTS(kept))
+			*(const char **)((char *)out + kept[i].off) = param_copy(a, &p);
+		else if (key_is(&p, "stale", 5))
+			out->stale = g_ascii_strcasecmp(param_copy(a, &p), "true") == 0;
+		else if (key_is(&p, "response", 8)) {
 			out->has_response = true;
-			out->response_len = strlen(v);
-			memset(v, 0, out->response_len); /* not kept, not even in the arena */
+			out->response_len = param_value(&p, NULL);  /* counted, never copied */
 		}
 	}
 }
