@@ -82,26 +82,55 @@ static finding *over_cap(findings *f, uint64_t *counter, const char *rule, sever
 	return x;
 }
 
+/* "rule|device|key" in buf when it fits, else allocated (the caller frees
+ * what is not buf). Rules raise the same findings again and again: no
+ * printf on this path. */
+static char *compose_key(char *buf, size_t size, const char *rule, const char *device, const char *key)
+{
+	const char *part[] = {rule, "|", device ? device : "", "|", key ? key : ""};
+	size_t len[G_N_ELEMENTS(part)], total = 1;
+	for (size_t i = 0; i < G_N_ELEMENTS(part); i++)
+		total += len[i] = strlen(part[i]);
+	char *k = total <= size ? buf : g_malloc(total), *q = k;
+	for (size_t i = 0; i < G_N_ELEMENTS(part); i++) {
+		memcpy(q, part[i], len[i]);
+		q += len[i];
+	}
+	*q = 0;
+	return k;
+}
+
+bool finding_exists(const findings *f, const char *rule, const char *device, const char *key)
+{
+	char buf[256];
+	char *k = compose_key(buf, sizeof(buf), rule, device, key);
+	bool found = g_hash_table_contains(f->by_key, k);
+	if (k != buf)
+		g_free(k);
+	return found;
+}
+
 finding *finding_add(findings *f, const char *rule, severity sev, const char *device,
 		     const char *key, bool *is_new)
 {
-	char *k = g_strdup_printf("%s|%s|%s", rule, device ? device : "", key ? key : "");
+	char buf[256];
+	char *k = compose_key(buf, sizeof(buf), rule, device, key);
 	finding *x = g_hash_table_lookup(f->by_key, k);
-	if (x) {
-		g_free(k);
+	if (x || f->list->len >= f->cap) {
+		if (k != buf)
+			g_free(k);
+		if (!x)
+			return over_cap(f, &f->over_cap, rule, sev, device, key, is_new);
 		if (is_new)
 			*is_new = false;
 		return x;
-	}
-	if (f->list->len >= f->cap) {
-		g_free(k);
-		return over_cap(f, &f->over_cap, rule, sev, device, key, is_new);
 	}
 	char *group = g_strconcat(rule, "|", device ? device : "", NULL);
 	gpointer n = g_hash_table_lookup(f->per_device, group);
 	if ((uint64_t)GPOINTER_TO_SIZE(n) >= f->cap_per_device) {
 		g_free(group);
-		g_free(k);
+		if (k != buf)
+			g_free(k);
 		return over_cap(f, &f->over_cap_per_device, rule, sev, device, key, is_new);
 	}
 	g_hash_table_insert(f->per_device, group, GSIZE_TO_POINTER(GPOINTER_TO_SIZE(n) + 1));
@@ -110,7 +139,7 @@ finding *finding_add(findings *f, const char *rule, severity sev, const char *de
 	x->sev = sev;
 	x->device = g_strdup(device);
 	x->key = g_strdup(key);
-	g_hash_table_insert(f->by_key, k, x);
+	g_hash_table_insert(f->by_key, k == buf ? g_strdup(buf) : k, x);
 	g_ptr_array_add(f->list, x);
 	if (is_new)
 		*is_new = true;

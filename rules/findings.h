@@ -50,6 +50,9 @@ void findings_free(findings *f);
  * no report shows is returned (callers need not care). */
 finding *finding_add(findings *f, const char *rule, severity sev, const char *device,
 		     const char *key, bool *is_new);
+/* Whether finding_add would find it: a rule may skip building the text of
+ * a finding that is already there. */
+bool finding_exists(const findings *f, const char *rule, const char *device, const char *key);
 void finding_summary(finding *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void finding_remedy(finding *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void finding_frame(finding *x, uint16_t input, uint32_t frame);

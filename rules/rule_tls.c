@@ -148,8 +148,8 @@ static void flush_pending(tls_rule *r, analysis *an, uint64_t flow, bool all)
 			bool is_new;
 			finding *x = finding_add(&an->fnd, p->rule, p->sev, p->device, p->key, &is_new);
 			if (is_new) {
-				finding_summary(x, "%s", p->summary);
-				finding_remedy(x, "%s", p->remedy);
+				finding_summary(x, "%s", p->summary ? p->summary : "");
+				finding_remedy(x, "%s", p->remedy ? p->remedy : "");
 			}
 			finding_frame(x, p->input, p->frame_first);
 			if (p->frame_last != p->frame_first)
@@ -265,8 +265,6 @@ static void check_dates(analysis *an, const chain_ctx *k)
 {
 	char when[32], d1[32];
 	int i = chain_expired_at(k->v, k->e->ts);
-	if (i >= 0 || chain_not_yet_valid_at(k->v, k->e->ts) >= 0)
-		x509_time_text(k->e->ts, when, sizeof(when));
 	bool is_new;
 	if (i >= 0) {
 		finding *x = raise_finding(an, k->e, "tls.cert.expired", SEV_ERROR, k->device, k->m->certs[i].x.sha256,
@@ -274,7 +272,8 @@ static void check_dates(analysis *an, const chain_ctx *k)
 		if (is_new) {
 			finding_summary(x, "The %s certificate %s%s sent by %s expired on %s, before this handshake (%s).",
 					k->side, k->v->subjects[i], i ? " (in the chain)" : "", k->src,
-					x509_time_text(k->v->not_after[i], d1, sizeof(d1)), when);
+					x509_time_text(k->v->not_after[i], d1, sizeof(d1)),
+					x509_time_text(k->e->ts, when, sizeof(when)));
 			finding_remedy(x, "Renew the certificate and install it (with its chain) where %s gets it; "
 				       "if it looks valid, check that host's clock.", k->src);
 		}
@@ -286,7 +285,8 @@ static void check_dates(analysis *an, const chain_ctx *k)
 		if (is_new) {
 			finding_summary(x, "The %s certificate %s%s sent by %s is valid only from %s, after this handshake (%s).",
 					k->side, k->v->subjects[i], i ? " (in the chain)" : "", k->src,
-					x509_time_text(k->v->not_before[i], d1, sizeof(d1)), when);
+					x509_time_text(k->v->not_before[i], d1, sizeof(d1)),
+					x509_time_text(k->e->ts, when, sizeof(when)));
 			finding_remedy(x, "Check the clocks of the CA and of the device that judges the "
 				       "certificate (AMT takes its time from the BIOS/host), or reissue it "
 				       "with a start date in the past.");
@@ -294,8 +294,16 @@ static void check_dates(analysis *an, const chain_ctx *k)
 	}
 }
 
+/* Whether report() needs a summary and remedy: not for a finding that is
+ * already raised (deferred or not, it would find it and keep its text). */
+static bool needs_text(const analysis *an, const chain_ctx *k, const char *id, const char *key)
+{
+	return !finding_exists(&an->fnd, id, k->device, key);
+}
+
 /* Raises a finding now, or (server certificates on AMT's TLS port) once the
- * flow shows it was not remote configuration. Takes summary and remedy. */
+ * flow shows it was not remote configuration. Takes summary and remedy
+ * (NULL when needs_text() said no). */
 static void report(tls_rule *r, analysis *an, const chain_ctx *k, const char *id, severity sev,
 		   const char *key, char *summary, char *remedy)
 {
@@ -306,8 +314,8 @@ static void report(tls_rule *r, analysis *an, const chain_ctx *k, const char *id
 	bool is_new;
 	finding *x = raise_finding(an, k->e, id, sev, k->device, key, &is_new);
 	if (is_new) {
-		finding_summary(x, "%s", summary);
-		finding_remedy(x, "%s", remedy);
+		finding_summary(x, "%s", summary ? summary : "");
+		finding_remedy(x, "%s", remedy ? remedy : "");
 	}
 	g_free(summary);
 	g_free(remedy);
@@ -317,7 +325,8 @@ static void check_chain(tls_rule *r, analysis *an, const chain_ctx *k)
 {
 	const chain_verdict *v = k->v;
 	if (!v->complete) {
-		char *summary = v->missing_issuer
+		bool text = needs_text(an, k, "tls.cert.chain_incomplete", k->leaf_fp);
+		char *summary = !text ? NULL : v->missing_issuer
 			? g_strdup_printf("The %s certificate chain sent by %s (%s) does not reach a root: "
 					  "the issuer %s was neither sent nor given with --ca-file.",
 					  k->side, k->src, v->subjects[0], v->missing_issuer)
@@ -325,17 +334,18 @@ static void check_chain(tls_rule *r, analysis *an, const chain_ctx *k)
 					  k->side, k->src, v->subjects[0],
 					  v->verify_error ? v->verify_error : "unknown reason");
 		report(r, an, k, "tls.cert.chain_incomplete", SEV_ERROR, k->leaf_fp, summary,
-		       g_strdup_printf("Configure %s to send its intermediate CA certificate(s) after its own "
+		       !text ? NULL : g_strdup_printf("Configure %s to send its intermediate CA certificate(s) after its own "
 				       "(leaf first, then each issuer), or pass the missing root to amtscope with "
 				       "--ca-file if the peer already trusts it.", k->src));
 	} else if (!v->ordered) {
+		bool text = needs_text(an, k, "tls.cert.chain_order", k->leaf_fp);
 		const char *misplaced = v->subjects[v->first_misplaced] ? v->subjects[v->first_misplaced]
 									  : "undecodable";
 		report(r, an, k, "tls.cert.chain_order", SEV_WARNING, k->leaf_fp,
-		       g_strdup_printf("The %s certificate chain sent by %s is complete but out of order: "
+		       !text ? NULL : g_strdup_printf("The %s certificate chain sent by %s is complete but out of order: "
 				       "certificate %d (%s) does not certify the one before it.",
 				       k->side, k->src, v->first_misplaced + 1, misplaced),
-		       g_strdup("Rebuild the chain file in order: the leaf, then its issuer, then that "
+		       !text ? NULL : g_strdup("Rebuild the chain file in order: the leaf, then its issuer, then that "
 				"issuer's issuer, up to the root. Strict peers (OpenSSL-based redirection, "
 				"AMT) reject other orders."));
 	}
@@ -387,22 +397,25 @@ static void check_server(tls_rule *r, analysis *an, const chain_ctx *k)
 	bool matched;
 	const char *name = wanted_name(r, an, k->e, k->m, &how, leaf->der, leaf->der_len, &matched);
 	if (name && !matched) {
-		char *key = g_strdup_printf("%s/%s", k->leaf_fp, name);
+		char *key = g_strconcat(k->leaf_fp, "/", name, NULL);
+		bool text = needs_text(an, k, "tls.cert.name_mismatch", key);
 		report(r, an, k, "tls.cert.name_mismatch", SEV_ERROR, key,
-		       g_strdup_printf("The server certificate of %s (%s) does not cover the name the client "
+		       !text ? NULL : g_strdup_printf("The server certificate of %s (%s) does not cover the name the client "
 				       "asked for, %s (%s).", k->src, k->v->subjects[0], name, how),
-		       g_strdup_printf("Issue the certificate with %s as CN or subjectAltName (AMT: the FQDN "
+		       !text ? NULL : g_strdup_printf("Issue the certificate with %s as CN or subjectAltName (AMT: the FQDN "
 				       "configured in AMT must equal the name consoles use), or make clients "
 				       "connect with a name it covers; check that %s resolves to this device.",
 				       name, name));
 		g_free(key);
 	}
-	if (k->v->leaf_self_signed)
+	if (k->v->leaf_self_signed) {
+		bool text = needs_text(an, k, "tls.cert.self_signed", k->leaf_fp);
 		report(r, an, k, "tls.cert.self_signed", SEV_WARNING, k->leaf_fp,
-		       g_strdup_printf("The server certificate of %s (%s) is self-signed.", k->src,
-				       k->v->subjects[0]),
-		       g_strdup("Clients cannot verify a self-signed certificate: issue one from your CA "
+		       !text ? NULL : g_strdup_printf("The server certificate of %s (%s) is self-signed.", k->src,
+						      k->v->subjects[0]),
+		       !text ? NULL : g_strdup("Clients cannot verify a self-signed certificate: issue one from your CA "
 				"(AMT: configure TLS with an enterprise CA certificate after provisioning)."));
+	}
 }
 
 /* Root hashes the AMT device announced in its hello, if any were seen. */
