@@ -1,7 +1,5 @@
 #include "dnsname.h"
 
-#include <stdio.h>
-
 const char *dnsname_status_text(dnsname_status s)
 {
 	switch (s) {
@@ -14,17 +12,27 @@ const char *dnsname_status_text(dnsname_status s)
 	return "?";
 }
 
+/* One byte of a label as text: itself; '.' and '\\' escaped with a
+ * backslash; other bytes as \DDD (decimal). Cut at outlen like the rest
+ * (the NUL's place is kept). No printf: every name of every message. */
 static size_t put_char(char *out, size_t outlen, size_t o, uint8_t ch)
 {
-	char tmp[8];
-	int n;
-	if (ch == '.' || ch == '\\')
-		n = snprintf(tmp, sizeof(tmp), "\\%c", ch);
-	else if (ch > 0x20 && ch < 0x7f)
-		n = snprintf(tmp, sizeof(tmp), "%c", ch);
-	else
-		n = snprintf(tmp, sizeof(tmp), "\\%03u", ch);
-	for (int i = 0; i < n && o + 1 < outlen; i++)
+	char tmp[4];
+	size_t n = 0;
+	if (ch > 0x20 && ch < 0x7f && ch != '.' && ch != '\\') {
+		if (o + 1 < outlen)
+			out[o++] = (char)ch;
+		return o;
+	}
+	tmp[n++] = '\\';
+	if (ch == '.' || ch == '\\') {
+		tmp[n++] = (char)ch;
+	} else {
+		tmp[n++] = (char)('0' + ch / 100);
+		tmp[n++] = (char)('0' + ch / 10 % 10);
+		tmp[n++] = (char)('0' + ch % 10);
+	}
+	for (size_t i = 0; i < n && o + 1 < outlen; i++)
 		out[o++] = tmp[i];
 	return o;
 }
