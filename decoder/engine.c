@@ -320,6 +320,31 @@ static const reasm_ops ops = {on_data, on_gap, on_eof};
 
 /* ---- flow lifecycle ---- */
 
+/* Fields and info of a flow event, built when a reader asks: most flow
+ * events are read by no one. */
+static void describe_flow(event *ev)
+{
+	const ev_flow *x = ev->data;
+	ev_str(ev, "tcp.state", flow_state_name(x->state));
+	if (x->app)
+		ev_str(ev, "tcp.app", x->app);
+	if (ev->kind == EV_FLOW_CLOSE) {
+		ev_uint(ev, "tcp.syn_count", x->syn_count);
+		ev_uint(ev, "tcp.bytes_c2s", x->bytes[0]);
+		ev_uint(ev, "tcp.bytes_s2c", x->bytes[1]);
+		ev_int(ev, "tcp.duration_us", x->duration_us);
+		if (x->gaps[0] + x->gaps[1])
+			ev_uint(ev, "tcp.gaps", x->gaps[0] + x->gaps[1]);
+		if (x->overlaps_conflicting[0] + x->overlaps_conflicting[1])
+			ev_uint(ev, "tcp.overlap_conflicts", x->overlaps_conflicting[0] + x->overlaps_conflicting[1]);
+		ev_set_info(ev, "connection %s, %llu/%llu bytes, %.3f s", flow_state_name(x->state),
+			    (unsigned long long)x->bytes[0], (unsigned long long)x->bytes[1],
+			    (double)x->duration_us / 1e6);
+	} else {
+		ev_set_info(ev, "connection %s", x->midstream ? "seen mid-stream" : "attempt");
+	}
+}
+
 static void emit_flow(engine *e, flow *f, ev_kind kind)
 {
 	if (f->info.ipproto != 6)
@@ -347,25 +372,9 @@ static void emit_flow(engine *e, flow *f, ev_kind kind)
 	x->duration_us = f->last_ts - f->info.first_ts;
 	x->app = f->dis ? f->dis->name : NULL;
 	x->last_frame = f->last_frame;
+	x->midstream = f->info.midstream;
 	ev->data = x;
-	ev_str(ev, "tcp.state", flow_state_name(x->state));
-	if (x->app)
-		ev_str(ev, "tcp.app", x->app);
-	if (kind == EV_FLOW_CLOSE) {
-		ev_uint(ev, "tcp.syn_count", x->syn_count);
-		ev_uint(ev, "tcp.bytes_c2s", x->bytes[0]);
-		ev_uint(ev, "tcp.bytes_s2c", x->bytes[1]);
-		ev_int(ev, "tcp.duration_us", x->duration_us);
-		if (x->gaps[0] + x->gaps[1])
-			ev_uint(ev, "tcp.gaps", x->gaps[0] + x->gaps[1]);
-		if (x->overlaps_conflicting[0] + x->overlaps_conflicting[1])
-			ev_uint(ev, "tcp.overlap_conflicts", x->overlaps_conflicting[0] + x->overlaps_conflicting[1]);
-		ev_set_info(ev, "connection %s, %llu/%llu bytes, %.3f s", flow_state_name(x->state),
-			    (unsigned long long)x->bytes[0], (unsigned long long)x->bytes[1],
-			    (double)x->duration_us / 1e6);
-	} else {
-		ev_set_info(ev, "connection %s", f->info.midstream ? "seen mid-stream" : "attempt");
-	}
+	ev_describe_later(ev, describe_flow);
 	bus_emit(&e->run->bus, ev);
 }
 

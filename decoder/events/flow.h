@@ -1,6 +1,7 @@
 /* Payloads of EV_FLOW_OPEN, EV_FLOW_CLOSE and EV_NOTE. */
 #ifndef AMT_EV_FLOW_H
 #define AMT_EV_FLOW_H
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "../limits.h"
@@ -25,6 +26,7 @@ typedef struct ev_flow {
 	uint32_t gaps[2];        /* holes skipped per direction */
 	uint32_t overlaps_conflicting[2]; /* retransmissions whose bytes differed */
 	uint32_t last_frame;
+	bool midstream;          /* the flow was first seen after its SYN */
 } ev_flow;
 
 const char *flow_state_name(flow_state s);
