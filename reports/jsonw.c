@@ -5,10 +5,45 @@
 
 void jw_init(jsonw *w, FILE *f, bool pretty)
 {
-	memset(w, 0, sizeof(*w));
 	w->f = f;
+	w->used = 0;
+	w->depth = 0;
+	memset(w->first, 0, sizeof(w->first));
 	w->pretty = pretty;
+	w->after_key = false;
 	w->first[0] = true;
+}
+
+void jw_flush(jsonw *w)
+{
+	if (w->used)
+		fwrite(w->buf, 1, w->used, w->f);
+	w->used = 0;
+}
+
+static void put(jsonw *w, const char *s, size_t n)
+{
+	if (n > sizeof(w->buf) - w->used) {
+		jw_flush(w);
+		if (n > sizeof(w->buf)) {
+			fwrite(s, 1, n, w->f);
+			return;
+		}
+	}
+	memcpy(w->buf + w->used, s, n);
+	w->used += n;
+}
+
+static void put_c(jsonw *w, char c)
+{
+	if (w->used == sizeof(w->buf))
+		jw_flush(w);
+	w->buf[w->used++] = c;
+}
+
+static void put_s(jsonw *w, const char *s)
+{
+	put(w, s, strlen(s));
 }
 
 static void indent(jsonw *w)
@@ -18,7 +53,7 @@ static void indent(jsonw *w)
 	static const char pad[] = "\n                                                                "
 				  "                                                                ";
 	size_t n = 1 + 2 * (size_t)w->depth;  /* depth <= 63: within pad */
-	fwrite(pad, 1, n < sizeof(pad) - 1 ? n : sizeof(pad) - 1, w->f);
+	put(w, pad, n < sizeof(pad) - 1 ? n : sizeof(pad) - 1);
 }
 
 static void pre_value(jsonw *w)
@@ -29,7 +64,7 @@ static void pre_value(jsonw *w)
 	}
 	if (w->depth > 0) {
 		if (!w->first[w->depth])
-			fputc(',', w->f);
+			put_c(w, ',');
 		indent(w);
 	}
 	w->first[w->depth] = false;
@@ -38,7 +73,7 @@ static void pre_value(jsonw *w)
 static void open(jsonw *w, char c)
 {
 	pre_value(w);
-	fputc(c, w->f);
+	put_c(w, c);
 	if (w->depth < 63)
 		w->depth++;
 	w->first[w->depth] = true;
@@ -51,7 +86,7 @@ static void close_(jsonw *w, char c)
 		w->depth--;
 	if (!empty)
 		indent(w);
-	fputc(c, w->f);
+	put_c(w, c);
 }
 
 void jw_obj(jsonw *w) { open(w, '{'); }
@@ -59,9 +94,9 @@ void jw_obj_end(jsonw *w) { close_(w, '}'); }
 void jw_arr(jsonw *w) { open(w, '['); }
 void jw_arr_end(jsonw *w) { close_(w, ']'); }
 
-static void write_string(FILE *f, const char *s, size_t n)
+static void write_string(jsonw *w, const char *s, size_t n)
 {
-	fputc('"', f);
+	put_c(w, '"');
 	for (size_t i = 0; i < n; i++) {
 		/* plain ASCII goes out a run at a time */
 		size_t run = i;
@@ -69,22 +104,24 @@ static void write_string(FILE *f, const char *s, size_t n)
 		       s[run] != '\\')
 			run++;
 		if (run > i) {
-			fwrite(s + i, 1, run - i, f);
+			put(w, s + i, run - i);
 			i = run - 1;
 			continue;
 		}
 		unsigned char c = (unsigned char)s[i];
 		switch (c) {
-		case '"': fputs("\\\"", f); break;
-		case '\\': fputs("\\\\", f); break;
-		case '\n': fputs("\\n", f); break;
-		case '\r': fputs("\\r", f); break;
-		case '\t': fputs("\\t", f); break;
+		case '"': put_s(w, "\\\""); break;
+		case '\\': put_s(w, "\\\\"); break;
+		case '\n': put_s(w, "\\n"); break;
+		case '\r': put_s(w, "\\r"); break;
+		case '\t': put_s(w, "\\t"); break;
 		default:
 			if (c < 0x20 || c == 0x7f) {
-				fprintf(f, "\\u%04x", c);
+				static const char hex[] = "0123456789abcdef";
+				char u[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+				put(w, u, sizeof(u));
 			} else if (c < 0x80) {
-				fputc(c, f);
+				put_c(w, (char)c);
 			} else {
 				/* pass valid UTF-8 through, escape anything else */
 				size_t len = (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
@@ -92,23 +129,23 @@ static void write_string(FILE *f, const char *s, size_t n)
 				for (size_t k = 1; ok && k < len; k++)
 					ok = ((unsigned char)s[i + k] & 0xc0) == 0x80;
 				if (ok) {
-					fwrite(s + i, 1, len, f);
+					put(w, s + i, len);
 					i += len - 1;
 				} else {
 					/* not UTF-8: the replacement character, as a reader would show it */
-					fputs("\\ufffd", f);
+					put_s(w, "\\ufffd");
 				}
 			}
 		}
 	}
-	fputc('"', f);
+	put_c(w, '"');
 }
 
 void jw_key(jsonw *w, const char *k)
 {
 	pre_value(w);
-	write_string(w->f, k, strlen(k));
-	fputs(w->pretty ? ": " : ":", w->f);
+	write_string(w, k, strlen(k));
+	put(w, ": ", w->pretty ? 2 : 1);
 	w->after_key = true;
 }
 
@@ -124,31 +161,44 @@ void jw_str(jsonw *w, const char *s)
 void jw_strn(jsonw *w, const char *s, size_t n)
 {
 	pre_value(w);
-	write_string(w->f, s, n);
+	write_string(w, s, n);
+}
+
+static void put_uint(jsonw *w, uint64_t v)
+{
+	char d[20];
+	size_t i = sizeof(d);
+	do {
+		d[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	put(w, d + i, sizeof(d) - i);
 }
 
 void jw_uint(jsonw *w, uint64_t v)
 {
 	pre_value(w);
-	fprintf(w->f, "%llu", (unsigned long long)v);
+	put_uint(w, v);
 }
 
 void jw_int(jsonw *w, int64_t v)
 {
 	pre_value(w);
-	fprintf(w->f, "%lld", (long long)v);
+	if (v < 0)
+		put_c(w, '-');
+	put_uint(w, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
 }
 
 void jw_bool(jsonw *w, bool v)
 {
 	pre_value(w);
-	fputs(v ? "true" : "false", w->f);
+	put_s(w, v ? "true" : "false");
 }
 
 void jw_null(jsonw *w)
 {
 	pre_value(w);
-	fputs("null", w->f);
+	put_s(w, "null");
 }
 
 char *fmt_time_rfc3339(int64_t us, char *buf)
@@ -206,6 +256,7 @@ void jw_ktime(jsonw *w, const char *k, int64_t us)
 
 void jw_end(jsonw *w)
 {
-	fputc('\n', w->f);
+	put_c(w, '\n');
+	jw_flush(w);
 	fflush(w->f);
 }

@@ -21,6 +21,7 @@ static char *render(int which, const char *s, size_t *n)
 		jsonw w;
 		jw_init(&w, f, false);
 		jw_str(&w, s);
+		jw_flush(&w);
 	}
 	fclose(f);
 	return buf;

@@ -24,6 +24,7 @@ static void json_writer(FILE *f, const char *s)
 	jsonw w;
 	jw_init(&w, f, false);
 	jw_str(&w, s);
+	jw_flush(&w);
 }
 
 #define EXPECT(w, in, out)                                  \
@@ -98,9 +99,55 @@ static void test_json_nesting(void)
 	jw_arr_end(&w);
 	jw_kbool(&w, "b", true);
 	jw_obj_end(&w);
+	jw_flush(&w);
 	fclose(f);
 	CU_ASSERT_STRING_EQUAL(buf, "{\"a\":[1,{}],\"b\":true}");
 	free(buf);
+}
+
+/* Numbers without printf, and output past the writer's own buffer: a string
+ * longer than it, and many small writes that cross its end. */
+static void test_json_numbers_and_buffer(void)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+	jsonw w;
+	jw_init(&w, f, false);
+	jw_arr(&w);
+	jw_uint(&w, 0);
+	jw_uint(&w, UINT64_MAX);
+	jw_int(&w, -1);
+	jw_int(&w, INT64_MIN);
+	jw_int(&w, INT64_MAX);
+	jw_arr_end(&w);
+	jw_end(&w);
+	fclose(f);
+	CU_ASSERT_STRING_EQUAL(buf, "[0,18446744073709551615,-1,-9223372036854775808,9223372036854775807]\n");
+	free(buf);
+
+	GString *big = g_string_new(NULL);
+	for (int i = 0; i < 40000; i++)
+		g_string_append_c(big, (char)('a' + i % 26));
+	f = open_memstream(&buf, &n);
+	jw_init(&w, f, false);
+	jw_arr(&w);
+	for (int i = 0; i < 3000; i++)
+		jw_str(&w, "x\ty");  /* 7 bytes each with the comma: crosses the buffer's end */
+	jw_str(&w, big->str);
+	jw_uint(&w, 42);
+	jw_arr_end(&w);
+	jw_end(&w);
+	fclose(f);
+	GString *want = g_string_new("[");
+	for (int i = 0; i < 3000; i++)
+		g_string_append(want, "\"x\\ty\",");
+	g_string_append_printf(want, "\"%s\",42]\n", big->str);
+	CU_ASSERT_EQUAL(n, want->len);
+	CU_ASSERT_STRING_EQUAL(buf, want->str);
+	free(buf);
+	g_string_free(want, TRUE);
+	g_string_free(big, TRUE);
 }
 
 int main(void)
@@ -114,6 +161,7 @@ int main(void)
 	CU_add_test(s, "json escaping", test_json);
 	CU_add_test(s, "rfc 3339 times", test_time);
 	CU_add_test(s, "json nesting and omitted values", test_json_nesting);
+	CU_add_test(s, "json numbers, output past the buffer", test_json_numbers_and_buffer);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned failed = CU_get_number_of_failures();
