@@ -110,6 +110,19 @@ bool finding_exists(const findings *f, const char *rule, const char *device, con
 	return found;
 }
 
+bool finding_would_be_new(const findings *f, const char *rule, const char *device, const char *key)
+{
+	if (f->list->len >= f->cap || finding_exists(f, rule, device, key))
+		return false;
+	char buf[256];
+	char *group = compose_key(buf, sizeof(buf), rule, device, NULL);
+	group[strlen(group) - 1] = 0;  /* "rule|device|" -> "rule|device" */
+	gpointer n = g_hash_table_lookup(f->per_device, group);
+	if (group != buf)
+		g_free(group);
+	return (uint64_t)GPOINTER_TO_SIZE(n) < f->cap_per_device;
+}
+
 finding *finding_add(findings *f, const char *rule, severity sev, const char *device,
 		     const char *key, bool *is_new)
 {

@@ -50,9 +50,12 @@ void findings_free(findings *f);
  * no report shows is returned (callers need not care). */
 finding *finding_add(findings *f, const char *rule, severity sev, const char *device,
 		     const char *key, bool *is_new);
-/* Whether finding_add would find it: a rule may skip building the text of
- * a finding that is already there. */
+/* Whether finding_add would find it. */
 bool finding_exists(const findings *f, const char *rule, const char *device, const char *key);
+/* Whether finding_add would now make a new finding that is kept: not when
+ * it exists, nor over a cap. Both only grow, so a rule may skip building
+ * the text of a finding it raises now or later when this says no. */
+bool finding_would_be_new(const findings *f, const char *rule, const char *device, const char *key);
 void finding_summary(finding *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void finding_remedy(finding *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void finding_frame(finding *x, uint16_t input, uint32_t frame);

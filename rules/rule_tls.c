@@ -220,8 +220,14 @@ static void on_alert(tls_rule *r, analysis *an, const event *e)
  * of the rule). */
 static bool cert_recorded(tls_rule *r, const device *d, const x509_info *x)
 {
-	char key[96];
-	snprintf(key, sizeof(key), "%u/%s", d->id, x->sha256);
+	char key[96], digits[10];
+	size_t n = 0, o = 0;
+	for (unsigned id = d->id; n == 0 || id; id /= 10)
+		digits[n++] = (char)('0' + id % 10);
+	while (n)
+		key[o++] = digits[--n];
+	key[o++] = '/';
+	g_strlcpy(key + o, x->sha256, sizeof(key) - o);  /* "<device id>/<sha256>" */
 	if (g_hash_table_contains(r->cert_seen, key))
 		return true;
 	if (g_hash_table_size(r->cert_seen) < CERT_SEEN_MAX)
@@ -295,10 +301,10 @@ static void check_dates(analysis *an, const chain_ctx *k)
 }
 
 /* Whether report() needs a summary and remedy: not for a finding that is
- * already raised (deferred or not, it would find it and keep its text). */
+ * already raised or over a cap (deferred or not, it would keep no text). */
 static bool needs_text(const analysis *an, const chain_ctx *k, const char *id, const char *key)
 {
-	return !finding_exists(&an->fnd, id, k->device, key);
+	return finding_would_be_new(&an->fnd, id, k->device, key);
 }
 
 /* Raises a finding now, or (server certificates on AMT's TLS port) once the
