@@ -58,6 +58,13 @@ void arena_free(arena *a)
 }
 
 /* Room for n bytes, not zeroed: strings overwrite every byte they use. */
+static char *alloc_raw(arena *a, size_t n);
+
+void *arena_alloc_uninit(arena *a, size_t n)
+{
+	return alloc_raw(a, n);
+}
+
 static char *alloc_raw(arena *a, size_t n)
 {
 	size_t need = (n + 7) & ~(size_t)7;

@@ -17,6 +17,7 @@ void arena_init(arena *a, size_t block_size);
 void arena_reset(arena *a); /* keeps the first block, frees the rest */
 void arena_free(arena *a);
 void *arena_alloc(arena *a, size_t n);           /* zeroed, 8-byte aligned */
+void *arena_alloc_uninit(arena *a, size_t n);    /* not zeroed: the caller writes it all */
 char *arena_strdup(arena *a, const char *s);     /* NULL stays NULL */
 char *arena_strndup(arena *a, const char *s, size_t n);
 char *arena_printf(arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -173,11 +173,17 @@ static const char *legacy_service(arena *a, const char *ns)
 	return e && e > s ? arena_strndup(a, s, (size_t)(e - s)) : arena_strdup(a, s);
 }
 
+/* isspace() of the C locale, without a locale table per byte */
+static bool c_space(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
 static char *trimmed(arena *a, const char *s, size_t n)
 {
-	while (n && isspace((unsigned char)*s))
+	while (n && c_space(*s))
 		s++, n--;
-	while (n && isspace((unsigned char)s[n - 1]))
+	while (n && c_space(s[n - 1]))
 		n--;
 	return arena_strndup(a, s, n);
 }
@@ -185,8 +191,8 @@ static char *trimmed(arena *a, const char *s, size_t n)
 static void *vec_push(arena *a, vec *v, size_t elt)
 {
 	if (v->len == v->cap) {
-		size_t cap = v->cap ? v->cap * 2 : 8;
-		void *d = arena_alloc(a, cap * elt);
+		size_t cap = v->cap ? v->cap * 2 : 32;
+		void *d = arena_alloc_uninit(a, cap * elt);  /* only [0, len) is ever read */
 		if (v->len)
 			memcpy(d, v->data, v->len * elt);
 		v->data = d;
