@@ -94,14 +94,25 @@ void jw_obj_end(jsonw *w) { close_(w, '}'); }
 void jw_arr(jsonw *w) { open(w, '['); }
 void jw_arr_end(jsonw *w) { close_(w, ']'); }
 
+/* Bytes that go out as they are: printable ASCII but '"' and '\\'. */
+static bool plain[256];
+
+static void init_plain(void)
+{
+	if (plain['a'])
+		return;
+	for (int c = 0x20; c < 0x7f; c++)
+		plain[c] = c != '"' && c != '\\';
+}
+
 static void write_string(jsonw *w, const char *s, size_t n)
 {
+	init_plain();
 	put_c(w, '"');
 	for (size_t i = 0; i < n; i++) {
 		/* plain ASCII goes out a run at a time */
 		size_t run = i;
-		while (run < n && (unsigned char)s[run] >= 0x20 && (unsigned char)s[run] < 0x7f && s[run] != '"' &&
-		       s[run] != '\\')
+		while (run < n && plain[(unsigned char)s[run]])
 			run++;
 		if (run > i) {
 			put(w, s + i, run - i);
