@@ -71,6 +71,7 @@ typedef struct walker {
 	wsman_status stop;     /* why the walk stopped early; WSMAN_OK: it did not */
 	vec sel, opt, props;   /* wsman_kv, wsman_kv, wsman_prop */
 	uint16_t ninstances;
+	const char *last_cls;  /* class of the latest instance */
 	bool in_detail;
 	bool seen_body_child, seen_subcode, seen_reason;
 } walker;
@@ -219,6 +220,16 @@ static void set_return(walker *k, const char *text)
 	k->w->return_value = (uint32_t)v;
 }
 
+/* The class of an instance: the previous instance's string when it is the
+ * same class, so that the properties of a multi-instance pull share one
+ * class pointer (readers compare pointers first). */
+static const char *class_name(walker *k, const char *local)
+{
+	if (!k->last_cls || strcmp(k->last_cls, local) != 0)
+		k->last_cls = local;
+	return k->last_cls;
+}
+
 static void start_element(walker *k, const char *local, const char *ns, const char *name_attr, frame *f)
 {
 	ev_wsman *w = k->w;
@@ -280,7 +291,7 @@ static void start_element(walker *k, const char *local, const char *ns, const ch
 				? arena_strndup(k->a, local, strlen(local) - 8) : f->local;
 		} else if (ns_names_class(ns, local)) {
 			f->r = R_INSTANCE;
-			f->cls = f->local;
+			f->cls = class_name(k, f->local);
 			f->instance = k->ninstances++;
 		} else {
 			f->r = R_BODYEL;
@@ -292,7 +303,7 @@ static void start_element(walker *k, const char *local, const char *ns, const ch
 			f->r = R_ITEMS;
 		} else if (ns_names_class(ns, local)) {
 			f->r = R_INSTANCE;
-			f->cls = f->local;
+			f->cls = class_name(k, f->local);
 			f->instance = k->ninstances++;
 		}
 		break;

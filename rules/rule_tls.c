@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../decoder/events/tls.h"
+#include "../decoder/numtext.h"
 #include "../dissectors/x509.h"
 #include "amthashes.h"
 #include "certcheck.h"
@@ -220,12 +221,8 @@ static void on_alert(tls_rule *r, analysis *an, const event *e)
  * of the rule). */
 static bool cert_recorded(tls_rule *r, const device *d, const x509_info *x)
 {
-	char key[96], digits[10];
-	size_t n = 0, o = 0;
-	for (unsigned id = d->id; n == 0 || id; id /= 10)
-		digits[n++] = (char)('0' + id % 10);
-	while (n)
-		key[o++] = digits[--n];
+	char key[96];
+	size_t o = u64_text(d->id, key);
 	key[o++] = '/';
 	g_strlcpy(key + o, x->sha256, sizeof(key) - o);  /* "<device id>/<sha256>" */
 	if (g_hash_table_contains(r->cert_seen, key))

@@ -9,6 +9,7 @@
 
 #include "../decoder/events/http.h"
 #include "../decoder/events/wsman.h"
+#include "../decoder/numtext.h"
 #include "provisioning.h"
 #include "wsman_facts.h"
 
@@ -100,9 +101,22 @@ static void rule_free(void *st)
 	g_free(r);
 }
 
+/* "input:flow:frame"; on_flow_close() finds a connection's by the prefix */
+static size_t flow_prefix(const event *e, char *out)
+{
+	size_t n = u64_text(e->input, out);
+	out[n++] = ':';
+	n += u64_text(e->flow->id, out + n);
+	out[n++] = ':';
+	return n;
+}
+
 static char *exchange_key(const event *e, uint32_t request_frame)
 {
-	return g_strdup_printf("%u:%" G_GUINT64_FORMAT ":%u", e->input, e->flow->id, request_frame);
+	char b[64];
+	size_t n = flow_prefix(e, b);
+	n += u64_text(request_frame, b + n);
+	return g_strndup(b, n);
 }
 
 static const char *ip_str(const amt_addr *a, char *buf)
@@ -294,7 +308,7 @@ static auth_pair *pair_for(wsman_rule *r, const event *e)
 	char c[AMT_ADDRSTRLEN], a[AMT_ADDRSTRLEN];
 	ip_str(&e->flow->cli, c);
 	ip_str(&e->flow->srv, a);
-	char *key = g_strdup_printf("%s|%s", c, a);
+	char *key = g_strconcat(c, "|", a, NULL);
 	auth_pair *p = g_hash_table_lookup(r->auth, key);
 	if (p) {
 		g_free(key);
@@ -401,7 +415,8 @@ static void on_flow_close(wsman_rule *r, const event *e)
 {
 	if (!g_hash_table_size(r->open))
 		return;
-	char *prefix = g_strdup_printf("%u:%" G_GUINT64_FORMAT ":", e->input, e->flow->id);
+	char prefix[64];
+	prefix[flow_prefix(e, prefix)] = 0;
 	GHashTableIter it;
 	gpointer key, val;
 	g_hash_table_iter_init(&it, r->open);
@@ -415,7 +430,6 @@ static void on_flow_close(wsman_rule *r, const event *e)
 		}
 		g_hash_table_iter_remove(&it);
 	}
-	g_free(prefix);
 }
 
 static void on_event(void *st, analysis *an, const event *e)
