@@ -137,23 +137,25 @@ static bool parse_uint(const char *s, uint64_t *out)
  * trimmed). Only the headers we keep are copied. */
 static void set_header(msg *m, const char *name, size_t nl, const char *value, size_t vl)
 {
+#define KNOWN(n, field) {n, sizeof(n) - 1, offsetof(msg, field)}
 	static const struct {
 		const char *name;
-		size_t off;
+		size_t len, off;
 	} known[] = {
-		{"host", offsetof(msg, host)},
-		{"user-agent", offsetof(msg, user_agent)},
-		{"server", offsetof(msg, server)},
-		{"content-type", offsetof(msg, content_type)},
-		{"connection", offsetof(msg, connection)},
-		{"transfer-encoding", offsetof(msg, transfer_encoding)},
-		{"soapaction", offsetof(msg, soap_action)},
-		{"expect", offsetof(msg, expect)},
-		{"authorization", offsetof(msg, authorization)},
-		{"www-authenticate", offsetof(msg, www_authenticate)},
+		KNOWN("host", host),
+		KNOWN("user-agent", user_agent),
+		KNOWN("server", server),
+		KNOWN("content-type", content_type),
+		KNOWN("connection", connection),
+		KNOWN("transfer-encoding", transfer_encoding),
+		KNOWN("soapaction", soap_action),
+		KNOWN("expect", expect),
+		KNOWN("authorization", authorization),
+		KNOWN("www-authenticate", www_authenticate),
 	};
+#undef KNOWN
 	for (size_t i = 0; i < G_N_ELEMENTS(known); i++) {
-		if (strlen(known[i].name) != nl || g_ascii_strncasecmp(name, known[i].name, nl) != 0)
+		if (known[i].len != nl || g_ascii_strncasecmp(name, known[i].name, nl) != 0)
 			continue;
 		char **slot = (char **)((char *)m + known[i].off);
 		if (!*slot)  /* first wins; a second challenge is rarely useful */
