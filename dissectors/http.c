@@ -69,10 +69,24 @@ void http_msg_clear(msg *m)
 			memset(m->authorization, 0, strlen(m->authorization));
 		g_free(*strs[i]);
 	}
-	if (m->body)
+	/* the next message of this direction reuses a body buffer of usual
+	 * size instead of growing a new one from nothing */
+	GByteArray *keep = m->body && m->body->len <= BODY_KEEP ? m->body : NULL;
+	if (m->body && !keep)
 		g_byte_array_free(m->body, TRUE);
 	http_pending_unref(m->req);
 	memset(m, 0, sizeof(*m));
+	if (keep)
+		g_byte_array_set_size(keep, 0);
+	m->body = keep;
+}
+
+static void http_msg_free(msg *m)
+{
+	http_msg_clear(m);
+	if (m->body)
+		g_byte_array_free(m->body, TRUE);
+	m->body = NULL;
 }
 
 static void *state_new(dis_ctx *c)
@@ -86,8 +100,8 @@ static void *state_new(dis_ctx *c)
 static void state_free(void *st)
 {
 	http_state *s = st;
-	http_msg_clear(&s->d[0].m);
-	http_msg_clear(&s->d[1].m);
+	http_msg_free(&s->d[0].m);
+	http_msg_free(&s->d[1].m);
 	pending *q;
 	while ((q = g_queue_pop_head(&s->pending)))
 		http_pending_unref(q);

@@ -12,6 +12,7 @@
 
 #define CHUNK_LINE_MAX 1024
 #define PENDING_MAX 1024
+#define BODY_KEEP 16384  /* a body buffer up to this size is kept for the next message */
 
 typedef enum phase {
 	PH_HEAD, PH_BODY_LEN, PH_CHUNK_SIZE, PH_CHUNK_DATA, PH_CHUNK_CRLF, PH_TRAILERS,

@@ -451,10 +451,17 @@ static void on_text(walker *k, const char *v, size_t n)
 	}
 }
 
+/* "<!DOCTYPE" anywhere in the document. Found from its '!', which SOAP
+ * bodies hardly contain (memchr runs far faster than memmem here). */
 static bool has_doctype(const uint8_t *p, size_t len)
 {
-	static const char tag[] = "<!DOCTYPE";
-	return memmem(p, len, tag, sizeof(tag) - 1) != NULL;
+	static const char tag[] = "DOCTYPE";
+	const uint8_t *end = p + len;
+	for (const uint8_t *q = p; (q = memchr(q, '!', (size_t)(end - q))); q++)
+		if (q > p && q[-1] == '<' && (size_t)(end - q - 1) >= sizeof(tag) - 1 &&
+		    memcmp(q + 1, tag, sizeof(tag) - 1) == 0)
+			return true;
+	return false;
 }
 
 /* ---- scanner callbacks ----
