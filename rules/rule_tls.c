@@ -31,9 +31,11 @@ typedef struct tls_rule {
 	GHashTable *prov_flows;  /* flow key -> 1: a client certificate was offered to AMT:16993 */
 	GArray *pending;
 	GHashTable *cert_seen;   /* "device id/sha256" -> 1: its FACT_CERT is recorded */
+	GHashTable *cert_text;   /* sha256 -> the text of its FACT_CERT */
 } tls_rule;
 
 #define CERT_SEEN_MAX 65536
+#define CERT_TEXT_MAX 4096   /* distinct certificates whose fact text is kept */
 
 static uint64_t flow_key(const event *e)
 {
@@ -59,6 +61,7 @@ static void *init(analysis *an)
 	r->pending = g_array_new(FALSE, TRUE, sizeof(pending));
 	g_array_set_clear_func(r->pending, pending_clear);
 	r->cert_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	r->cert_text = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 	return r;
 }
 
@@ -71,6 +74,7 @@ static void rule_free(void *st)
 	g_hash_table_destroy(r->prov_flows);
 	g_array_free(r->pending, TRUE);
 	g_hash_table_destroy(r->cert_seen);
+	g_hash_table_destroy(r->cert_text);
 	g_free(r);
 }
 
@@ -232,6 +236,31 @@ static bool cert_recorded(tls_rule *r, const device *d, const x509_info *x)
 	return false;
 }
 
+/* What a FACT_CERT says about x. The same few certificates come from many
+ * devices: the text is built once per certificate. The caller frees it
+ * when *owned. */
+static const char *cert_fact_text(tls_rule *r, const x509_info *x, bool *owned)
+{
+	const char *kept = g_hash_table_lookup(r->cert_text, x->sha256);
+	*owned = false;
+	if (kept)
+		return kept;
+	char nb[32], na[32];
+	GString *s = g_string_new(NULL);
+	g_string_append_printf(s, "%s; issuer %s; valid %s to %s", x->subject, x->issuer,
+			       fmt_day(x->not_before, nb, sizeof(nb)), fmt_day(x->not_after, na, sizeof(na)));
+	for (uint32_t j = 0; j < x->nsans; j++)
+		g_string_append_printf(s, "%s%s", j ? ", " : "; SAN ", x->sans[j]);
+	g_string_append_printf(s, "; sha1 %s; sha256 %s", x->sha1, x->sha256);
+	char *text = g_string_free(s, FALSE);
+	if (g_hash_table_size(r->cert_text) < CERT_TEXT_MAX) {
+		g_hash_table_insert(r->cert_text, g_strdup(x->sha256), text);
+		return text;
+	}
+	*owned = true;
+	return text;
+}
+
 static void cert_facts(tls_rule *r, analysis *an, device *d, const event *e, const ev_tls_certificates *m,
 		       const char *source)
 {
@@ -240,15 +269,11 @@ static void cert_facts(tls_rule *r, analysis *an, device *d, const event *e, con
 		d = dev_resolve(d);
 		if (!x->decoded || cert_recorded(r, d, x))
 			continue;
-		char nb[32], na[32];
-		GString *s = g_string_new(NULL);
-		g_string_append_printf(s, "%s; issuer %s; valid %s to %s", x->subject, x->issuer,
-				       fmt_day(x->not_before, nb, sizeof(nb)), fmt_day(x->not_after, na, sizeof(na)));
-		for (uint32_t j = 0; j < x->nsans; j++)
-			g_string_append_printf(s, "%s%s", j ? ", " : "; SAN ", x->sans[j]);
-		g_string_append_printf(s, "; sha1 %s; sha256 %s", x->sha1, x->sha256);
-		d = dev_fact(&an->dev, d, FACT_CERT, s->str, source, ev_evidence(e), e->ts);
-		g_string_free(s, TRUE);
+		bool owned;
+		const char *text = cert_fact_text(r, x, &owned);
+		d = dev_fact(&an->dev, d, FACT_CERT, text, source, ev_evidence(e), e->ts);
+		if (owned)
+			g_free((char *)text);
 	}
 }
 
