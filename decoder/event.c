@@ -116,6 +116,12 @@ void ev_set_info(event *e, const char *fmt, ...)
 
 static ev_field *field_add(event *e, const char *name, ev_ftype t)
 {
+	if (ev_fields_full(e)) {
+		/* over ev_describe_some's budget: written to and forgotten */
+		static ev_field spill;
+		e->truncated = true;
+		return &spill;
+	}
 	if (e->nfields == e->capfields) {
 		uint32_t ncap = e->capfields ? e->capfields * 2 : 16;
 		ev_field *nf = arena_alloc(e->a, ncap * sizeof(*nf));
@@ -190,13 +196,36 @@ void ev_describe_later(event *e, void (*fn)(event *e))
 	e->described = false;
 }
 
+static void run_describer(event *w, uint32_t limit)
+{
+	if (w->partial) {  /* start again from what the producer set */
+		w->nfields = w->base_fields;
+		w->info = w->base_info;
+	} else {
+		w->base_fields = w->nfields;
+		w->base_info = w->info;
+	}
+	w->field_limit = limit;
+	w->truncated = false;
+	w->describe(w);
+	/* a describer that checked ev_fields_full() stopped without a refusal */
+	w->partial = w->truncated || (limit && w->nfields >= limit);
+	w->field_limit = 0;
+	w->described = !w->partial;
+}
+
 void ev_describe(const event *e)
 {
 	if (!e->describe || e->described)
 		return;
-	event *w = (event *)e;  /* the lazy part of a const event: built once */
-	w->described = true;
-	w->describe(w);
+	run_describer((event *)e, 0);  /* the lazy part of a const event: built once */
+}
+
+void ev_describe_some(const event *e, uint32_t max)
+{
+	if (!e->describe || e->described || (e->partial && e->nfields >= max))
+		return;
+	run_describer((event *)e, max ? max : 1);
 }
 
 const ev_field *ev_field_get(const event *e, const char *name)

@@ -108,6 +108,13 @@ typedef struct event {
 	 * ev_describe() first (ev_field_get does). */
 	void (*describe)(struct event *e);
 	bool described;
+	/* ev_describe_some(): the describer ran with a budget of fields and
+	 * ran out; a full ev_describe() starts again from what came before. */
+	bool partial;
+	bool truncated;          /* a field was refused for the budget */
+	uint32_t field_limit;    /* while describing: 0, or at most this many fields in all */
+	uint32_t base_fields;    /* fields set before the describer ran */
+	const char *base_info;
 } event;
 
 /* Sender and receiver of the message this event describes. */
@@ -133,6 +140,15 @@ void ev_time(event *e, const char *name, int64_t us);
  * most once, while the event is alive, and only when a reader needs them. */
 void ev_describe_later(event *e, void (*fn)(event *e));
 void ev_describe(const event *e);
+/* Like ev_describe(), for a reader that looks at the first max fields only
+ * (the timeline): the describer may stop there. Info is always complete. */
+void ev_describe_some(const event *e, uint32_t max);
+/* For describers: no more fields will be kept (ev_describe_some's budget is
+ * spent), so building the rest would be wasted. */
+static inline bool ev_fields_full(const event *e)
+{
+	return e->field_limit && e->nfields >= e->field_limit;
+}
 const ev_field *ev_field_get(const event *e, const char *name);  /* describes first */
 
 /* The bus: producers emit, subscribers are called in order of subscription. */

@@ -27,7 +27,7 @@ void wsman_add_fields(event *e, const ev_wsman *w)
 	ev_str_ref(e, "wsman.body", w->body_element);
 	add_kv_fields(e, "wsman.selector", w->selectors, w->nselectors);
 	add_kv_fields(e, "wsman.option", w->options, w->noptions);
-	for (size_t i = 0; i < w->nprops; i++) {
+	for (size_t i = 0; i < w->nprops && !ev_fields_full(e); i++) {
 		const wsman_prop *p = &w->props[i];
 		if (p->instance_id && strcmp(p->name, "InstanceID") == 0)
 			continue;

@@ -59,7 +59,7 @@ bool timeline_add(timeline *t, const event *e, bool failure)
 		return false;
 	}
 	tl_entry x;
-	ev_describe(e);
+	ev_describe_some(e, e->kind == EV_TLS_CERTIFICATES ? TL_MAX_DETAILS : TL_MAX_DETAILS_OTHER);
 	memset(&x, 0, sizeof(x));
 	x.ts = e->ts;
 	x.kind = e->kind;

@@ -11,12 +11,17 @@
 static amt_run run;
 static engine *eng;
 static GPtrArray *closes;  /* ev_flow copies */
+static GPtrArray *close_infos;  /* their info lines, described when read */
 static uint32_t frame_no;
 
 static void on_event(void *u, const event *e)
 {
 	(void)u;
 	if (e->kind == EV_FLOW_CLOSE) {
+		ev_describe(e);
+		const ev_field *st = ev_field_get(e, "tcp.state");
+		g_ptr_array_add(close_infos, g_strdup_printf("%s|%s", e->info ? e->info : "-",
+							     st ? st->v.s : "-"));
 		ev_flow *copy = g_new(ev_flow, 1);
 		*copy = *(const ev_flow *)e->data;
 		copy->app = NULL;
@@ -28,6 +33,7 @@ static void start(void)
 {
 	run_init(&run);
 	closes = g_ptr_array_new_with_free_func(g_free);
+	close_infos = g_ptr_array_new_with_free_func(g_free);
 	bus_subscribe(&run.bus, on_event, NULL);
 	eng = engine_new(&run);
 	frame_no = 0;
@@ -38,6 +44,7 @@ static void stop(void)
 	engine_free(eng);
 	run_free(&run);
 	g_ptr_array_free(closes, TRUE);
+	g_ptr_array_free(close_infos, TRUE);
 }
 
 /* An IPv4 TCP segment from a:ap to b:bp. */
@@ -129,6 +136,8 @@ static void test_fin_close_and_port_reuse(void)
 	send4(S, 16992, C, 40003, 21, 15, TH_ACK | TH_FIN, "de");
 	CU_ASSERT_EQUAL_FATAL(closes->len, 1);
 	CU_ASSERT_EQUAL(close_at(0)->state, FLOW_CLOSED);
+	/* fields and info are built when read, from the payload */
+	CU_ASSERT_STRING_EQUAL(close_infos->pdata[0], "connection closed, 3/2 bytes, 0.003 s|closed");
 	/* same ports, new SYN: a new connection */
 	send4(C, 40003, S, 16992, 9000, 0, TH_SYN, NULL);
 	engine_finish(eng);
@@ -254,6 +263,41 @@ static void test_addr_text(void)
 	CU_ASSERT_STRING_EQUAL(amt_addr_str(&none, buf), "-");
 }
 
+/* A describer that adds 30 fields after one the producer set. */
+static void describe_thirty(event *e)
+{
+	for (int i = 0; i < 30 && !ev_fields_full(e); i++)
+		ev_uint(e, "test.n", (uint64_t)i);
+	ev_set_info(e, "thirty");
+}
+
+/* ev_describe_some stops the describer at a budget (info still set); a full
+ * ev_describe later starts again from the producer's own fields. */
+static void test_describe_budget(void)
+{
+	arena a;
+	arena_init(&a, 0);
+	event *e = ev_new(&a, EV_NOTE, "test");
+	ev_str(e, "test.first", "eager");
+	ev_describe_later(e, describe_thirty);
+	ev_describe_some(e, 12);
+	CU_ASSERT_EQUAL(e->nfields, 12);
+	CU_ASSERT_STRING_EQUAL(e->info, "thirty");
+	CU_ASSERT_STRING_EQUAL(e->fields[0].v.s, "eager");
+	CU_ASSERT_EQUAL(e->fields[11].v.u, 10);
+	ev_describe_some(e, 5);  /* has enough: nothing happens */
+	CU_ASSERT_EQUAL(e->nfields, 12);
+	ev_describe(e);
+	CU_ASSERT_EQUAL_FATAL(e->nfields, 31);
+	CU_ASSERT_STRING_EQUAL(e->fields[0].v.s, "eager");
+	for (uint32_t i = 1; i < 31; i++)
+		CU_ASSERT_EQUAL(e->fields[i].v.u, i - 1);
+	CU_ASSERT_STRING_EQUAL(e->info, "thirty");
+	ev_describe_some(e, 100);  /* complete: nothing happens */
+	CU_ASSERT_EQUAL(e->nfields, 31);
+	arena_free(&a);
+}
+
 int main(void)
 {
 	CU_initialize_registry();
@@ -268,6 +312,7 @@ int main(void)
 	CU_add_test(su, "flow cap", test_flow_cap);
 	CU_add_test(su, "VLAN tags and Linux cooked v2", test_vlan_and_sll2);
 	CU_add_test(su, "out-of-order cap counted", test_ooo_cap_counted);
+	CU_add_test(su, "describing within a budget of fields", test_describe_budget);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned failed = CU_get_number_of_failures();
