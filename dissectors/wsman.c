@@ -72,6 +72,7 @@ typedef struct walker {
 	vec sel, opt, props;   /* wsman_kv, wsman_kv, wsman_prop */
 	uint16_t ninstances;
 	const char *last_cls;  /* class of the latest instance */
+	const char *seg_ns, *seg;  /* a namespace URI (the scanner's, stable) and its last segment */
 	bool in_detail;
 	bool seen_body_child, seen_subcode, seen_reason;
 } walker;
@@ -101,6 +102,13 @@ bool wsman_looks_soap(const uint8_t *body, size_t len, const char *content_type)
 	if (!content_type)
 		return true;
 	return strstr(content_type, "xml") != NULL || strstr(content_type, "soap") != NULL;
+}
+
+/* strcmp() == 0, most often decided by the first byte without a call:
+ * element names are compared with constants once per element */
+static inline bool streq(const char *a, const char *b)
+{
+	return a[0] == b[0] && strcmp(a, b) == 0;
 }
 
 /* s starts with the lower-case letters of w, in any case ((c | 0x20) is a
@@ -137,7 +145,7 @@ static bool is_secret_name(const char *n)
 				return true;
 		}
 	}
-	return l >= 3 && strcmp(n + l - 3, "OTP") == 0;
+	return l >= 3 && streq(n + l - 3, "OTP");
 }
 
 /* Last path segment: ".../AMT_GeneralSettings" -> "AMT_GeneralSettings". */
@@ -156,12 +164,19 @@ static bool ends_with(const char *s, const char *suffix)
 	return l >= k && strcmp(s + l - k, suffix) == 0;
 }
 
-static bool ns_names_class(const char *ns, const char *local)
+/* The namespace's last segment names the element: ".../AMT_GeneralSettings"
+ * and AMT_GeneralSettings. The segment of the latest namespace is kept:
+ * instances of a pull share theirs. */
+static bool ns_names_class(walker *k, const char *ns, const char *local)
 {
 	if (!ns || !local)
 		return false;
-	const char *s = strrchr(ns, '/');
-	return s && strcmp(s + 1, local) == 0;
+	if (ns != k->seg_ns) {
+		const char *s = strrchr(ns, '/');
+		k->seg_ns = ns;
+		k->seg = s ? s + 1 : NULL;
+	}
+	return k->seg && streq(k->seg, local);
 }
 
 /* "http://schemas.intel.com/platform/client/RemoteControl/2004/01" -> "RemoteControl" */
@@ -238,9 +253,9 @@ static void start_element(walker *k, const char *local, const char *ns, const ch
 	f->local = local;  /* xml_scan's copy, in k->a */
 	f->r = R_OTHER;
 	if (!up) {
-		if (strcmp(local, "Envelope") == 0 && ns && strcmp(ns, NS_SOAP12) == 0)
+		if (streq(local, "Envelope") && ns && streq(ns, NS_SOAP12))
 			w->soap_version = 12;
-		else if (strcmp(local, "Envelope") == 0 && ns && strcmp(ns, NS_SOAP11) == 0)
+		else if (streq(local, "Envelope") && ns && streq(ns, NS_SOAP11))
 			w->soap_version = 11;
 		if (w->soap_version)
 			f->r = R_ENVELOPE;
@@ -248,17 +263,17 @@ static void start_element(walker *k, const char *local, const char *ns, const ch
 	}
 	switch (pr) {
 	case R_ENVELOPE:
-		if (strcmp(local, "Header") == 0)
+		if (streq(local, "Header"))
 			f->r = R_HEADER;
-		else if (strcmp(local, "Body") == 0)
+		else if (streq(local, "Body"))
 			f->r = R_BODY;
 		break;
 	case R_HEADER:
-		if (strcmp(local, "SelectorSet") == 0)
+		if (streq(local, "SelectorSet"))
 			f->r = R_SELECTORSET;
-		else if (strcmp(local, "OptionSet") == 0)
+		else if (streq(local, "OptionSet"))
 			f->r = R_OPTIONSET;
-		else if (ns && (strcmp(ns, NS_WSA) == 0 || strcmp(ns, NS_WSMAN) == 0))
+		else if (ns && (streq(ns, NS_WSA) || streq(ns, NS_WSMAN)))
 			f->r = R_HDR_ITEM;
 		break;
 	case R_SELECTORSET:
@@ -274,8 +289,8 @@ static void start_element(walker *k, const char *local, const char *ns, const ch
 		k->seen_body_child = true;
 		w->body_element = f->local;
 		w->body_ns = ns ? arena_strdup(k->a, ns) : NULL;
-		if (strcmp(local, "Fault") == 0 && ns &&
-		    (strcmp(ns, NS_SOAP12) == 0 || strcmp(ns, NS_SOAP11) == 0)) {
+		if (streq(local, "Fault") && ns &&
+		    (streq(ns, NS_SOAP12) || streq(ns, NS_SOAP11))) {
 			f->r = R_FAULT;
 			w->fault = true;
 		} else if (ends_with(local, "_INPUT") || ends_with(local, "_OUTPUT")) {
@@ -289,7 +304,7 @@ static void start_element(walker *k, const char *local, const char *ns, const ch
 			w->legacy = true;
 			w->method = ends_with(local, "Response")
 				? arena_strndup(k->a, local, strlen(local) - 8) : f->local;
-		} else if (ns_names_class(ns, local)) {
+		} else if (ns_names_class(k, ns, local)) {
 			f->r = R_INSTANCE;
 			f->cls = class_name(k, f->local);
 			f->instance = k->ninstances++;
@@ -299,9 +314,9 @@ static void start_element(walker *k, const char *local, const char *ns, const ch
 		break;
 	case R_BODYEL:
 	case R_ITEMS:
-		if (strcmp(local, "Items") == 0) {
+		if (streq(local, "Items")) {
 			f->r = R_ITEMS;
-		} else if (ns_names_class(ns, local)) {
+		} else if (ns_names_class(k, ns, local)) {
 			f->r = R_INSTANCE;
 			f->cls = class_name(k, f->local);
 			f->instance = k->ninstances++;
@@ -311,27 +326,27 @@ static void start_element(walker *k, const char *local, const char *ns, const ch
 		f->r = R_PROP;
 		break;
 	case R_FAULT:
-		if (strcmp(local, "Code") == 0)
+		if (streq(local, "Code"))
 			f->r = R_FCODE;
-		else if (strcmp(local, "Reason") == 0)
+		else if (streq(local, "Reason"))
 			f->r = R_REASON;
-		else if (strcmp(local, "Detail") == 0 || strcmp(local, "detail") == 0)
+		else if (streq(local, "Detail") || streq(local, "detail"))
 			f->r = R_DETAIL;
-		else if (strcmp(local, "faultcode") == 0 || strcmp(local, "faultstring") == 0)
+		else if (streq(local, "faultcode") || streq(local, "faultstring"))
 			f->r = R_FAULT11_ITEM;
 		break;
 	case R_FCODE:
-		if (strcmp(local, "Value") == 0)
+		if (streq(local, "Value"))
 			f->r = R_FCODE_VALUE;
-		else if (strcmp(local, "Subcode") == 0)
+		else if (streq(local, "Subcode"))
 			f->r = R_SUBCODE;
 		break;
 	case R_SUBCODE:
-		if (strcmp(local, "Value") == 0 && !k->seen_subcode)
+		if (streq(local, "Value") && !k->seen_subcode)
 			f->r = R_SUBCODE_VALUE;
 		break;
 	case R_REASON:
-		if (strcmp(local, "Text") == 0 && !k->seen_reason)
+		if (streq(local, "Text") && !k->seen_reason)
 			f->r = R_REASON_TEXT;
 		break;
 	default:
@@ -368,15 +383,15 @@ static void end_element(walker *k, frame *f)
 	switch (f->r) {
 	case R_HDR_ITEM: {
 		const char *l = f->local;
-		if (strcmp(l, "Action") == 0)
+		if (streq(l, "Action"))
 			w->action = text;
-		else if (strcmp(l, "To") == 0)
+		else if (streq(l, "To"))
 			w->to = text;
-		else if (strcmp(l, "MessageID") == 0)
+		else if (streq(l, "MessageID"))
 			w->message_id = text;
-		else if (strcmp(l, "RelatesTo") == 0)
+		else if (streq(l, "RelatesTo"))
 			w->relates_to = text;
-		else if (strcmp(l, "ResourceURI") == 0)
+		else if (streq(l, "ResourceURI"))
 			w->resource_uri = text;
 		break;
 	}
@@ -388,7 +403,7 @@ static void end_element(walker *k, frame *f)
 	}
 	case R_PROP: {
 		const frame *inst = &k->stack[k->depth - 1];
-		if (strcmp(f->local, "ReturnValue") == 0 || (w->legacy && strcmp(f->local, "StatusCode") == 0))
+		if (streq(f->local, "ReturnValue") || (w->legacy && streq(f->local, "StatusCode")))
 			set_return(k, text);
 		add_prop(k, inst, f->local, text);
 		break;
@@ -406,7 +421,7 @@ static void end_element(walker *k, frame *f)
 		w->fault_reason = text;
 		break;
 	case R_FAULT11_ITEM:
-		if (strcmp(f->local, "faultcode") == 0)
+		if (streq(f->local, "faultcode"))
 			w->fault_code = text;
 		else
 			w->fault_reason = text;
@@ -503,7 +518,7 @@ static bool scan_start(void *user, const char *local, const char *ns, const xml_
 		k->stack[k->depth - 1].had_child = true;
 	const char *name_attr = NULL;  /* the unprefixed Name of a Selector or Option */
 	for (size_t i = 0; i < nattrs && !name_attr; i++)
-		if (!attrs[i].prefix && strcmp(attrs[i].local, "Name") == 0)
+		if (!attrs[i].prefix && streq(attrs[i].local, "Name"))
 			name_attr = attrs[i].value;
 	frame *f = &k->stack[k->depth];
 	memset(f, 0, sizeof(*f));
@@ -597,7 +612,7 @@ static void derive(walker *k)
 			wsman_prop *q = &props[j];
 			if (q->instance != first->instance || q->cls != first->cls)
 				break;
-			if (!id && strcmp(q->name, "InstanceID") == 0)
+			if (!id && streq(q->name, "InstanceID"))
 				id = q->value;
 		}
 		for (; i < j; i++)
