@@ -228,6 +228,18 @@ static uint64_t der_hash(const uint8_t *p, size_t n)
 {
 	uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
 	size_t i = 0;
+	/* four independent lanes: one multiply chain would wait on itself */
+	uint64_t lane[4] = {h, h ^ 0x2545F4914F6CDD1Dull, h ^ 0x94D049BB133111EBull, h ^ 0xBF58476D1CE4E5B9ull};
+	for (; i + 32 <= n; i += 32) {
+		for (int k = 0; k < 4; k++) {
+			uint64_t v;
+			memcpy(&v, p + i + 8 * k, 8);
+			lane[k] = (lane[k] ^ v) * 0xff51afd7ed558ccdull;
+			lane[k] ^= lane[k] >> 32;
+		}
+	}
+	for (int k = 0; k < 4; k++)
+		h = (h ^ lane[k]) * 0xc4ceb9fe1a85ec53ull;
 	for (; i + 8 <= n; i += 8) {
 		uint64_t v;
 		memcpy(&v, p + i, 8);

@@ -197,11 +197,18 @@ device *dev_fact(devtab *t, device *d, fact_kind k, const char *value, const cha
 	d = dev_resolve(d);
 	if (!value || !*value)
 		return d;
-	char *v = (k == FACT_FQDN || k == FACT_MAC || k == FACT_UUID || k == FACT_DOMAIN)
-			  ? g_ascii_strdown(value, -1) : g_strdup(value);
-	size_t n = strlen(v);
-	if ((k == FACT_FQDN || k == FACT_DOMAIN) && n > 1 && v[n - 1] == '.')
-		v[n - 1] = 0;
+	/* names, MACs and UUIDs in lower case, names without the root dot; a
+	 * value that already is so is used as it is (the usual case) */
+	bool lower = k == FACT_FQDN || k == FACT_MAC || k == FACT_UUID || k == FACT_DOMAIN;
+	size_t n = strlen(value);
+	bool dot = (k == FACT_FQDN || k == FACT_DOMAIN) && n > 1 && value[n - 1] == '.';
+	bool upper = false;
+	for (size_t i = 0; lower && !upper && i < n; i++)
+		upper = g_ascii_isupper(value[i]);
+	char *own = upper || dot ? (lower ? g_ascii_strdown(value, -1) : g_strdup(value)) : NULL;
+	if (dot)
+		own[n - 1] = 0;
+	const char *v = own ? own : value;
 	GHashTable *h = index_for(t, k);
 	if (h) {
 		device *other = dev_resolve(g_hash_table_lookup(h, v));
@@ -234,7 +241,7 @@ device *dev_fact(devtab *t, device *d, fact_kind k, const char *value, const cha
 			}
 		}
 	}
-	g_free(v);
+	g_free(own);
 	return d;
 }
 
