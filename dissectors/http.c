@@ -278,9 +278,8 @@ static bool parse_head(msg *m, const uint8_t *p, size_t n)
 /* End of the header block: offset just past the empty line, or 0. */
 static size_t find_head_end(const uint8_t *p, size_t len)
 {
-	for (size_t i = 0; i < len; i++) {
-		if (p[i] != '\n')
-			continue;
+	for (const uint8_t *nl = p; (nl = memchr(nl, '\n', len - (size_t)(nl - p))); nl++) {
+		size_t i = (size_t)(nl - p);
 		if (i + 1 < len && p[i + 1] == '\n')
 			return i + 2;
 		if (i + 2 < len && p[i + 1] == '\r' && p[i + 2] == '\n')
