@@ -53,24 +53,6 @@ bool amt_addr_eq(const amt_addr *a, const amt_addr *b)
 	return memcmp(a->b, b->b, a->family == 4 ? 4 : 16) == 0;
 }
 
-amt_addr amt_addr_v4(const uint8_t b[4])
-{
-	amt_addr a;
-	memset(&a, 0, sizeof(a));
-	a.family = 4;
-	memcpy(a.b, b, 4);
-	return a;
-}
-
-amt_addr amt_addr_v6(const uint8_t b[16])
-{
-	amt_addr a;
-	memset(&a, 0, sizeof(a));
-	a.family = 6;
-	memcpy(a.b, b, 16);
-	return a;
-}
-
 char *amt_mac_str(const uint8_t m[6], char *buf)
 {
 	snprintf(buf, 18, "%02x:%02x:%02x:%02x:%02x:%02x", m[0], m[1], m[2], m[3], m[4], m[5]);
