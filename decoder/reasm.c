@@ -53,6 +53,10 @@ size_t reasm_held(const reasm *r)
 	return r->ooo_bytes + r->recent_cap;
 }
 
+/* A ring, so that remembering a segment copies it once; shifting a flat
+ * buffer moved the previous 2 KiB for every segment. */
+_Static_assert((RECENT_CAP & (RECENT_CAP - 1)) == 0, "RECENT_CAP: a power of two");
+
 static void remember(reasm *r, const uint8_t *p, uint32_t len)
 {
 	if (!r->recent) {
@@ -60,19 +64,19 @@ static void remember(reasm *r, const uint8_t *p, uint32_t len)
 		if (!r->recent)
 			return;
 		r->recent_cap = RECENT_CAP;
+		r->recent_end = 0;
 	}
-	if (len >= RECENT_CAP) {
-		memcpy(r->recent, p + len - RECENT_CAP, RECENT_CAP);
-		r->recent_len = RECENT_CAP;
-		return;
+	if (len > RECENT_CAP) {
+		p += len - RECENT_CAP;
+		len = RECENT_CAP;
 	}
-	if (r->recent_len + len > RECENT_CAP) {
-		uint32_t drop = r->recent_len + len - RECENT_CAP;
-		memmove(r->recent, r->recent + drop, r->recent_len - drop);
-		r->recent_len -= drop;
-	}
-	memcpy(r->recent + r->recent_len, p, len);
-	r->recent_len += len;
+	uint32_t first = RECENT_CAP - r->recent_end;  /* room before the ring wraps */
+	if (first > len)
+		first = len;
+	memcpy(r->recent + r->recent_end, p, first);
+	memcpy(r->recent, p + first, len - first);
+	r->recent_end = (r->recent_end + len) & (RECENT_CAP - 1);
+	r->recent_len = r->recent_len + len > RECENT_CAP ? RECENT_CAP : r->recent_len + len;
 }
 
 /* Bytes [seq, seq+len) were delivered already; compare what we still remember. */
@@ -85,7 +89,13 @@ static void check_retransmission(reasm *r, uint32_t seq, const uint8_t *p, uint3
 	if (seqdiff(to, from) <= 0)
 		return;
 	uint32_t n = (uint32_t)seqdiff(to, from);
-	if (memcmp(r->recent + (from - recent_start), p + (from - seq), n) != 0)
+	/* the ring index of the byte at from */
+	uint32_t at = (r->recent_end - (r->next_seq - from)) & (RECENT_CAP - 1);
+	uint32_t first = RECENT_CAP - at;
+	if (first > n)
+		first = n;
+	const uint8_t *q = p + (from - seq);
+	if (memcmp(r->recent + at, q, first) != 0 || memcmp(r->recent, q + first, n - first) != 0)
 		r->conflicts++;
 }
 

@@ -28,9 +28,10 @@ typedef struct reasm {
 	reasm_seg *ooo;       /* waiting segments, ascending, non-overlapping */
 	uint32_t nooo;
 	size_t ooo_bytes;
-	/* the last bytes delivered, to notice retransmissions that differ */
+	/* the last bytes delivered, to notice retransmissions that differ: a
+	 * ring whose byte for next_seq - 1 is just before recent_end */
 	uint8_t *recent;
-	uint32_t recent_len, recent_cap;
+	uint32_t recent_len, recent_cap, recent_end;
 	/* counters */
 	uint32_t gaps;
 	uint64_t gap_bytes;
