@@ -61,16 +61,12 @@ void http_pending_unref(pending *q)
 
 void http_msg_clear(msg *m)
 {
-	char **strs[] = {&m->method, &m->uri, &m->version, &m->reason, &m->host, &m->user_agent,
-			 &m->server, &m->content_type, &m->connection, &m->transfer_encoding,
-			 &m->soap_action, &m->expect, &m->authorization, &m->www_authenticate};
-	for (size_t i = 0; i < G_N_ELEMENTS(strs); i++) {
-		if (*strs[i] == m->authorization && m->authorization)
-			memset(m->authorization, 0, strlen(m->authorization));
-		g_free(*strs[i]);
-	}
-	/* the next message of this direction reuses a body buffer of usual
-	 * size instead of growing a new one from nothing */
+	if (m->authorization)
+		memset(m->authorization, 0, strlen(m->authorization));
+	/* the strings go with the arena; the next message of this direction
+	 * reuses it, and a body buffer of usual size, instead of allocating */
+	arena strs = m->strs;
+	arena_reset(&strs);
 	GByteArray *keep = m->body && m->body->len <= BODY_KEEP ? m->body : NULL;
 	if (m->body && !keep)
 		g_byte_array_free(m->body, TRUE);
@@ -79,6 +75,7 @@ void http_msg_clear(msg *m)
 	if (keep)
 		g_byte_array_set_size(keep, 0);
 	m->body = keep;
+	m->strs = strs;
 }
 
 static void http_msg_free(msg *m)
@@ -87,6 +84,7 @@ static void http_msg_free(msg *m)
 	if (m->body)
 		g_byte_array_free(m->body, TRUE);
 	m->body = NULL;
+	arena_free(&m->strs);
 }
 
 static void *state_new(dis_ctx *c)
@@ -94,6 +92,8 @@ static void *state_new(dis_ctx *c)
 	(void)c;
 	http_state *s = g_new0(http_state, 1);
 	g_queue_init(&s->pending);
+	for (int d = 0; d < 2; d++)
+		arena_init(&s->d[d].m.strs, 1024);
 	return s;
 }
 
@@ -125,13 +125,15 @@ static uint32_t frame_at(const dis_ctx *c, size_t off)
 
 /* ---- header block ---- */
 
-static char *dup_trim(const char *s, size_t n)
+/* A header value without the blanks around it, in the message's arena.
+ * As a C string: a NUL ends it, as it would in g_strndup. */
+static char *dup_trim(msg *m, const char *s, size_t n)
 {
 	while (n && (*s == ' ' || *s == '\t'))
 		s++, n--;
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
 		n--;
-	return g_strndup(s, n);
+	return arena_strndup(&m->strs, s, strnlen(s, n));
 }
 
 static bool parse_uint(const char *s, uint64_t *out)
@@ -173,13 +175,11 @@ static void set_header(msg *m, const char *name, size_t nl, const char *value, s
 			continue;
 		char **slot = (char **)((char *)m + known[i].off);
 		if (!*slot)  /* first wins; a second challenge is rarely useful */
-			*slot = dup_trim(value, vl);
+			*slot = dup_trim(m, value, vl);
 		return;
 	}
 	if (nl == 14 && g_ascii_strncasecmp(name, "content-length", nl) == 0 && !m->has_cl) {
-		char *v = dup_trim(value, vl);
-		m->has_cl = parse_uint(v, &m->cl);
-		g_free(v);
+		m->has_cl = parse_uint(dup_trim(m, value, vl), &m->cl);
 	}
 }
 
@@ -191,9 +191,9 @@ static bool parse_start_line(msg *m, const char *line)
 		    (sp[4] && sp[4] != ' '))
 			return false;
 		m->is_request = false;
-		m->version = g_strndup(line, (size_t)(sp - line));
+		m->version = arena_strndup(&m->strs, line, (size_t)(sp - line));
 		m->status = (unsigned)((sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0'));
-		m->reason = g_strdup(sp[4] ? sp + 5 : "");
+		m->reason = arena_strdup(&m->strs, sp[4] ? sp + 5 : "");
 		return true;
 	}
 	const char *sp1 = strchr(line, ' ');
@@ -204,9 +204,9 @@ static bool parse_start_line(msg *m, const char *line)
 		if (!g_ascii_isupper(*t) && *t != '-' && *t != '_')
 			return false;
 	m->is_request = true;
-	m->method = g_strndup(line, (size_t)(sp1 - line));
-	m->uri = dup_trim(sp1 + 1, (size_t)(sp2 - sp1 - 1));
-	m->version = g_strdup(sp2 + 1);
+	m->method = arena_strndup(&m->strs, line, (size_t)(sp1 - line));
+	m->uri = dup_trim(m, sp1 + 1, (size_t)(sp2 - sp1 - 1));
+	m->version = arena_strdup(&m->strs, sp2 + 1);
 	return true;
 }
 

@@ -31,6 +31,7 @@ typedef struct pending {
 } pending;
 
 typedef struct msg {
+	arena strs;  /* the strings below; reset with the message */
 	bool is_request;
 	char *method, *uri, *version, *reason;
 	unsigned status;
