@@ -15,13 +15,13 @@
 #include <string.h>
 
 #include "amt_status.h"
+#include "wsman_text.h"
 #include "xmlscan.h"
 
 #define NS_SOAP12 "http://www.w3.org/2003/05/soap-envelope"
 #define NS_SOAP11 "http://schemas.xmlsoap.org/soap/envelope/"
 #define NS_WSA "http://schemas.xmlsoap.org/ws/2004/08/addressing"
 #define NS_WSMAN "http://schemas.dmtf.org/wbem/wsman/1/wsman.xsd"
-#define NS_LEGACY_PREFIX "http://schemas.intel.com/platform/client/"
 #define TEXT_CAP 4096   /* characters kept of one element's text */
 #define DETAIL_CAP 1024
 
@@ -104,66 +104,6 @@ bool wsman_looks_soap(const uint8_t *body, size_t len, const char *content_type)
 	return strstr(content_type, "xml") != NULL || strstr(content_type, "soap") != NULL;
 }
 
-/* strcmp() == 0, most often decided by the first byte without a call:
- * element names are compared with constants once per element */
-static inline bool streq(const char *a, const char *b)
-{
-	return a[0] == b[0] && strcmp(a, b) == 0;
-}
-
-/* s starts with the lower-case letters of w, in any case ((c | 0x20) is a
- * letter's lower case and never a letter for other bytes, NUL included). */
-static bool word_at(const char *s, const char *w)
-{
-	for (; *w; s++, w++)
-		if ((*s | 0x20) != *w)
-			return false;
-	return true;
-}
-
-/* A property whose value is a secret: its name says password, passphrase,
- * passwd, secret or private key (any case), or PSK, PPS, or ends in OTP.
- * One pass over the name: this runs for every property of every reply. */
-static bool is_secret_name(const char *n)
-{
-	size_t l = strlen(n);
-	for (size_t i = 0; i < l; i++) {
-		char c = (char)(n[i] | 0x20);
-		if (c == 's') {
-			if (word_at(n + i + 1, "ecret"))
-				return true;
-		} else if (c == 'p') {
-			/* n[i + 1] is at most the NUL: a mismatch */
-			char d = (char)(n[i + 1] | 0x20);
-			if (d == 'a' && (word_at(n + i + 2, "ssword") || word_at(n + i + 2, "ssphrase") ||
-					 word_at(n + i + 2, "sswd")))
-				return true;
-			if (d == 'r' && word_at(n + i + 2, "ivatekey"))
-				return true;
-			if (n[i] == 'P' && i + 2 < l &&
-			    ((n[i + 1] == 'S' && n[i + 2] == 'K') || (n[i + 1] == 'P' && n[i + 2] == 'S')))
-				return true;
-		}
-	}
-	return l >= 3 && streq(n + l - 3, "OTP");
-}
-
-/* Last path segment: ".../AMT_GeneralSettings" -> "AMT_GeneralSettings". */
-static const char *last_segment(arena *a, const char *uri, char sep)
-{
-	if (!uri)
-		return NULL;
-	const char *s = strrchr(uri, sep);
-	s = s ? s + 1 : uri;
-	return *s ? arena_strdup(a, s) : NULL;
-}
-
-static bool ends_with(const char *s, const char *suffix)
-{
-	size_t l = strlen(s), k = strlen(suffix);
-	return l >= k && strcmp(s + l - k, suffix) == 0;
-}
-
 /* The namespace's last segment names the element: ".../AMT_GeneralSettings"
  * and AMT_GeneralSettings. The segment of the latest namespace is kept:
  * instances of a pull share theirs. */
@@ -177,31 +117,6 @@ static bool ns_names_class(walker *k, const char *ns, const char *local)
 		k->seg = s ? s + 1 : NULL;
 	}
 	return k->seg && streq(k->seg, local);
-}
-
-/* "http://schemas.intel.com/platform/client/RemoteControl/2004/01" -> "RemoteControl" */
-static const char *legacy_service(arena *a, const char *ns)
-{
-	size_t pl = strlen(NS_LEGACY_PREFIX);
-	if (!ns || strncmp(ns, NS_LEGACY_PREFIX, pl) != 0)
-		return NULL;
-	const char *s = ns + pl, *e = strchr(s, '/');
-	return e && e > s ? arena_strndup(a, s, (size_t)(e - s)) : arena_strdup(a, s);
-}
-
-/* isspace() of the C locale, without a locale table per byte */
-static bool c_space(char c)
-{
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-static char *trimmed(arena *a, const char *s, size_t n)
-{
-	while (n && c_space(*s))
-		s++, n--;
-	while (n && c_space(s[n - 1]))
-		n--;
-	return arena_strndup(a, s, n);
 }
 
 static void *vec_push(arena *a, vec *v, size_t elt)
@@ -221,7 +136,7 @@ static void add_prop(walker *k, const frame *inst, const char *name, const char 
 {
 	wsman_prop *p = vec_push(k->a, &k->props, sizeof(wsman_prop));
 	*p = (wsman_prop){inst->cls, name, value, inst->instance, NULL};
-	if (k->o->redact && is_secret_name(name))
+	if (k->o->redact && wsman_secret_name(name))
 		p->value = "<redacted>";
 }
 
@@ -293,16 +208,16 @@ static void start_element(walker *k, const char *local, const char *ns, const ch
 		    (streq(ns, NS_SOAP12) || streq(ns, NS_SOAP11))) {
 			f->r = R_FAULT;
 			w->fault = true;
-		} else if (ends_with(local, "_INPUT") || ends_with(local, "_OUTPUT")) {
+		} else if (wsman_ends_with(local, "_INPUT") || wsman_ends_with(local, "_OUTPUT")) {
 			f->r = R_INSTANCE;
-			w->method = arena_strndup(k->a, local, strlen(local) - (ends_with(local, "_INPUT") ? 6 : 7));
-			f->cls = last_segment(k->a, ns, '/');
-		} else if (w->soap_version == 11 && legacy_service(k->a, ns)) {
+			w->method = arena_strndup(k->a, local, strlen(local) - (wsman_ends_with(local, "_INPUT") ? 6 : 7));
+			f->cls = wsman_last_segment(k->a, ns, '/');
+		} else if (w->soap_version == 11 && wsman_legacy_service(k->a, ns)) {
 			f->r = R_INSTANCE;
-			f->cls = legacy_service(k->a, ns);
+			f->cls = wsman_legacy_service(k->a, ns);
 			w->class_name = f->cls;
 			w->legacy = true;
-			w->method = ends_with(local, "Response")
+			w->method = wsman_ends_with(local, "Response")
 				? arena_strndup(k->a, local, strlen(local) - 8) : f->local;
 		} else if (ns_names_class(k, ns, local)) {
 			f->r = R_INSTANCE;
@@ -356,12 +271,6 @@ static void start_element(walker *k, const char *local, const char *ns, const ch
 		k->in_detail = true;
 }
 
-static const char *qname_local(const char *q)
-{
-	const char *c = strchr(q, ':');
-	return c ? c + 1 : q;
-}
-
 /* Roles whose own text is read when they end. */
 static bool keeps_text(role r)
 {
@@ -379,7 +288,7 @@ static void end_element(walker *k, frame *f)
 	ev_wsman *w = k->w;
 	if ((f->had_child || !keeps_text(f->r)) && f->r != R_DETAIL)
 		return;
-	const char *text = f->r == R_DETAIL ? NULL : trimmed(k->a, k->text.n ? k->text.p : "", k->text.n);
+	const char *text = f->r == R_DETAIL ? NULL : wsman_trimmed(k->a, k->text.n ? k->text.p : "", k->text.n);
 	switch (f->r) {
 	case R_HDR_ITEM: {
 		const char *l = f->local;
@@ -414,7 +323,7 @@ static void end_element(walker *k, frame *f)
 	case R_SUBCODE_VALUE:
 		k->seen_subcode = true;
 		w->fault_subcode = text;
-		w->fault_subcode_local = qname_local(text);
+		w->fault_subcode_local = wsman_qname_local(text);
 		break;
 	case R_REASON_TEXT:
 		k->seen_reason = true;
@@ -428,7 +337,7 @@ static void end_element(walker *k, frame *f)
 		break;
 	case R_DETAIL:
 		k->in_detail = false;
-		w->fault_detail = k->detail ? trimmed(k->a, k->detail->str, k->detail->len) : arena_strdup(k->a, "");
+		w->fault_detail = k->detail ? wsman_trimmed(k->a, k->detail->str, k->detail->len) : arena_strdup(k->a, "");
 		break;
 	default:
 		break;
@@ -464,19 +373,6 @@ static void on_text(walker *k, const char *v, size_t n)
 			g_string_append_c(k->detail, ' ');
 		g_string_append_len(k->detail, v, (gssize)MIN(n, DETAIL_CAP - k->detail->len));
 	}
-}
-
-/* "<!DOCTYPE" anywhere in the document. Found from its '!', which SOAP
- * bodies hardly contain (memchr runs far faster than memmem here). */
-static bool has_doctype(const uint8_t *p, size_t len)
-{
-	static const char tag[] = "DOCTYPE";
-	const uint8_t *end = p + len;
-	for (const uint8_t *q = p; (q = memchr(q, '!', (size_t)(end - q))); q++)
-		if (q > p && q[-1] == '<' && (size_t)(end - q - 1) >= sizeof(tag) - 1 &&
-		    memcmp(q + 1, tag, sizeof(tag) - 1) == 0)
-			return true;
-	return false;
 }
 
 /* ---- scanner callbacks ----
@@ -570,9 +466,9 @@ static void derive(walker *k)
 			w->action = arena_strdup(k->a, sa);
 	}
 	if (w->action)
-		w->operation = last_segment(k->a, w->action, w->legacy ? '#' : '/');
+		w->operation = wsman_last_segment(k->a, w->action, w->legacy ? '#' : '/');
 	if (w->resource_uri && !w->legacy)
-		w->class_name = last_segment(k->a, w->resource_uri, '/');
+		w->class_name = wsman_last_segment(k->a, w->resource_uri, '/');
 	wsman_prop *props = k->props.data;
 	for (size_t i = 0; i < k->props.len && !w->class_name; i++)
 		w->class_name = props[i].cls;
@@ -580,7 +476,7 @@ static void derive(walker *k)
 		size_t rl = strlen(w->resource_uri);
 		if (strncmp(w->action, w->resource_uri, rl) == 0 && w->action[rl] == '/' && w->action[rl + 1]) {
 			const char *m = w->action + rl + 1;
-			w->method = ends_with(m, "Response") ? arena_strndup(k->a, m, strlen(m) - 8)
+			w->method = wsman_ends_with(m, "Response") ? arena_strndup(k->a, m, strlen(m) - 8)
 							     : arena_strdup(k->a, m);
 		}
 	}
@@ -626,7 +522,7 @@ wsman_status wsman_parse(arena *a, const uint8_t *body, size_t len, const wsman_
 	memset(out, 0, sizeof(*out));
 	if (len > o->max_size || len > INT32_MAX)
 		return WSMAN_TOO_BIG;
-	if (has_doctype(body, len))
+	if (wsman_has_doctype(body, len))
 		return WSMAN_DTD;
 	/* an XML declaration must come first: tolerate blanks and a BOM before it */
 	size_t skip = 0;
