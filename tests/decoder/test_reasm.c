@@ -230,6 +230,45 @@ static void test_old_segment_ignored(void)
 	teardown();
 }
 
+/* Retransmissions checked against the last 2 KiB delivered, which are kept
+ * in a ring: overlaps that straddle its wrap, and bytes it no longer holds. */
+static void test_retransmission_across_ring(void)
+{
+	setup(0);
+	char a[1501], b[1501];
+	uint32_t next = 1;
+	for (int k = 0; k < 5; k++) {  /* 7500 bytes: the ring wraps several times */
+		for (int i = 0; i < 1500; i++)
+			a[i] = (char)('a' + (k * 1500 + i) % 26);
+		a[1500] = 0;
+		seg(next, a, false, (uint32_t)k + 1);
+		next += 1500;
+	}
+	CU_ASSERT_EQUAL(s.data->len, 7500);
+	/* the last 1800 bytes again, unchanged: they straddle the ring's wrap */
+	for (int i = 0; i < 1500; i++)
+		b[i] = s.data->str[7500 - 1800 + i];
+	b[1500] = 0;
+	seg(next - 1800, b, false, 10);
+	CU_ASSERT_EQUAL(r.retransmissions, 1);
+	CU_ASSERT_EQUAL(r.conflicts, 0);
+	/* the same with one byte changed near the end of the range */
+	b[1400] = (char)(b[1400] ^ 0x20);
+	seg(next - 1800, b, false, 11);
+	CU_ASSERT_EQUAL(r.conflicts, 1);
+	/* changed bytes older than what is kept go unnoticed (bounded memory) */
+	memset(b, 'Z', 100);
+	b[100] = 0;
+	seg(1, b, false, 12);
+	CU_ASSERT_EQUAL(r.retransmissions, 3);
+	CU_ASSERT_EQUAL(r.conflicts, 1);
+	/* new bytes after a retransmitted part are delivered */
+	seg(next - 2, "xyNEW", false, 13);
+	CU_ASSERT_EQUAL(s.data->len, 7503);
+	CU_ASSERT_EQUAL(memcmp(s.data->str + 7500, "NEW", 3), 0);
+	teardown();
+}
+
 int main(void)
 {
 	CU_initialize_registry();
@@ -248,6 +287,7 @@ int main(void)
 	CU_add_test(su, "sequence number wrap-around", test_wraparound);
 	CU_add_test(su, "mid-stream start", test_midstream);
 	CU_add_test(su, "segment before the stream", test_old_segment_ignored);
+	CU_add_test(su, "retransmissions checked across the ring", test_retransmission_across_ring);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned failed = CU_get_number_of_failures();
