@@ -2,10 +2,30 @@
 
 #include <string.h>
 
+/* Strings kept once however often events repeat them. GLib's string hash
+ * takes a byte at a time; these are whole info lines and field values. */
+static guint words_hash(gconstpointer p)
+{
+	const char *s = p;
+	size_t n = strlen(s);
+	uint64_t h = 0x9e3779b97f4a7c15u ^ n;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, s + i, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9u;
+		h ^= h >> 31;
+	}
+	for (; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 0x100000001b3u;
+	return (guint)(h ^ (h >> 32));
+}
+
 void timeline_init(timeline *t, uint64_t cap)
 {
 	t->entries = g_array_new(FALSE, TRUE, sizeof(tl_entry));
 	t->strings = g_string_chunk_new(65536);
+	t->interned = g_hash_table_new(words_hash, g_str_equal);
 	t->details = g_array_new(FALSE, TRUE, sizeof(ev_field));
 	t->cap = cap;
 	t->dropped = 0;
@@ -15,14 +35,26 @@ void timeline_free(timeline *t)
 {
 	g_array_free(t->entries, TRUE);
 	g_string_chunk_free(t->strings);
+	g_hash_table_destroy(t->interned);
 	g_array_free(t->details, TRUE);
+}
+
+/* One copy of each distinct string, in the chunk. */
+static char *intern(timeline *t, const char *s)
+{
+	char *kept = g_hash_table_lookup(t->interned, s);
+	if (!kept) {
+		kept = g_string_chunk_insert(t->strings, s);
+		g_hash_table_add(t->interned, kept);
+	}
+	return kept;
 }
 
 static const char *keep_string(timeline *t, const char *s)
 {
 	size_t n = strnlen(s, TL_MAX_DETAIL_LEN + 1);
 	if (n <= TL_MAX_DETAIL_LEN)
-		return g_string_chunk_insert_const(t->strings, s);
+		return intern(t, s);
 	return g_string_chunk_insert_len(t->strings, s, TL_MAX_DETAIL_LEN);
 }
 
@@ -75,7 +107,7 @@ bool timeline_add(timeline *t, const event *e, bool failure)
 		x.dport = ev_dport(e);
 	}
 	x.proto = e->proto;
-	x.info = e->info ? g_string_chunk_insert_const(t->strings, e->info) : NULL;
+	x.info = e->info ? intern(t, e->info) : NULL;
 	x.failure = failure;
 	x.failed_item = -1;
 	keep_details(t, &x, e);

@@ -33,6 +33,7 @@ typedef struct tl_entry {
 typedef struct timeline {
 	GArray *entries;       /* tl_entry */
 	GStringChunk *strings;
+	GHashTable *interned;  /* strings in `strings` kept once: set of char* */
 	GArray *details;       /* ev_field: copies, strings in `strings` */
 	uint64_t cap, dropped;
 } timeline;
