@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Live capture on loopback while this test sends traffic; checks what was
 seen and that the capture process dropped root. Skipped (77) unless root."""
-import json, os, socket, subprocess, sys, tempfile, time
+import json, os, signal, socket, subprocess, sys, tempfile, time
 
 amtscope = sys.argv[1]
 if os.geteuid() != 0:
@@ -41,5 +41,24 @@ n = subprocess.run([amtscope, 'decode', '--frames', '-r', saved], capture_output
 if len(n.splitlines()) != report['stats']['packets']:
     print('FAIL the -w file does not hold what was analysed'); ok = False
 os.unlink(out); os.unlink(saved)
-print('live capture: uid', uid, 'packets', report['stats']['packets'], 'ok' if ok else 'FAILED')
+
+# Ctrl-C right after the last packet: packets the kernel still holds in an
+# unfinished block were seen before the stop and must be analysed
+p = subprocess.Popen([amtscope, 'analyze', '-i', 'lo', '-f', 'host 127.0.2.8', '--format', 'json', '-o', out])
+time.sleep(1.5)
+for _ in range(3):
+    c = socket.socket()
+    try:
+        c.connect(('127.0.2.8', 16993))
+    except OSError:
+        pass
+    c.close()
+p.send_signal(signal.SIGINT)
+p.wait(timeout=20)
+stopped = json.load(open(out))['stats']
+if stopped['packets'] < 6:
+    print('FAIL packets before Ctrl-C not analysed, saw', stopped); ok = False
+os.unlink(out)
+print('live capture: uid', uid, 'packets', report['stats']['packets'], 'after Ctrl-C', stopped['packets'],
+      'ok' if ok else 'FAILED')
 sys.exit(0 if ok else 1)
