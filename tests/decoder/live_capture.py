@@ -59,6 +59,23 @@ stopped = json.load(open(out))['stats']
 if stopped['packets'] < 6:
     print('FAIL packets before Ctrl-C not analysed, saw', stopped); ok = False
 os.unlink(out)
+
+# -c 4 stops after exactly four packets, though six arrive in one block
+p = subprocess.Popen([amtscope, 'analyze', '-i', 'lo', '-f', 'host 127.0.2.9', '-c', '4', '--duration', '5',
+                      '--format', 'json', '-o', out])
+time.sleep(1.5)
+for _ in range(3):
+    c = socket.socket()
+    try:
+        c.connect(('127.0.2.9', 16993))
+    except OSError:
+        pass
+    c.close()
+p.wait(timeout=20)
+counted = json.load(open(out))['stats']['packets']
+if counted != 4:
+    print('FAIL -c 4 analysed', counted, 'packets'); ok = False
+os.unlink(out)
 print('live capture: uid', uid, 'packets', report['stats']['packets'], 'after Ctrl-C', stopped['packets'],
       'ok' if ok else 'FAILED')
 sys.exit(0 if ok else 1)
