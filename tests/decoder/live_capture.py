@@ -7,6 +7,19 @@ amtscope = sys.argv[1]
 if os.geteuid() != 0:
     print('not root: skipped')
     sys.exit(77)
+
+
+def knock(addr):
+    """Three refused connections: six packets (SYN, RST each)."""
+    for _ in range(3):
+        c = socket.socket()
+        try:
+            c.connect((addr, 16993))
+        except OSError:
+            pass
+        c.close()
+
+
 out = tempfile.mktemp(suffix='.json')
 saved = tempfile.mktemp(suffix='.pcap')
 p = subprocess.Popen([amtscope, 'analyze', '-i', 'lo', '-f', 'host 127.0.2.7', '--duration', '4',
@@ -17,13 +30,7 @@ with open(f'/proc/{p.pid}/status') as f:
     for line in f:
         if line.startswith('Uid:'):
             uid = [int(x) for x in line.split()[1:]]
-for _ in range(3):
-    c = socket.socket()
-    try:
-        c.connect(('127.0.2.7', 16993))
-    except OSError:
-        pass
-    c.close()
+knock('127.0.2.7')
 rc = p.wait(timeout=20)
 report = json.load(open(out))
 ok = True
@@ -46,13 +53,7 @@ os.unlink(out); os.unlink(saved)
 # unfinished block were seen before the stop and must be analysed
 p = subprocess.Popen([amtscope, 'analyze', '-i', 'lo', '-f', 'host 127.0.2.8', '--format', 'json', '-o', out])
 time.sleep(1.5)
-for _ in range(3):
-    c = socket.socket()
-    try:
-        c.connect(('127.0.2.8', 16993))
-    except OSError:
-        pass
-    c.close()
+knock('127.0.2.8')
 p.send_signal(signal.SIGINT)
 p.wait(timeout=20)
 stopped = json.load(open(out))['stats']
@@ -64,13 +65,7 @@ os.unlink(out)
 p = subprocess.Popen([amtscope, 'analyze', '-i', 'lo', '-f', 'host 127.0.2.9', '-c', '4', '--duration', '5',
                       '--format', 'json', '-o', out])
 time.sleep(1.5)
-for _ in range(3):
-    c = socket.socket()
-    try:
-        c.connect(('127.0.2.9', 16993))
-    except OSError:
-        pass
-    c.close()
+knock('127.0.2.9')
 p.wait(timeout=20)
 counted = json.load(open(out))['stats']['packets']
 if counted != 4:
