@@ -24,6 +24,7 @@ typedef struct check_opts {
 	const char *scs_host;     /* name or address */
 	uint16_t scs_port;
 	const char *ca_file, *prov_cert, *amt_hashes;
+	bool no_system_ca;        /* --no-system-ca */
 	const char *prov_password;  /* NULL: none given */
 	const char *user;         /* --user: read AMT's settings with this account */
 	const char *amt_password;

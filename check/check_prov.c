@@ -10,6 +10,7 @@
 #include "../rules/amthashes.h"
 #include "../rules/certcheck.h"
 #include "../rules/certfile.h"
+#include "../rules/chainjudge.h"
 #include "check.h"
 
 bool check_domain_non_public(const char *domain)
@@ -78,22 +79,8 @@ static finding *prov_finding(analysis *an, const char *id, severity sev, const c
 	return finding_add(&an->fnd, id, sev, NULL, key, NULL);
 }
 
-static void judge_identity(const check_opts *o, analysis *an, const x509_info *leaf)
+static void judge_domain(const check_opts *o, analysis *an, const x509_info *leaf)
 {
-	if (!leaf->ou_setup_cert && !leaf->eku_amt_activation) {
-		finding *x = prov_finding(an, "prov.cert.not_provisioning", SEV_ERROR, leaf->sha256);
-		finding_summary(x, "The provisioning certificate %s (%s) has neither the OU '%s' nor the EKU %s: AMT "
-				"will refuse it.", o->prov_cert, leaf->subject, AMT_OU_SETUP_CERT, AMT_OID_AMT_ACTIVATION);
-		finding_remedy(x, "Use a provisioning certificate: a vendor AMT provisioning certificate, or one from "
-			       "your CA whose subject has OU=%s or whose EKU includes %s (and serverAuth).",
-			       AMT_OU_SETUP_CERT, AMT_OID_AMT_ACTIVATION);
-	}
-	if (!leaf->eku_server_auth && leaf->nekus) {
-		finding *x = prov_finding(an, "prov.cert.not_provisioning", SEV_ERROR, "serverAuth");
-		finding_summary(x, "The provisioning certificate %s (%s) lacks the serverAuth EKU (1.3.6.1.5.5.7.3.1) "
-				"that AMT requires.", o->prov_cert, leaf->subject);
-		finding_remedy(x, "Reissue the certificate with Server Authentication in its EKU.");
-	}
 	char *domain = prov_domain_suffix(leaf->subject_cn);
 	if (!domain) {
 		finding *x = prov_finding(an, "prov.cert.domain_mismatch", SEV_ERROR, "no-domain");
@@ -139,32 +126,20 @@ static void judge_chain(const check_opts *o, analysis *an, const chain_verdict *
 		finding_remedy(x, "Check the clocks of the CA and of the devices, or reissue it with a start date in "
 			       "the past.");
 	}
-	if (v->weak_index >= 0) {
-		finding *x = prov_finding(an, "tls.cert.weak", SEV_WARNING, o->prov_cert);
-		finding_summary(x, "The provisioning certificate %s: %s is weak: %s.", o->prov_cert,
-				v->subjects[v->weak_index], v->weak_reason);
-		finding_remedy(x, "Reissue it with an RSA key of at least 2048 bits and a SHA-256 signature; AMT "
-			       "requires SHA-2 across the chain.");
+	/* the chain itself: the same judge as analyze and certs */
+	chain_judge_in in = {.v = v, .leaf = leaf, .provisioning = true, .root_trusted = -1,
+			     .hashes_source = o->amt_hashes ? "AMT's default root hashes or --amt-hashes"
+							    : "AMT's default root hashes"};
+	if (v->complete && *v->root_sha256)
+		in.root_trusted = amt_hashes_find(h, v->root_sha1, v->root_sha256) != NULL;
+	GArray *out = chain_judge(&in);
+	for (guint j = 0; j < out->len; j++) {
+		const cert_finding *f = &g_array_index(out, cert_finding, j);
+		finding *x = prov_finding(an, f->id, f->sev, f->key);
+		finding_summary(x, "%s", f->summary);
+		finding_remedy(x, "%s", f->remedy);
 	}
-	if (!v->complete || !*v->root_sha256) {
-		finding *x = prov_finding(an, "tls.cert.chain_incomplete", SEV_ERROR, o->prov_cert);
-		finding_summary(x, "The provisioning certificate %s (%s) does not come with its chain up to the root%s%s: "
-				"the setup service must send the whole chain, root included, for AMT to compare the "
-				"root's hash.", o->prov_cert, leaf->subject, v->missing_issuer ? "; missing: " : "",
-				v->missing_issuer ? v->missing_issuer : "");
-		finding_remedy(x, "Export the certificate with its whole chain (PKCS#12 with all certificates in the "
-			       "path, root included) and import that on the setup service.");
-		return;
-	}
-	if (amt_hashes_find(h, v->root_sha1, v->root_sha256))
-		return;
-	finding *x = prov_finding(an, "prov.cert.untrusted_root", SEV_ERROR, v->root_sha256);
-	finding_summary(x, "The provisioning chain of %s ends at %s (SHA-256 %s), which is not among AMT's default "
-			"root hashes%s: AMT will refuse it.", o->prov_cert, v->root_subject ? v->root_subject : "?",
-			v->root_sha256, o->amt_hashes ? " or --amt-hashes" : "");
-	finding_remedy(x, "Buy the provisioning certificate from a CA whose root AMT trusts, or add the root's hash "
-		       "in MEBx (Remote Setup and Configuration > TLS PKI > Manage Hashes) or setup.bin and activate "
-		       "it on every device; then list it in the file given with --amt-hashes.");
+	chain_judge_free(out);
 }
 
 static void not_checked(const check_opts *o, analysis *an, const char *why)
@@ -187,12 +162,12 @@ bool check_prov_cert(const check_opts *o, analysis *an)
 		return false;
 	}
 	bool ok = true;
-	certcheck *cc = certcheck_new(o->ca_file, &err);
+	certcheck *cc = certcheck_new(o->ca_file, !o->no_system_ca, &err);
 	amt_hashes *h = amt_hashes_new();
 	if (!cc) {
 		fprintf(stderr, "amtscope: --ca-file: %s\n", err);
 		g_clear_pointer(&err, g_free);
-		cc = certcheck_new(NULL, &err);
+		cc = certcheck_new(NULL, !o->no_system_ca, &err);
 		ok = false;
 	}
 	if (!amt_hashes_load_default(h, an->cfg->data_dir, o->amt_hashes, &err)) {
@@ -224,7 +199,7 @@ bool check_prov_cert(const check_opts *o, analysis *an)
 			cf.has_key ? ", with private key" : "", leaf.subject, dom ? dom : "(none)",
 			v->root_subject ? v->root_subject : "not in the file");
 	g_free(dom);
-	judge_identity(o, an, &leaf);
+	judge_domain(o, an, &leaf);
 	judge_chain(o, an, v, h, &leaf);
 	if (cf.kind == CF_PKCS12 && !cf.has_key) {
 		finding *y = prov_finding(an, "prov.cert.no_key", SEV_ERROR, o->prov_cert);

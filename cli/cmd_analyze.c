@@ -33,6 +33,7 @@ typedef struct opts {
 enum {
 	O_DURATION = 1000, O_LOG_FORMAT, O_LOG_TZ, O_LOG_OFFSET, O_RULES, O_CA_FILE, O_AMT_HASHES,
 	O_KEYLOG, O_FORMAT, O_EVENTS, O_FAIL_ON, O_NO_REDACT, O_SHOW_SOL, O_NO_COLOR, O_HELP, O_FRAMES, O_HELLO_WINDOW,
+	O_NO_SYSTEM_CA,
 	O_LIMIT_BASE = 2000,
 };
 
@@ -50,6 +51,7 @@ static void help(bool decode)
 	     "  --log-format NAME|FILE  --log-tz ZONE  --log-offset SECONDS\n"
 	     "  --keylog FILE      TLS key log (NSS format; repeatable; SSLKEYLOGFILE also read)\n"
 	     "  --ca-file PEM      trust anchors for certificate chains\n"
+	     "  --no-system-ca     the system's CA store is no trust anchor (default: it is)\n"
 	     "  --amt-hashes FILE  more root hashes the AMT fleet trusts\n"
 	     "  --rules FILE       user rules (see docs/user-rules.md)\n"
 	     "  --hello-window S   how long the setup service may take to connect back after a hello [60]\n"
@@ -155,6 +157,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		{"log-offset", required_argument, 0, O_LOG_OFFSET},
 		{"rules", required_argument, 0, O_RULES},
 		{"ca-file", required_argument, 0, O_CA_FILE},
+		{"no-system-ca", no_argument, 0, O_NO_SYSTEM_CA},
 		{"amt-hashes", required_argument, 0, O_AMT_HASHES},
 		{"keylog", required_argument, 0, O_KEYLOG},
 		{"format", required_argument, 0, O_FORMAT},
@@ -215,6 +218,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			break;
 		case O_RULES: g_ptr_array_add(o.rules, optarg); break;
 		case O_CA_FILE: run.cfg.ca_file = optarg; break;
+		case O_NO_SYSTEM_CA: run.cfg.no_system_ca = true; break;
 		case O_AMT_HASHES: run.cfg.amt_hashes_file = optarg; break;
 		case O_KEYLOG: g_ptr_array_add(o.keylogs, optarg); break;
 		case O_FORMAT:

@@ -14,6 +14,7 @@
 #include "../rules/amthashes.h"
 #include "../rules/certcheck.h"
 #include "../rules/certfile.h"
+#include "../rules/chainjudge.h"
 #include "cli.h"
 
 typedef enum ck_level { CK_OK, CK_INFO, CK_WARN, CK_PROBLEM } ck_level;
@@ -36,7 +37,7 @@ typedef struct file_report {
 
 typedef struct certs_opts {
 	const char *leaf_file, *host, *capture, *ca_file, *hashes_file, *password_file;
-	bool json, provisioning;
+	bool json, provisioning, no_system_ca;
 	int64_t now;
 } certs_opts;
 
@@ -111,6 +112,23 @@ static int bottom_of(X509 **c, int n)
 	return fallback < 0 ? 0 : fallback;
 }
 
+static ck_level level_of(severity s)
+{
+	return s == SEV_ERROR ? CK_PROBLEM : s == SEV_WARNING ? CK_WARN : CK_INFO;
+}
+
+/* The verdicts of the one chain judge (rules/chainjudge.c), as analyze and
+ * check --prov-cert give them: the same id, level and text. */
+static void add_judged(file_report *r, const chain_judge_in *in)
+{
+	GArray *out = chain_judge(in);
+	for (guint i = 0; i < out->len; i++) {
+		const cert_finding *f = &g_array_index(out, cert_finding, i);
+		add(r, level_of(f->sev), f->id, "%s", f->summary);
+	}
+	chain_judge_free(out);
+}
+
 static void judge_chain(file_report *r, certcheck *cc, X509 *leaf, X509 **c, int n, const certs_opts *o,
 			const char *leaf_desc, chain_verdict const **out)
 {
@@ -124,22 +142,14 @@ static void judge_chain(file_report *r, certcheck *cc, X509 *leaf, X509 **c, int
 	g_free(chain);
 	*out = v;
 	if (v->complete)
-		add(r, CK_OK, "chain.complete", "chain: %s reaches %s%s", leaf_desc,
+		add(r, CK_OK, "chain.complete", "chain: %s reaches %s (trust anchor from %s)", leaf_desc,
 		    v->root_subject ? v->root_subject : "a root",
-		    v->anchored_by_ca_file ? " (trust anchor from --ca-file)" : " (self-signed root in the file)");
-	else if (v->missing_issuer && n == 1 && c[0] == leaf)
-		add(r, CK_INFO, "chain.single", "chain: the file holds only %s; its issuer %s is not in it%s",
-		    leaf_desc, v->missing_issuer, o->ca_file ? " nor in --ca-file" : " (give the chain with --ca-file)");
-	else if (v->missing_issuer)
-		add(r, CK_PROBLEM, "chain.incomplete", "chain: %s does not reach a root: the certificate of "
-		    "its issuer %s is missing%s", leaf_desc, v->missing_issuer,
-		    o->ca_file ? " (not in the file nor in --ca-file)" : "");
-	else
-		add(r, CK_PROBLEM, "chain.invalid", "chain: %s does not verify: %s", leaf_desc,
-		    v->verify_error ? v->verify_error : "unknown reason");
+		    !strcmp(v->anchor_source, "the chain") ? "the file" : v->anchor_source);
+	chain_judge_in in = {.v = v, .root_trusted = -1};
+	add_judged(r, &in);
 }
 
-static void judge_dates_and_strength(file_report *r, X509 **c, int n, int64_t now)
+static void judge_dates(file_report *r, int n, int64_t now)
 {
 	for (int i = 0; i < n; i++) {
 		const x509_info *x = &r->info[i];
@@ -153,13 +163,6 @@ static void judge_dates_and_strength(file_report *r, X509 **c, int n, int64_t no
 		else if (x->not_after - now < 30LL * 86400 * 1000000)
 			add(r, CK_WARN, "expires_soon", "certificate %d (%s) expires on %s", i + 1, x->subject,
 			    x509_time_text(x->not_after, d, sizeof(d)));
-		bool root = x->self_signed && X509_check_ca(c[i]) > 0;
-		if (x->sig_weak && !root)
-			add(r, CK_PROBLEM, "weak.signature", "certificate %d (%s) is signed with %s: use SHA-256 or better",
-			    i + 1, x->subject, x->sig_alg);
-		if ((!strcmp(x->key_type, "RSA") || !strcmp(x->key_type, "DSA")) && x->key_bits < 2048)
-			add(r, CK_PROBLEM, "weak.key", "certificate %d (%s) has a %s key of %d bits: use 2048 or more",
-			    i + 1, x->subject, x->key_type, x->key_bits);
 	}
 }
 
@@ -170,30 +173,23 @@ static void judge_provisioning(file_report *r, const x509_info *leaf, const chai
 		add(r, CK_OK, "prov.ou", "provisioning: OU '%s' present", AMT_OU_SETUP_CERT);
 	if (leaf->eku_amt_activation)
 		add(r, CK_OK, "prov.eku", "provisioning: EKU %s present", AMT_OID_AMT_ACTIVATION);
-	if (!leaf->ou_setup_cert && !leaf->eku_amt_activation)
-		add(r, CK_PROBLEM, "prov.not_provisioning",
-		    "provisioning: %s has neither OU '%s' nor EKU %s: AMT will refuse it", leaf->subject,
-		    AMT_OU_SETUP_CERT, AMT_OID_AMT_ACTIVATION);
-	if (!leaf->eku_server_auth)
-		add(r, CK_PROBLEM, "prov.server_auth", "provisioning: the EKU lacks serverAuth (1.3.6.1.5.5.7.3.1)");
 	char *domain = prov_domain_suffix(leaf->subject_cn);
 	if (domain)
 		add(r, CK_INFO, "prov.domain", "provisioning: vouches for domain %s: AMT's DNS suffix (DHCP option 15 "
 		    "or MEBx PKI DNS suffix) must be %s", domain, domain);
 	g_free(domain);
-	if (!v->complete || !*v->root_sha256) {
-		add(r, CK_PROBLEM, "prov.no_root", "provisioning: the root certificate is not in the file; "
-		    "the setup service must send the whole chain, root included");
-		return;
+	chain_judge_in in = {.v = v, .leaf = leaf, .provisioning = true, .root_trusted = -1,
+			     .hashes_source = o->hashes_file ? "AMT's default root hashes or --amt-hashes"
+							     : "AMT's default root hashes"};
+	const char *name = NULL;
+	if (v->complete && *v->root_sha256) {
+		name = amt_hashes_find(h, v->root_sha1, v->root_sha256);
+		in.root_trusted = name != NULL;
 	}
-	const char *name = amt_hashes_find(h, v->root_sha1, v->root_sha256);
-	if (name)
+	if (name && v->root_index >= 0)
 		add(r, CK_OK, "prov.root", "provisioning: root %s is trusted by AMT%s%s%s", v->root_subject,
 		    *name ? " (" : "", name, *name ? ")" : "");
-	else
-		add(r, CK_PROBLEM, "prov.untrusted_root", "provisioning: root %s (SHA-256 %s) is not among AMT's "
-		    "default root hashes%s: add and activate its hash in MEBx or buy from a trusted CA",
-		    v->root_subject, v->root_sha256, o->hashes_file ? " or --amt-hashes" : "");
+	add_judged(r, &in);
 	if (r->cf.kind == CF_PKCS12 && !r->cf.has_key)
 		add(r, CK_PROBLEM, "prov.no_key", "provisioning: the PKCS#12 file holds no private key");
 }
@@ -221,7 +217,7 @@ static void judge_file(file_report *r, certcheck *cc, amt_hashes *h, GPtrArray *
 	if (r->cf.truncated)
 		add(r, CK_WARN, "truncated", "only the first %d certificates were read", CERTFILE_MAX_CERTS);
 	judge_order(r, c, n);
-	judge_dates_and_strength(r, c, n, o->now);
+	judge_dates(r, n, o->now);
 	const chain_verdict *v = NULL;
 	for (guint i = 0; i < leaves->len; i++) {
 		X509 *leaf = leaves->pdata[i];
@@ -233,16 +229,16 @@ static void judge_file(file_report *r, certcheck *cc, amt_hashes *h, GPtrArray *
 		g_free(desc);
 	}
 	int b = bottom_of(c, n);
-	if (!leaves->len) {
+	const x509_info *start = &r->info[b];
+	bool prov = o->provisioning || start->ou_setup_cert || start->eku_amt_activation ||
+		    (r->cf.kind == CF_PKCS12 && !o->host);
+	if (!leaves->len && !prov) {
 		char *desc = g_strdup_printf("%s", r->info[b].subject ? r->info[b].subject : "?");
 		judge_chain(r, cc, c[b], c, n, o, desc, &v);
 		g_free(desc);
 	}
-	const x509_info *start = &r->info[b];
 	if (r->cf.has_key && !r->cf.key_matches)
 		add(r, CK_PROBLEM, "key.mismatch", "the private key in the file does not belong to certificate 1");
-	bool prov = o->provisioning || start->ou_setup_cert || start->eku_amt_activation ||
-		    (r->cf.kind == CF_PKCS12 && !o->host);
 	if (prov && !leaves->len) {
 		const chain_verdict *pv = certcheck_x509(cc, (X509 *[]){c[b]}, 1, o->now);
 		if (n > 1) {
@@ -422,13 +418,14 @@ static void help(void)
 	     "  --provisioning       check FILE as an AMT provisioning certificate (implied for PKCS#12\n"
 	     "                       and for certificates with the provisioning OU or EKU)\n"
 	     "  --ca-file PEM        extra trust anchors\n"
+	     "  --no-system-ca       the system's CA store is no trust anchor (default: it is)\n"
 	     "  --amt-hashes FILE    more root hashes AMT trusts (hex SHA-1/SHA-256 per line)\n"
 	     "  --password-file F    PKCS#12 password (first line of F)\n"
 	     "  --format text|json\n"
 	     "exit codes: 0 everything fine, 1 something is wrong, 2 usage or unreadable input");
 }
 
-enum { O_LEAF = 1000, O_HOST, O_CA, O_HASHES, O_PASS, O_FORMAT, O_PROV, O_HELP };
+enum { O_LEAF = 1000, O_HOST, O_CA, O_HASHES, O_PASS, O_FORMAT, O_PROV, O_HELP, O_NO_SYSTEM_CA };
 
 static bool parse_opts(int argc, char **argv, certs_opts *o)
 {
@@ -436,7 +433,8 @@ static bool parse_opts(int argc, char **argv, certs_opts *o)
 		{"leaf", required_argument, 0, O_LEAF}, {"host", required_argument, 0, O_HOST},
 		{"ca-file", required_argument, 0, O_CA}, {"amt-hashes", required_argument, 0, O_HASHES},
 		{"password-file", required_argument, 0, O_PASS}, {"format", required_argument, 0, O_FORMAT},
-		{"provisioning", no_argument, 0, O_PROV}, {"help", no_argument, 0, O_HELP}, {0, 0, 0, 0},
+		{"provisioning", no_argument, 0, O_PROV}, {"help", no_argument, 0, O_HELP},
+		{"no-system-ca", no_argument, 0, O_NO_SYSTEM_CA}, {0, 0, 0, 0},
 	};
 	optind = 1;
 	int c;
@@ -449,6 +447,7 @@ static bool parse_opts(int argc, char **argv, certs_opts *o)
 		case O_HASHES: o->hashes_file = optarg; break;
 		case O_PASS: o->password_file = optarg; break;
 		case O_PROV: o->provisioning = true; break;
+		case O_NO_SYSTEM_CA: o->no_system_ca = true; break;
 		case O_FORMAT:
 			if (!strcmp(optarg, "json") || !strcmp(optarg, "text")) {
 				o->json = !strcmp(optarg, "json");
@@ -477,7 +476,7 @@ int cmd_certs(int argc, char **argv)
 	int rc = EXIT_CLEAN;
 	char *err = NULL;
 	char *password = NULL;
-	certcheck *cc = certcheck_new(o.ca_file, &err);
+	certcheck *cc = certcheck_new(o.ca_file, !o.no_system_ca, &err);
 	amt_hashes *h = amt_hashes_new();
 	GPtrArray *leaves = g_ptr_array_new_with_free_func((GDestroyNotify)X509_free);
 	GPtrArray *reports = g_ptr_array_new();

@@ -36,6 +36,7 @@ static void help(void)
 	     "                        (WS-Man Get, HTTP digest on 16992; nothing else is sent)\n"
 	     "  --amt-password-file F its password (else asked on the terminal; never on the command line)\n"
 	     "  --ca-file PEM         extra trust anchors for the devices' TLS certificates\n"
+	     "  --no-system-ca        the system's CA store is no trust anchor (default: it is)\n"
 	     "  --amt-hashes FILE     more root hashes the AMT fleet trusts\n"
 	     "  --timeout SECONDS     per network step (default 3)\n"
 	     "  --parallel N          devices checked at once (default 8)\n"
@@ -46,7 +47,7 @@ static void help(void)
 
 enum {
 	O_DOMAIN = 1000, O_DNS, O_SCS, O_DEVICE, O_PROV, O_PASS, O_CA, O_HASHES, O_TIMEOUT, O_PARALLEL,
-	O_FORMAT, O_FAIL_ON, O_NO_COLOR, O_USER, O_AMT_PASS, O_HELP,
+	O_FORMAT, O_FAIL_ON, O_NO_COLOR, O_USER, O_AMT_PASS, O_HELP, O_NO_SYSTEM_CA,
 };
 
 /* "host", "host:port", "[v6]:port", "v6"; host is g_free'd by the caller. */
@@ -141,6 +142,7 @@ static int parse(int argc, char **argv, cli_check *c)
 		{"scs", required_argument, 0, O_SCS}, {"device", required_argument, 0, O_DEVICE},
 		{"prov-cert", required_argument, 0, O_PROV}, {"password-file", required_argument, 0, O_PASS},
 		{"ca-file", required_argument, 0, O_CA}, {"amt-hashes", required_argument, 0, O_HASHES},
+		{"no-system-ca", no_argument, 0, O_NO_SYSTEM_CA},
 		{"timeout", required_argument, 0, O_TIMEOUT}, {"parallel", required_argument, 0, O_PARALLEL},
 		{"format", required_argument, 0, O_FORMAT}, {"fail-on", required_argument, 0, O_FAIL_ON},
 		{"no-color", no_argument, 0, O_NO_COLOR}, {"user", required_argument, 0, O_USER},
@@ -183,6 +185,7 @@ static int parse(int argc, char **argv, cli_check *c)
 		case O_PROV: o->prov_cert = optarg; break;
 		case O_PASS: password_file = optarg; break;
 		case O_CA: o->ca_file = optarg; break;
+		case O_NO_SYSTEM_CA: o->no_system_ca = true; break;
 		case O_HASHES: o->amt_hashes = optarg; break;
 		case O_TIMEOUT: {
 			double s = strtod(optarg, &end);
@@ -360,6 +363,7 @@ int cmd_check(int argc, char **argv)
 	run_init(&run);
 	run.cfg.data_dir = cli_data_dir();
 	run.cfg.ca_file = c.o.ca_file;
+	run.cfg.no_system_ca = c.o.no_system_ca;
 	run.cfg.amt_hashes_file = c.o.amt_hashes;
 	analysis an;
 	analysis_init(&an, &run);

@@ -17,6 +17,7 @@ typedef struct amt_config {
 	int64_t hello_window_us;  /* hello.unanswered: connect-back window */
 	/* analysis inputs used by rules (NULL when not given) */
 	const char *ca_file;
+	bool no_system_ca;    /* --no-system-ca: only the chain's roots and --ca-file are anchors */
 	const char *amt_hashes_file;
 	char **keylog_files;  /* NULL-terminated, may be NULL */
 	char **rules_files;   /* user rule files */

@@ -62,19 +62,48 @@ const char *x509_time_text(int64_t us, char *buf, size_t n)
 	return buf;
 }
 
+/* The one table of what is too weak, for every verdict on certificates
+ * (analyze, check --prov-cert, certs): digests nobody may sign with, and
+ * the smallest key each algorithm may have. */
+static const int weak_digests[] = {NID_md2, NID_md4, NID_md5, NID_md5_sha1, NID_sha1};
+static const struct { int pkey; int min_bits; } key_minimum[] = {
+	{EVP_PKEY_RSA, 2048}, {EVP_PKEY_RSA_PSS, 2048}, {EVP_PKEY_DSA, 2048}, {EVP_PKEY_EC, 224},
+};
+
+bool x509_digest_weak(int md_nid)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(weak_digests); i++)
+		if (md_nid == weak_digests[i])
+			return true;
+	return false;
+}
+
+int x509_key_bits_min(int pkey_base_id)
+{
+	for (size_t i = 0; i < G_N_ELEMENTS(key_minimum); i++)
+		if (key_minimum[i].pkey == pkey_base_id)
+			return key_minimum[i].min_bits;
+	return 0;
+}
+
 char *x509_name_text(arena *a, const X509_NAME *n)
 {
 	BIO *b = BIO_new(BIO_s_mem());
 	if (!b)
 		return NULL;
-	/* RFC 2253 escaping, but in encoding order (as Wireshark and OpenSSL
-	 * show it) and with UTF-8 kept readable; control characters stay escaped */
+	/* RFC 4514 escaping done once by OpenSSL (O=VeriSign\, Inc.), in
+	 * encoding order (as Wireshark and OpenSSL show it), UTF-8 kept
+	 * readable, control characters escaped by the printer as \XX */
 	unsigned long flags = (XN_FLAG_RFC2253 & ~(ASN1_STRFLGS_ESC_MSB | XN_FLAG_DN_REV));
 	char *res = NULL;
 	if (X509_NAME_print_ex(b, n, 0, flags) >= 0) {
 		char *data = NULL;
 		long len = BIO_get_mem_data(b, &data);
-		res = arena_printable(a, (const uint8_t *)data, len > 0 ? (size_t)len : 0);
+		size_t l = len > 0 ? (size_t)len : 0;
+		if (g_utf8_validate(data, (gssize)l, NULL) && !memchr(data, 0, l))
+			res = arena_strndup(a, data, l);
+		else  /* bytes that are not text: shown as \xNN, never raw */
+			res = arena_printable(a, (const uint8_t *)data, l);
 	}
 	BIO_free(b);
 	return res;
@@ -196,8 +225,7 @@ void x509_describe(arena *a, X509 *x, x509_info *out)
 	out->sig_alg = sig_nid != NID_undef ? OBJ_nid2ln(sig_nid) : "unknown";
 	int md_nid = NID_undef, pk_nid = NID_undef;
 	if (OBJ_find_sigid_algs(sig_nid, &md_nid, &pk_nid))
-		out->sig_weak = md_nid == NID_md5 || md_nid == NID_sha1 || md_nid == NID_md4 ||
-				md_nid == NID_md2 || md_nid == NID_md5_sha1;
+		out->sig_weak = x509_digest_weak(md_nid);
 	out->is_ca = X509_check_ca(x) > 0;
 	out->self_issued = X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) == 0;
 	out->self_signed = out->self_issued && X509_self_signed(x, 1) == 1;

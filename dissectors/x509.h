@@ -24,7 +24,11 @@ X509 *x509_parse_der(const uint8_t *der, size_t len, bool *owned);
 void x509_der_sha256_hex(const uint8_t *der, size_t len, char out[65]);
 /* Same, from a parsed certificate. */
 void x509_describe(arena *a, X509 *x, x509_info *out);
-/* A distinguished name, RFC 2253 escaping, in encoding order (arena copy). */
+/* The weakness thresholds: is this digest too weak to sign with; the
+ * smallest key size for an EVP_PKEY base id (0: no minimum). */
+bool x509_digest_weak(int md_nid);
+int x509_key_bits_min(int pkey_base_id);
+/* A distinguished name, RFC 4514 escaping, in encoding order (arena copy). */
 char *x509_name_text(arena *a, const X509_NAME *n);
 /* Hex of the SHA-1 / SHA-256 / SHA-384 of bytes: out holds 41 / 65 / 97 chars. */
 void x509_sha1_hex(const uint8_t *p, size_t n, char out[41]);

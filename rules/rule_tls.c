@@ -8,6 +8,7 @@
 #include "../dissectors/x509.h"
 #include "amthashes.h"
 #include "certcheck.h"
+#include "chainjudge.h"
 #include "rule.h"
 
 enum { AMT_TLS_PORT = 16993 };
@@ -20,6 +21,10 @@ typedef struct pending {
 	severity sev;
 	uint16_t input;
 	uint32_t frame_first, frame_last;
+	bool drop_if_prov;        /* AMT's own server certificate: by design in remote configuration */
+	bool rejectable;          /* incompleteness unknown: an unknown_ca right after proves it */
+	bool from_client;         /* which side sent the chain */
+	const chain_verdict *v;   /* owned by the certcheck cache */
 } pending;
 
 typedef struct tls_rule {
@@ -93,11 +98,12 @@ static certcheck *checker(tls_rule *r, analysis *an)
 	if (!r->cc_tried) {
 		r->cc_tried = true;
 		char *err = NULL;
-		r->cc = certcheck_new(an->cfg->ca_file, &err);
+		bool system_ca = !an->cfg->no_system_ca;
+		r->cc = certcheck_new(an->cfg->ca_file, system_ca, &err);
 		if (!r->cc) {
 			config_problem(an, "tls.config.ca_file", err);
 			g_free(err);
-			r->cc = certcheck_new(NULL, &err);
+			r->cc = certcheck_new(NULL, system_ca, &err);
 		}
 	}
 	return r->cc;
@@ -131,12 +137,13 @@ static finding *raise_finding(analysis *an, const event *e, const char *id, seve
 	return x;
 }
 
-static void defer(tls_rule *r, const event *e, const char *id, severity sev, const char *label,
-		  const char *key, char *summary, char *remedy)
+static pending *defer(tls_rule *r, const event *e, const char *id, severity sev, const char *label,
+		      const char *key, char *summary, char *remedy)
 {
 	pending p = {flow_key(e), g_strdup(id), g_strdup(label), g_strdup(key), summary, remedy,
-		     sev, e->input, e->frame_first, e->frame_last};
+		     sev, e->input, e->frame_first, e->frame_last, true, false, false, NULL};
 	g_array_append_val(r->pending, p);
+	return &g_array_index(r->pending, pending, r->pending->len - 1);
 }
 
 /* Raises the deferred findings of one flow (all when flow is 0), unless the
@@ -149,7 +156,7 @@ static void flush_pending(tls_rule *r, analysis *an, uint64_t flow, bool all)
 			i++;
 			continue;
 		}
-		if (!g_hash_table_contains(r->prov_flows, &p->flow)) {
+		if (!p->drop_if_prov || !g_hash_table_contains(r->prov_flows, &p->flow)) {
 			bool is_new;
 			finding *x = finding_add(&an->fnd, p->rule, p->sev, p->device, p->key, &is_new);
 			if (is_new) {
@@ -195,11 +202,15 @@ static const char *alert_remedy(uint8_t desc, bool amt_rejected_prov)
 	return "Look at the handshake just before the alert (decode -V) to see what the sender refused.";
 }
 
+static void chain_rejected(tls_rule *r, analysis *an, const event *e, const ev_tls_alert *a);
+
 static void on_alert(tls_rule *r, analysis *an, const event *e)
 {
 	const ev_tls_alert *a = e->data;
 	if (!a || a->encrypted || a->level != 2)
 		return;  /* encrypted ones cannot be judged; warnings are routine */
+	if (a->description == 48 || a->description == 42)  /* unknown_ca, bad_certificate */
+		chain_rejected(r, an, e, a);
 	char src[AMT_ADDRSTRLEN];
 	amt_addr_str(ev_src(e), src);
 	const char *who = a->from_client ? "client" : "server";
@@ -297,6 +308,7 @@ static void check_dates(analysis *an, const chain_ctx *k)
 	if (i >= 0) {
 		finding *x = raise_finding(an, k->e, "tls.cert.expired", SEV_ERROR, k->device, k->m->certs[i].x.sha256,
 				   &is_new);
+		analysis_keep_failed_item(an, k->e, i);
 		if (is_new) {
 			finding_summary(x, "The %s certificate %s%s sent by %s expired on %s, before this handshake (%s).",
 					k->side, k->v->subjects[i], i ? " (in the chain)" : "", k->src,
@@ -310,6 +322,7 @@ static void check_dates(analysis *an, const chain_ctx *k)
 	if (i >= 0) {
 		finding *x = raise_finding(an, k->e, "tls.cert.not_yet_valid", SEV_ERROR, k->device,
 				   k->m->certs[i].x.sha256, &is_new);
+		analysis_keep_failed_item(an, k->e, i);
 		if (is_new) {
 			finding_summary(x, "The %s certificate %s%s sent by %s is valid only from %s, after this handshake (%s).",
 					k->side, k->v->subjects[i], i ? " (in the chain)" : "", k->src,
@@ -349,44 +362,85 @@ static void report(tls_rule *r, analysis *an, const chain_ctx *k, const char *id
 	g_free(remedy);
 }
 
-static void check_chain(tls_rule *r, analysis *an, const chain_ctx *k)
+/* The certificate the HTML chain view marks: the one a check stopped at. */
+static int failed_cert(const chain_verdict *v)
 {
-	const chain_verdict *v = k->v;
-	if (!v->complete) {
-		bool text = needs_text(an, k, "tls.cert.chain_incomplete", k->leaf_fp);
-		char *summary = !text ? NULL : v->missing_issuer
-			? g_strdup_printf("The %s certificate chain sent by %s (%s) does not reach a root: "
-					  "the issuer %s was neither sent nor given with --ca-file.",
-					  k->side, k->src, v->subjects[0], v->missing_issuer)
-			: g_strdup_printf("The %s certificate chain sent by %s (%s) does not verify: %s.",
-					  k->side, k->src, v->subjects[0],
-					  v->verify_error ? v->verify_error : "unknown reason");
-		report(r, an, k, "tls.cert.chain_incomplete", SEV_ERROR, k->leaf_fp, summary,
-		       !text ? NULL : g_strdup_printf("Configure %s to send its intermediate CA certificate(s) after its own "
-				       "(leaf first, then each issuer), or pass the missing root to amtscope with "
-				       "--ca-file if the peer already trusts it.", k->src));
-	} else if (!v->ordered) {
-		bool text = needs_text(an, k, "tls.cert.chain_order", k->leaf_fp);
-		const char *misplaced = v->subjects[v->first_misplaced] ? v->subjects[v->first_misplaced]
-									  : "undecodable";
-		report(r, an, k, "tls.cert.chain_order", SEV_WARNING, k->leaf_fp,
-		       !text ? NULL : g_strdup_printf("The %s certificate chain sent by %s is complete but out of order: "
-				       "certificate %d (%s) does not certify the one before it.",
-				       k->side, k->src, v->first_misplaced + 1, misplaced),
-		       !text ? NULL : g_strdup("Rebuild the chain file in order: the leaf, then its issuer, then that "
-				"issuer's issuer, up to the root. Strict peers (OpenSSL-based redirection, "
-				"AMT) reject other orders."));
-	}
-	if (v->weak_index >= 0) {
-		bool is_new;
-		finding *x = raise_finding(an, k->e, "tls.cert.weak", SEV_WARNING, k->device,
-					   k->m->certs[v->weak_index].x.sha256, &is_new);
-		if (is_new) {
-			finding_summary(x, "The %s certificate %s sent by %s is weak: %s.", k->side,
-					v->subjects[v->weak_index], k->src, v->weak_reason);
-			finding_remedy(x, "Reissue it with an RSA key of at least 2048 bits (or ECDSA P-256+) "
-				       "and a SHA-256 signature; AMT requires SHA-2 across the chain.");
+	if (v->bad_index >= 0)
+		return v->bad_index;
+	return v->top_index >= 0 ? v->top_index : 0;
+}
+
+static bool is_rejectable_id(const char *id)
+{
+	return !strcmp(id, "tls.cert.root_unknown") || !strcmp(id, "tls.cert.issuer_unknown");
+}
+
+/* The judge's findings on the chain (chainjudge.c decides; this says where
+ * and when). A finding whose truth an alert right after could change waits
+ * for the flow's end. */
+static void judge_chain(tls_rule *r, analysis *an, const chain_ctx *k, const chain_judge_in *in,
+			const char *prov_label)
+{
+	GArray *out = chain_judge(in);
+	for (guint i = 0; i < out->len; i++) {
+		cert_finding *f = &g_array_index(out, cert_finding, i);
+		const char *label = prov_label && !strncmp(f->id, "prov.", 5) ? prov_label : k->device;
+		bool rejectable = is_rejectable_id(f->id);
+		if (k->deferrable || rejectable) {
+			pending *p = defer(r, k->e, f->id, f->sev, label, f->key, f->summary, f->remedy);
+			p->drop_if_prov = k->deferrable;
+			p->rejectable = rejectable;
+			p->from_client = k->m->from_client;
+			p->v = k->v;
+			f->summary = f->remedy = NULL;
+			continue;
 		}
+		bool is_new;
+		finding *x = raise_finding(an, k->e, f->id, f->sev, label, f->key, &is_new);
+		if (is_new) {
+			finding_summary(x, "%s", f->summary);
+			finding_remedy(x, "%s", f->remedy);
+		}
+		if (f->sev == SEV_ERROR)
+			analysis_keep_failed_item(an, k->e, failed_cert(k->v));
+	}
+	chain_judge_free(out);
+}
+
+/* The peer refused the chain it was just sent: an unknown issuer is now
+ * proof of an incomplete chain (one finding replaces the softer one). */
+static void chain_rejected(tls_rule *r, analysis *an, const event *e, const ev_tls_alert *a)
+{
+	uint64_t fk = flow_key(e);
+	for (guint i = 0; i < r->pending->len;) {
+		pending *p = &g_array_index(r->pending, pending, i);
+		if (p->flow != fk || !p->rejectable || p->from_client == a->from_client) {
+			i++;
+			continue;
+		}
+		char why[64];
+		snprintf(why, sizeof(why), "alert %s (%u)", a->description_name ? a->description_name : "?",
+			 a->description);
+		chain_judge_in in = {.v = p->v, .rejected_by = why, .root_trusted = -1};
+		GArray *out = chain_judge(&in);
+		char *label = g_strdup(p->device);
+		uint16_t input = p->input;
+		uint32_t frame = p->frame_first;
+		g_array_remove_index(r->pending, i);
+		for (guint j = 0; j < out->len; j++) {
+			cert_finding *f = &g_array_index(out, cert_finding, j);
+			if (strcmp(f->id, "tls.cert.chain_incomplete") != 0)
+				continue;
+			bool is_new;
+			finding *x = raise_finding(an, e, f->id, f->sev, label, f->key, &is_new);
+			if (is_new) {
+				finding_summary(x, "%s", f->summary);
+				finding_remedy(x, "%s", f->remedy);
+			}
+			finding_frame(x, input, frame);
+		}
+		g_free(label);
+		chain_judge_free(out);
 	}
 }
 
@@ -467,7 +521,10 @@ static bool announced_root(const device *amt, const chain_verdict *v, bool *any)
 	return false;
 }
 
-static void check_provisioning(tls_rule *r, analysis *an, const chain_ctx *k)
+/* Remote configuration: the setup service's chain to AMT:16993. Records
+ * roles and the domain, and asks whether AMT knows the root; returns the
+ * AMT device's label, which the prov.* findings name. */
+static const char *provisioning_setup(tls_rule *r, analysis *an, const chain_ctx *k, chain_judge_in *in)
 {
 	const x509_info *leaf = &k->m->certs[0].x;
 	device *amt = dev_by_ip(&an->dev, ev_dst(k->e), true);
@@ -479,53 +536,25 @@ static void check_provisioning(tls_rule *r, analysis *an, const chain_ctx *k)
 		amt = dev_fact(&an->dev, amt, FACT_PROV_DOMAIN, domain, "tls.prov_cert", ev_evidence(k->e), k->e->ts);
 	amt = dev_fact(&an->dev, amt, FACT_CERT, leaf->subject, "tls.prov_cert", ev_evidence(k->e), k->e->ts);
 	g_free(domain);
-	const char *label = dev_label(amt);
-	bool is_new;
 	/* a client certificate to AMT's TLS port is remote configuration, right
 	 * certificate or not: AMT's self-signed server certificate is by design */
 	uint64_t fk = flow_key(k->e);
 	g_hash_table_add(r->prov_flows, g_memdup2(&fk, sizeof(fk)));
-	if (!leaf->ou_setup_cert && !leaf->eku_amt_activation) {
-		finding *x = raise_finding(an, k->e, "prov.cert.not_provisioning", SEV_ERROR, label, leaf->sha256, &is_new);
-		if (is_new) {
-			finding_summary(x, "The certificate %s that %s offered %s for remote configuration has "
-					"neither the OU '%s' nor the EKU %s: AMT will refuse it.",
-					leaf->subject, k->src, label, AMT_OU_SETUP_CERT, AMT_OID_AMT_ACTIVATION);
-			finding_remedy(x, "Use a provisioning certificate: a vendor AMT provisioning certificate, "
-				       "or one from your CA whose subject has OU=%s or whose EKU includes %s "
-				       "(and serverAuth).", AMT_OU_SETUP_CERT, AMT_OID_AMT_ACTIVATION);
+	in->provisioning = true;
+	in->leaf = leaf;
+	in->root_trusted = -1;
+	if (k->v->complete && *k->v->root_sha256) {
+		bool any;
+		bool trusted = announced_root(amt, k->v, &any);
+		in->hashes_source = "the hashes the device announced in its hello";
+		if (!any) {
+			trusted = amt_hashes_find(default_hashes(r, an), k->v->root_sha1, k->v->root_sha256) != NULL;
+			in->hashes_source = an->cfg->amt_hashes_file ? "AMT's default root hashes or --amt-hashes"
+								     : "AMT's default root hashes";
 		}
+		in->root_trusted = trusted;
 	}
-	if (!leaf->eku_server_auth && leaf->nekus) {
-		finding *x = raise_finding(an, k->e, "prov.cert.not_provisioning", SEV_ERROR, label, "serverAuth", &is_new);
-		if (is_new) {
-			finding_summary(x, "The provisioning certificate %s offered to %s lacks the serverAuth EKU "
-					"(1.3.6.1.5.5.7.3.1) that AMT requires.", leaf->subject, label);
-			finding_remedy(x, "Reissue the certificate with Server Authentication in its EKU.");
-		}
-	}
-	if (!k->v->complete || !*k->v->root_sha256)
-		return;  /* no root to judge: chain_incomplete says why */
-	bool any;
-	bool trusted = announced_root(amt, k->v, &any);
-	const char *against = "the hashes the device announced in its hello";
-	if (!any) {
-		trusted = amt_hashes_find(default_hashes(r, an), k->v->root_sha1, k->v->root_sha256) != NULL;
-		against = an->cfg->amt_hashes_file ? "AMT's default root hashes or --amt-hashes"
-						   : "AMT's default root hashes";
-	}
-	if (trusted)
-		return;
-	finding *x = raise_finding(an, k->e, "prov.cert.untrusted_root", SEV_ERROR, label, k->v->root_sha256, &is_new);
-	if (is_new) {
-		finding_summary(x, "The provisioning chain offered to %s ends at %s (SHA-256 %s), which is not "
-				"among %s.", label, k->v->root_subject ? k->v->root_subject : "?",
-				k->v->root_sha256, against);
-		finding_remedy(x, "Buy the provisioning certificate from a CA whose root AMT trusts, or add "
-			       "the root's hash in MEBx (Remote Setup and Configuration > TLS PKI > Manage "
-			       "Hashes) or setup.bin and activate it; make the setup service send the full chain "
-			       "including the root.");
-	}
+	return dev_label(amt);
 }
 
 static void on_certificates(tls_rule *r, analysis *an, const event *e)
@@ -552,11 +581,13 @@ static void on_certificates(tls_rule *r, analysis *an, const event *e)
 	 * only when the flow turns out not to be remote configuration */
 	k.deferrable = !m->from_client && e->flow && e->flow->sport == AMT_TLS_PORT;
 	check_dates(an, &k);
-	check_chain(r, an, &k);
+	chain_judge_in in = {.v = k.v, .root_trusted = -1};
+	const char *prov_label = NULL;
+	if (m->from_client && e->flow && e->flow->sport == AMT_TLS_PORT)
+		prov_label = provisioning_setup(r, an, &k, &in);
+	judge_chain(r, an, &k, &in, prov_label);
 	if (!m->from_client)
 		check_server(r, an, &k);
-	else if (e->flow && e->flow->sport == AMT_TLS_PORT)
-		check_provisioning(r, an, &k);
 }
 
 static void on_event(void *st, analysis *an, const event *e)

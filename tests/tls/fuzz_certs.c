@@ -28,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		x509_describe(&a, c[i], &info);
 		(void)cert_matches_host(c[i], "amt.example.com");
 	}
-	certcheck *cc = certcheck_new(NULL, &err);
+	certcheck *cc = certcheck_new(NULL, false, &err);
 	const chain_verdict *v = certcheck_x509(cc, c, (uint32_t)n, 1795000000LL * 1000000);
 	(void)chain_expired_at(v, 0);
 	certcheck_free(cc);

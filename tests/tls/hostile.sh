@@ -29,7 +29,12 @@ for f in captures/hostile-*.pcap; do
 	"$AMTSCOPE" analyze -q -r "$f" >/dev/null 2>&1
 	st=$?
 	if [ $st -gt 1 ]; then echo "FAIL analyze $f: exit $st"; rc=1; fi
-	if "$AMTSCOPE" analyze -q -r "$f" --format json | grep -q '"rule": "tls.cert'; then
+	# an info that a decoded chain's root is unknown here is no verdict on the bytes
+	if "$AMTSCOPE" analyze -q -r "$f" --format json | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+bad = [f for f in d["findings"] if f["rule"].startswith("tls.cert") and f["severity"] != "info"]
+sys.exit(0 if bad else 1)'; then
 		echo "FAIL $f: a certificate finding from undecodable certificates"; rc=1
 	fi
 done

@@ -39,7 +39,7 @@ static void test_good_chain_with_anchor(void)
 {
 	char *err = NULL;
 	char *ca = g_build_filename(certs_dir, "root.pem", NULL);
-	certcheck *cc = certcheck_new(ca, &err);
+	certcheck *cc = certcheck_new(ca, false, &err);
 	g_free(ca);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(cc);
 	const char *good[] = {"leaf.pem", "issuing.pem", "policy.pem"};
@@ -73,7 +73,7 @@ static void test_good_chain_with_anchor(void)
 static void test_without_anchor(void)
 {
 	char *err = NULL;
-	certcheck *cc = certcheck_new(NULL, &err);
+	certcheck *cc = certcheck_new(NULL, false, &err);
 	const char *good[] = {"leaf.pem", "issuing.pem", "policy.pem"};
 	CU_ASSERT_FALSE(check(cc, good, 3)->complete);
 	const char *full[] = {"leaf.pem", "issuing.pem", "policy.pem", "root.pem"};
@@ -94,7 +94,7 @@ static void test_without_anchor(void)
 	v = check(cc, expired, 2);
 	CU_ASSERT_EQUAL(chain_expired_at(v, at_2026), 0);
 	certcheck_free(cc);
-	CU_ASSERT_PTR_NULL(certcheck_new("/nonexistent/ca.pem", &err));
+	CU_ASSERT_PTR_NULL(certcheck_new("/nonexistent/ca.pem", false, &err));
 	CU_ASSERT_PTR_NOT_NULL(err);
 	g_free(err);
 }
