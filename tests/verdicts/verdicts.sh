@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# Verdicts on healthy traffic recorded from real peers (record.sh): no error,
+# exit 0, whatever the shape (no root sent, two-tier, TLS 1.3, IPv6, 802.1Q,
+# one direction, snaplen 96); the error rules touched here each fire on their
+# broken twin; and the same chain gets the same id, severity and summary from
+# analyze, check --prov-cert and certs. The machine's CA store never decides:
+# --no-system-ca plus the test PKI's own anchors (pki/).
+set -uo pipefail
+: "${AMTSCOPE:?}" "${SRCDIR:?}"
+cd "$SRCDIR/tests/verdicts" || exit 2
+rc=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+fail() { echo "FAIL $*"; rc=1; }
+
+# findings NAME CAPTURE [OPTIONS...]: "rule severity" lines in $work/NAME, exit code in $work/NAME.rc
+findings() {
+	local name=$1 cap=$2
+	shift 2
+	"$AMTSCOPE" analyze --no-system-ca --format json -r "captures/$cap" "$@" >"$work/$name.json" 2>"$work/$name.err"
+	echo $? >"$work/$name.rc"
+	python3 -c '
+import json, sys
+for f in json.load(open(sys.argv[1]))["findings"]:
+    print(f["rule"], f["severity"])' "$work/$name.json" >"$work/$name" || fail "$name: no JSON report"
+}
+
+# healthy NAME CAPTURE WANT [OPTIONS...]: exit 0, no error, and exactly the findings WANT
+healthy() {
+	local name=$1 cap=$2 want=$3
+	shift 3
+	findings "$name" "$cap" "$@"
+	local got
+	got=$(paste -sd' ' "$work/$name")
+	if [ "$(cat "$work/$name.rc")" != 0 ] || grep -q ' error$' "$work/$name" || [ "$got" != "$want" ]; then
+		fail "$name: exit $(cat "$work/$name.rc"), findings '$got', want '$want' and exit 0"
+	else
+		echo "ok   $name: exit 0, findings '$got'"
+	fi
+}
+
+ca=(--ca-file pki/root.pem)
+hashes=(--amt-hashes pki/prov-root.hashes)
+# ---- 1. chains as TLS defines them: the root may be omitted ----
+healthy inter-no-root inter-no-root.pcap "tls.cert.root_unknown info"
+healthy inter-no-root-ca inter-no-root.pcap "" "${ca[@]}"
+healthy two-tier two-tier.pcap "tls.cert.issuer_unknown warning"
+healthy two-tier-ca two-tier.pcap "" "${ca[@]}"
+healthy tls13 tls13.pcap "" "${ca[@]}"
+healthy ipv6 ipv6.pcap "tls.cert.root_unknown info"
+healthy ipv6-ca ipv6.pcap "" "${ca[@]}"
+healthy vlan vlan.pcap "" "${ca[@]}"
+healthy vlan-no-ca vlan.pcap "tls.cert.root_unknown info"
+healthy one-sided one-sided.pcap "" "${ca[@]}"
+healthy snaplen-96 snaplen-96.pcap "" "${ca[@]}"
+healthy prov-with-root prov-with-root.pcap "" "${hashes[@]}"
+# the info names the root that would verify the chain, once-escaped (RFC 4514)
+grep -qF 'issuer CN=Verdicts Root CA,O=amtscope Verdicts\\, Inc. is not a known trust anchor' "$work/inter-no-root.json" ||
+	fail "inter-no-root: the info does not name the unknown root once-escaped"
+grep -q 'x5c' "$work/inter-no-root.json" && fail "inter-no-root: a name printed with \\x5c"
+# the vlan copy decodes the same chain as the untagged one
+grep -q '"ip": "127.0.5.10"' "$work/vlan.json" || fail "vlan: the server behind the 802.1Q tag is not seen"
+
+# the broken twin: the leaf alone, and the client answers unknown_ca right after
+findings rejected rejected.pcap "${ca[@]}"
+grep -qx 'tls.cert.chain_incomplete error' "$work/rejected" && [ "$(cat "$work/rejected.rc")" = 1 ] ||
+	fail "rejected: want tls.cert.chain_incomplete error and exit 1, got $(paste -sd' ' "$work/rejected")"
+grep -q 'rejected by the peer (alert unknown_ca (48) right after it)' "$work/rejected.json" ||
+	fail "rejected: the summary does not say the peer rejected it"
+[ $rc = 0 ] && echo "ok   rejected: chain_incomplete error after unknown_ca"
+# and without anchors the same leaf alone is only unknown (healthy two-tier above), not an error
+
+# ---- 2. AMT's own rule: the provisioning chain carries its root ----
+findings prov-no-root prov-no-root.pcap "${hashes[@]}"
+if [ "$(paste -sd' ' "$work/prov-no-root")" != "prov.cert.root_not_sent error" ] ||
+	[ "$(cat "$work/prov-no-root.rc")" != 1 ]; then
+	fail "prov-no-root: want only prov.cert.root_not_sent error, exit 1; got $(paste -sd' ' "$work/prov-no-root")"
+fi
+python3 - "$work/prov-no-root.json" <<'PY' || rc=1
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = [x for x in d["findings"] if x["rule"] == "prov.cert.root_not_sent"][0]
+ok = True
+for want in ("CN=Verdicts Provisioning Root,O=amtscope Verdicts\\, Inc.", "root hashes its hello listed"):
+    if want not in f["summary"]:
+        print("FAIL prov-no-root: summary lacks", want); ok = False
+if "whole certification path, root included" not in f["remedy"]:
+    print("FAIL prov-no-root: remedy lacks the PFX export with the whole path"); ok = False
+if f.get("device") != "127.0.5.21":
+    print("FAIL prov-no-root: not on the AMT device:", f.get("device")); ok = False
+sys.exit(0 if ok else 1)
+PY
+[ $rc = 0 ] && echo "ok   prov-no-root: prov.cert.root_not_sent alone, on the device, naming the root"
+
+# ---- 3. one judge: the same chain, the same verdict from all three subcommands ----
+# analyze (the chain on the wire), certs and check --prov-cert (the chain in a file)
+export AMTSCOPE_NOW=1795000000  # 2026-11-18, inside the PKI's validity
+summary_of() {  # summary_of FILE.json RULE: "rule|severity|summary" of an analyze/check report
+	python3 -c '
+import json, sys
+for f in json.load(open(sys.argv[1]))["findings"]:
+    if f["rule"] == sys.argv[2]:
+        print(f["rule"] + "|" + f["severity"] + "|" + f["summary"])' "$1" "$2"
+}
+certs_summary_of() {  # certs_summary_of FILE.json ID
+	python3 -c '
+import json, sys
+lv = {"problem": "error", "warning": "warning", "info": "info"}
+for fl in json.load(open(sys.argv[1]))["files"]:
+    for c in fl["checks"]:
+        if c["id"] == sys.argv[2]:
+            print(c["id"] + "|" + lv[c["level"]] + "|" + c["text"])' "$1" "$2"
+}
+# check runs in a network namespace of its own: its DNS and connects reach nothing
+run_check() {  # run_check OUT ARGS...
+	local out=$1
+	shift
+	if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && ip netns add "verdicts-$$" 2>/dev/null; then
+		ip -n "verdicts-$$" link set lo up
+		ip netns exec "verdicts-$$" "$AMTSCOPE" check --no-system-ca --domain verdicts.test --scs 127.0.5.99 \
+			--timeout 1 --format json "$@" >"$out" 2>/dev/null
+		ip netns del "verdicts-$$"
+		return 0
+	fi
+	return 77
+}
+three_way() {  # three_way NAME RULE CAPTURE PEM [ANALYZE/CERTS/CHECK OPTIONS...]
+	local name=$1 rule=$2 cap=$3 pem=$4
+	shift 4
+	"$AMTSCOPE" analyze --no-system-ca --format json --fail-on never -r "captures/$cap" "$@" >"$work/$name-a.json"
+	"$AMTSCOPE" certs --no-system-ca --provisioning --format json "$@" "$pem" >"$work/$name-c.json"
+	local a c k
+	a=$(summary_of "$work/$name-a.json" "$rule")
+	c=$(certs_summary_of "$work/$name-c.json" "$rule")
+	[ -n "$a" ] || { fail "$name: analyze gives no $rule"; return; }
+	[ "$a" = "$c" ] || fail "$name: analyze and certs differ:\n  analyze: $a\n  certs:   $c"
+	if run_check "$work/$name-k.json" --prov-cert "$pem" "$@"; then
+		k=$(summary_of "$work/$name-k.json" "$rule")
+		[ "$a" = "$k" ] || fail "$name: analyze and check --prov-cert differ:\n  analyze: $a\n  check:   $k"
+	else
+		echo "note $name: no network namespace, check --prov-cert not compared"
+		k=$a
+	fi
+	[ "$a" = "$c" ] && [ "$a" = "$k" ] && echo "ok   $name: $rule the same from analyze, certs and check"
+}
+three_way same-root-not-sent prov.cert.root_not_sent prov-no-root.pcap pki/prov-no-root.pem "${hashes[@]}"
+three_way same-untrusted-root prov.cert.untrusted_root prov-with-root.pcap pki/prov-full.pem
+
+# ---- every reason a chain fails is named: a 1024-bit RSA key AND a SHA-1 signature ----
+out=$("$AMTSCOPE" certs --no-system-ca "${ca[@]}" pki/chain-weak.pem)
+grep -qF 'RSA key of 1024 bits and signed with sha1WithRSAEncryption' <<<"$out" &&
+	echo "ok   weak: both reasons named" || fail "weak: not both reasons: $out"
+
+exit $rc
