@@ -2,12 +2,16 @@
 #include <CUnit/Basic.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <openssl/evp.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 #include <string.h>
 
 #include "rules/amthashes.h"
 #include "rules/certcheck.h"
 #include "rules/certfile.h"
+#include "dissectors/x509.h"
+#include "rules/chainjudge.h"
 
 static char *certs_dir;
 static const int64_t at_2026 = 1795000000LL * 1000000;  /* 2026-11-18 */
@@ -190,6 +194,137 @@ static void test_cert_files(void)
 	g_free(err);
 }
 
+/* A certificate made here: subject and issuer names as given ("" empty),
+ * self-signed with a fresh RSA key of bits, with digest md. */
+static X509 *make_cert(const char *subject_cn, const char *issuer_cn, int bits, const EVP_MD *md, bool ca)
+{
+	EVP_PKEY *key = EVP_RSA_gen((unsigned)bits);
+	X509 *x = X509_new();
+	X509_set_version(x, 2);
+	ASN1_INTEGER_set(X509_get_serialNumber(x), 7);
+	X509_gmtime_adj(X509_getm_notBefore(x), 0);
+	X509_gmtime_adj(X509_getm_notAfter(x), 86400L * 3650);
+	X509_NAME *sn = X509_NAME_new(), *in = X509_NAME_new();
+	if (*subject_cn)
+		X509_NAME_add_entry_by_txt(sn, "CN", MBSTRING_UTF8, (const unsigned char *)subject_cn, -1, -1, 0);
+	if (*issuer_cn)
+		X509_NAME_add_entry_by_txt(in, "CN", MBSTRING_UTF8, (const unsigned char *)issuer_cn, -1, -1, 0);
+	X509_set_subject_name(x, sn);
+	X509_set_issuer_name(x, in);
+	X509_NAME_free(sn);
+	X509_NAME_free(in);
+	X509_set_pubkey(x, key);
+	if (ca) {
+		X509_EXTENSION *e = X509V3_EXT_conf_nid(NULL, NULL, NID_basic_constraints, "critical,CA:TRUE");
+		X509_add_ext(x, e, -1);
+		X509_EXTENSION_free(e);
+	}
+	X509_sign(x, key, md);
+	EVP_PKEY_free(key);
+	return x;
+}
+
+static bool judged(const chain_judge_in *in, const char *id, severity sev, const char *text)
+{
+	GArray *out = chain_judge(in);
+	bool hit = false;
+	for (guint i = 0; i < out->len; i++) {
+		const cert_finding *f = &g_array_index(out, cert_finding, i);
+		if (!strcmp(f->id, id) && f->sev == sev && (!text || strstr(f->summary, text)))
+			hit = true;
+	}
+	chain_judge_free(out);
+	return hit;
+}
+
+static bool judged_id(const chain_judge_in *in, const char *id)
+{
+	GArray *out = chain_judge(in);
+	bool hit = false;
+	for (guint i = 0; i < out->len; i++)
+		hit |= !strcmp(g_array_index(out, cert_finding, i).id, id);
+	chain_judge_free(out);
+	return hit;
+}
+
+static void test_judge_edges(void)
+{
+	char *err = NULL;
+	certcheck *cc = certcheck_new(NULL, false, &err);
+	/* an empty issuer is named as empty, never as a blank */
+	X509 *leaf = make_cert("leaf.judge.test", "", 2048, EVP_sha256(), false);
+	const chain_verdict *v = certcheck_x509(cc, &leaf, 1, at_2026);
+	CU_ASSERT_EQUAL(v->status, CHAIN_ISSUER_UNKNOWN);
+	CU_ASSERT_STRING_EQUAL(v->missing_issuer, "");
+	chain_judge_in in = {.v = v, .root_trusted = -1};
+	CU_ASSERT_TRUE(judged(&in, "tls.cert.issuer_unknown", SEV_WARNING, "its issuer (an empty name) was not sent"));
+	X509_free(leaf);
+
+	/* a 1024-bit RSA key and a SHA-1 signature: both reasons, not the first */
+	X509 *weak = make_cert("weak.judge.test", "Some CA", 1024, EVP_sha1(), false);
+	v = certcheck_x509(cc, &weak, 1, at_2026);
+	CU_ASSERT_STRING_EQUAL(v->weak_reason, "RSA key of 1024 bits and signed with sha1WithRSAEncryption");
+	in = (chain_judge_in){.v = v, .root_trusted = -1};
+	CU_ASSERT_TRUE(judged(&in, "tls.cert.weak", SEV_WARNING, "RSA key of 1024 bits and signed with sha1"));
+	in.provisioning = true;  /* AMT refuses a provisioning chain that is not SHA-2 */
+	CU_ASSERT_TRUE(judged(&in, "tls.cert.weak", SEV_ERROR, NULL));
+	X509_free(weak);
+
+	/* a self-signed certificate whose algorithms OpenSSL lacks (the RSA OIDs
+	 * rewritten to ML-DSA-44's, same length): named as that, not as a missing issuer */
+	X509 *rsa = make_cert("mldsa.judge.test", "mldsa.judge.test", 2048, EVP_sha256(), true);
+	unsigned char *der = NULL;
+	int len = i2d_X509(rsa, &der);
+	X509_free(rsa);
+	static const unsigned char rsa_key[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01};
+	static const unsigned char rsa_sha256[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b};
+	static const unsigned char mldsa44[] = {0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x03, 0x11};
+	for (int i = 0; i + 9 <= len; i++)
+		if (!memcmp(der + i, rsa_key, 9) || !memcmp(der + i, rsa_sha256, 9))
+			memcpy(der + i, mldsa44, 9);
+	const unsigned char *q = der;
+	X509 *odd = d2i_X509(NULL, &q, len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(odd);
+	v = certcheck_x509(cc, &odd, 1, at_2026);
+	CU_ASSERT_EQUAL(v->status, CHAIN_UNSUPPORTED);
+	CU_ASSERT_STRING_EQUAL(v->bad_algorithm, "2.16.840.1.101.3.4.3.17");
+	in = (chain_judge_in){.v = v, .root_trusted = -1};
+	CU_ASSERT_TRUE(judged(&in, "tls.cert.unsupported_algorithm", SEV_WARNING, "2.16.840.1.101.3.4.3.17"));
+	CU_ASSERT_FALSE(judged_id(&in, "tls.cert.issuer_unknown"));
+	CU_ASSERT_FALSE(judged_id(&in, "tls.cert.chain_incomplete"));
+	X509_free(odd);
+
+	/* a certificate in the chain that does not parse */
+	X509 *good = load("leaf.pem");
+	unsigned char *gder = NULL;
+	int glen = i2d_X509(good, &gder);
+	X509_free(good);
+	static const uint8_t junk[] = {0x30, 0x03, 0x02, 0x01, 0x00};
+	const uint8_t *ders[] = {gder, junk};
+	size_t lens[] = {(size_t)glen, sizeof(junk)};
+	v = certcheck_der(cc, ders, lens, 2, at_2026);
+	CU_ASSERT_EQUAL(v->status, CHAIN_UNPARSEABLE);
+	CU_ASSERT_EQUAL(v->bad_index, 1);
+	in = (chain_judge_in){.v = v, .root_trusted = -1};
+	CU_ASSERT_TRUE(judged(&in, "tls.cert.unparseable", SEV_WARNING, "Certificate 2 of the chain"));
+	CU_ASSERT_FALSE(judged_id(&in, "tls.cert.chain_incomplete"));
+	OPENSSL_free(gder);
+	OPENSSL_free(der);
+	certcheck_free(cc);
+}
+
+static void test_rfc4514_names(void)
+{
+	X509 *x = make_cert("a,b+c\\d", "Example, Inc.", 2048, EVP_sha256(), false);
+	arena a;
+	arena_init(&a, 0);
+	/* escaped once, as RFC 4514 writes it; no \x5c */
+	CU_ASSERT_STRING_EQUAL(x509_name_text(&a, X509_get_subject_name(x)), "CN=a\\,b\\+c\\\\d");
+	CU_ASSERT_STRING_EQUAL(x509_name_text(&a, X509_get_issuer_name(x)), "CN=Example\\, Inc.");
+	arena_free(&a);
+	X509_free(x);
+}
+
 int main(void)
 {
 	const char *src = getenv("SRCDIR");
@@ -198,6 +333,8 @@ int main(void)
 	CU_pSuite s = CU_add_suite("certcheck", NULL, NULL);
 	CU_add_test(s, "chains with a --ca-file anchor: good, reversed, missing", test_good_chain_with_anchor);
 	CU_add_test(s, "chains without anchor: root sent, self-signed, SHA-1, expired", test_without_anchor);
+	CU_add_test(s, "judge: empty issuer, both weak reasons, unknown algorithm, unparseable", test_judge_edges);
+	CU_add_test(s, "names once-escaped (RFC 4514)", test_rfc4514_names);
 	CU_add_test(s, "host names and provisioning domain suffix", test_names);
 	CU_add_test(s, "AMT root hash lists", test_hash_lists);
 	CU_add_test(s, "certificate files: PEM, DER, PKCS#12, broken", test_cert_files);
