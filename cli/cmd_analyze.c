@@ -9,7 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pcap/pcap.h>
+
 #include "../decoder/engine.h"
+#include "../decoder/packet.h"
 #include "../reports/report.h"
 #include "../rules/logs.h"
 #include "../rules/rule.h"
@@ -36,6 +39,28 @@ enum {
 	O_NO_SYSTEM_CA,
 	O_LIMIT_BASE = 2000,
 };
+
+/* A capture file of which nothing could be analysed: its link type cannot
+ * be decoded, or not one frame could be read. Says so on one line. */
+static bool nothing_analysed(const amt_input *in)
+{
+	if (in->kind == INPUT_LOG || in->kind == INPUT_LIVE)
+		return false;
+	const char *name = pcap_datalink_val_to_name(in->linktype);
+	if (!pkt_linktype_supported(in->linktype)) {
+		cli_error("%s: link type %s (%d) cannot be decoded, so nothing was analysed and no report is "
+			  "written; amtscope reads Ethernet, Linux cooked (SLL, SLL2), raw IP and BSD loopback "
+			  "captures", in->path, name ? name : "?", in->linktype);
+		return true;
+	}
+	if (in->packets == 0) {
+		cli_error("%s: no frame could be read (link type %s), so nothing was analysed and no report is "
+			  "written%s%s", in->path, name ? name : "?", in->error ? ": " : "",
+			  in->error ? in->error : "");
+		return true;
+	}
+	return false;
+}
 
 static void help(bool decode)
 {
@@ -367,10 +392,18 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		engine_run_files(eng);
 	}
 	engine_finish(eng);
+	bool nothing = false;
 	for (guint i = 0; i < run.inputs->len; i++) {
 		amt_input *in = run.inputs->pdata[i];
-		if (in->error && in->kind != INPUT_LOG)
+		if (nothing_analysed(in))
+			nothing = true;
+		else if (in->error && in->kind != INPUT_LOG)
 			cli_warn("%s: %s", in->path, in->error);
+	}
+	if (nothing) {  /* nothing analysed is not "no findings": no report at all */
+		engine_free(eng);
+		rc = EXIT_USAGE;
+		goto done;
 	}
 	for (guint i = 0; i < o.logs->len; i++) {
 		char *err = NULL;

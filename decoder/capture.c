@@ -84,6 +84,7 @@ bool engine_add_file(engine *e, const char *path, char **err)
 	int lt = pcap_datalink(p);
 	amt_input *in = run_add_input(e->run, path, kind);
 	in->linktype = lt;
+	in->snaplen = pcap_snapshot(p) > 0 ? (uint32_t)pcap_snapshot(p) : 0;
 	capture_src s;
 	memset(&s, 0, sizeof(s));
 	s.p = p;
@@ -149,6 +150,8 @@ void engine_run_files(engine *e)
 		uint32_t caplen = best->hdr->caplen;
 		in->packets++;
 		in->bytes += best->hdr->len;
+		if (caplen < best->hdr->len)
+			in->cut_frames++;
 		if (!in->first_ts)
 			in->first_ts = best_ts;
 		in->last_ts = best_ts;
@@ -229,6 +232,8 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *d
 	int64_t t = ts_us(h, false);
 	l->frame++;
 	l->in->packets++;
+	if (h->caplen < h->len)
+		l->in->cut_frames++;
 	l->in->bytes += h->len;
 	if (!l->in->first_ts)
 		l->in->first_ts = t;
@@ -335,6 +340,7 @@ bool engine_run_live(engine *e, const live_opts *o, char **err)
 	}
 	amt_input *in = run_add_input(e->run, o->iface, INPUT_LIVE);
 	in->linktype = pcap_datalink(p);
+	in->snaplen = pcap_snapshot(p) > 0 ? (uint32_t)pcap_snapshot(p) : 0;
 	live_ctx l = {e, dump, (uint16_t)(e->run->inputs->len - 1), 0, pcap_datalink(p), in};
 	e->live = p;
 	time_t start = time(NULL);

@@ -18,6 +18,8 @@ typedef struct amt_input {
 	int64_t first_ts, last_ts;  /* 0 when nothing was read */
 	char *error;                /* what went wrong reading it, or NULL */
 	bool truncated;
+	uint32_t snaplen;           /* the capture's snapshot length (0: unknown) */
+	uint64_t cut_frames;        /* frames cut by it: caplen < len on the wire */
 } amt_input;
 
 typedef struct amt_stats {

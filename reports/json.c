@@ -15,6 +15,10 @@ static void write_inputs(jsonw *w, const amt_run *run)
 			jw_kuint(w, "lines", in->lines);
 		} else {
 			jw_kuint(w, "packets", in->packets);
+			if (in->cut_frames) {  /* absent: no frame was cut */
+				jw_kuint(w, "snaplen", in->snaplen);
+				jw_kuint(w, "cut_frames", in->cut_frames);
+			}
 		}
 		if (in->first_ts) {
 			jw_ktime(w, "first", in->first_ts);

@@ -35,6 +35,10 @@ static void header(FILE *f, analysis *an, const report_opts *o)
 			plural(f, in->lines, "line", "lines");
 		else
 			plural(f, in->packets, "packet", "packets");
+		if (in->kind != INPUT_LOG && in->cut_frames) {
+			fprintf(f, "; snaplen %u: ", in->snaplen);
+			plural(f, in->cut_frames, "frame cut", "frames cut");
+		}
 		fputc(')', f);
 		if (in->truncated)
 			fputs(", truncated", f);

@@ -28,6 +28,31 @@ void analysis_keep(analysis *an, const event *e, bool failure)
 		an->run->stats.limit_hits[LIM_EVENTS]++;
 }
 
+void analysis_mark_failure(analysis *an, uint16_t input, uint32_t frame, uint32_t line)
+{
+	GArray *a = an->tl.entries;
+	for (guint i = a->len; i-- > 0;) {
+		tl_entry *x = &g_array_index(a, tl_entry, i);
+		if (x->input == input && ((frame && x->frame_first == frame) || (line && x->line == line))) {
+			x->failure = true;
+			return;
+		}
+	}
+}
+
+bool analysis_one_direction(const analysis *an)
+{
+	return an->tcp_one_way > 0 && an->tcp_two_way == 0;
+}
+
+bool analysis_input_cut(const analysis *an, uint16_t input)
+{
+	if (input >= an->run->inputs->len)
+		return false;
+	const amt_input *in = an->run->inputs->pdata[input];
+	return in->cut_frames > 0;
+}
+
 void analysis_keep_failed_item(analysis *an, const event *e, int item)
 {
 	analysis_keep(an, e, true);

@@ -7,6 +7,7 @@
 #include <openssl/pem.h>
 #include <openssl/sha.h>
 #include <openssl/x509v3.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../dissectors/x509.h"
@@ -141,8 +142,15 @@ static int verify_once(certcheck *cc, X509 *const *certs, uint32_t n, int64_t at
 {
 	for (int i = 0; i < sk_X509_num(cc->anchors); i++)
 		X509_STORE_add_cert(store, sk_X509_value(cc->anchors, i));
-	if (cc->system_ca)
-		X509_STORE_set_default_paths(store);
+	if (cc->system_ca) {
+		/* the hashed directory only (Debian's /etc/ssl/certs): read lazily,
+		 * one file per issuer asked for; the bundle file would be parsed
+		 * whole for every chain verified */
+		const char *env = getenv(X509_get_default_cert_dir_env());
+		X509_LOOKUP *dir = X509_STORE_add_lookup(store, X509_LOOKUP_hash_dir());
+		if (dir)
+			X509_LOOKUP_add_dir(dir, env && *env ? env : X509_get_default_cert_dir(), X509_FILETYPE_PEM);
+	}
 	for (uint32_t i = 0; i < n; i++) {
 		if (!certs[i])
 			continue;

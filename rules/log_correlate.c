@@ -169,6 +169,8 @@ static void raise_code(logs_state *s, analysis *an, const log_mark *m, const kb_
 	bool is_new;
 	finding *x = finding_add(&an->fnd, k->rule, k->sev, device_label(m, buf), NULL, &is_new);
 	finding_line(x, m->input, m->line);
+	if (k->sev >= SEV_WARNING)  /* the log's lane shows the line that carries the code */
+		analysis_mark_failure(an, m->input, 0, m->line);
 	int64_t t = m->ts - offset_of(s, m->input);
 	int frames = (m->ip.family || m->uuid) ? cite_frames(s, x, m, t - NEAR_US, t + NEAR_US, m->has_ts) : 0;
 	if (!is_new)

@@ -2,9 +2,10 @@
 #include "rule.h"
 
 extern const rule rule_infra, rule_tls, rule_hello, rule_redir, rule_wsman, rule_logs, rule_user;
-extern const rule rule_decrypt;
+extern const rule rule_decrypt, rule_capture;
 
 const rule *const amt_rules[] = {
+	&rule_capture,  /* first: what the capture can show, for the others' verdicts */
 	&rule_infra,
 	&rule_hello,
 	&rule_tls,

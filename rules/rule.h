@@ -27,7 +27,20 @@ struct analysis {
 	timeline tl;
 	void **state;     /* per rule, same order as the registry */
 	bool ended;
+	/* what the capture can show, kept by rule_capture (first in the
+	 * registry) for the rules whose verdicts need both directions */
+	uint64_t tcp_two_way, tcp_one_way;  /* TCP flows with packets both ways / one way only */
 };
+
+/* Marks the timeline entry of a frame (or log line, frame 0) as a failure,
+ * for verdicts made at the end from kept evidence rather than an event. */
+void analysis_mark_failure(analysis *an, uint16_t input, uint32_t frame, uint32_t line);
+
+/* Only one direction of the traffic was captured (SPAN of one side,
+ * asymmetric routing): no verdict may rest on the other one. */
+bool analysis_one_direction(const analysis *an);
+/* Frames of this input were cut by the capture's snaplen. */
+bool analysis_input_cut(const analysis *an, uint16_t input);
 
 extern const rule *const amt_rules[];  /* NULL-terminated */
 

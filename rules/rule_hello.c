@@ -257,17 +257,26 @@ static void check_unanswered(analysis *an, const hello_dev *x, int64_t end_ts)
 			tried = b;
 		}
 	}
+	if (analysis_one_direction(an))
+		return;  /* the way back is the direction the capture lacks (capture.one_direction) */
 	device *d = dev_by_ip_str(&an->dev, x->ip, false);
 	const char *label = d ? dev_label(dev_resolve(d)) : x->ip;
-	finding *f = finding_add(&an->fnd, "hello.unanswered", SEV_ERROR, label, "unanswered", NULL);
+	/* absence is an error only when the capture (or a log) covers AMT's
+	 * connect-back window after the last hello; before that, it may yet come */
+	int64_t after = end_ts > x->last_ts ? end_ts - x->last_ts : 0;
+	bool covered = after >= window || worst == BACK_REFUSED;  /* a refusal is seen, not absent */
+	finding *f = finding_add(&an->fnd, "hello.unanswered", covered ? SEV_ERROR : SEV_WARNING, label,
+				 "unanswered", NULL);
 	double seen = (double)((end_ts > x->last_ts ? end_ts : x->last_ts) - x->first_ts) / 1e6;
 	finding_summary(f,
 			"%s (UUID %s) sent %u hello%s to the setup service %s (retry counter %u to %u); in the "
 			"%.1f s the capture covers from the first one, the connection back to %s:%d %s%s%s "
-			"(window %.0f s)",
+			"(window %.0f s; the capture ran %.1f s after the last hello%s)",
 			x->ip, x->uuid, x->count, x->count == 1 ? "" : "s", x->service, x->first_retry,
 			x->last_retry, seen, x->ip, CONNECT_BACK_PORT, back_text(worst), tried ? " from " : "",
-			tried ? tried->from : "", (double)window / 1e6);
+			tried ? tried->from : "", (double)window / 1e6, (double)after / 1e6,
+			after >= window || worst == BACK_REFUSED ? ""
+				: ", less than the window: the connection back may still have come");
 	switch (worst) {
 	case BACK_REFUSED:
 		finding_remedy(f, "The setup service reached the device but port 16993 refused: check that the "
@@ -292,8 +301,16 @@ static void check_unanswered(analysis *an, const hello_dev *x, int64_t end_ts)
 		break;
 	}
 	add_evidence(f, x->evidence);
-	if (tried)
+	/* the hello lane and the refused or unanswered way back show the failure */
+	for (guint i = 0; covered && i < x->evidence->len && i < MAX_EVIDENCE; i++) {
+		const evidence *v = &g_array_index(x->evidence, evidence, i);
+		analysis_mark_failure(an, v->input, v->frame, 0);
+	}
+	if (tried) {
 		finding_frame(f, tried->ev.input, tried->ev.frame);
+		if (covered)
+			analysis_mark_failure(an, tried->ev.input, tried->ev.frame, 0);
+	}
 }
 
 static void check_repeated(analysis *an, const hello_dev *x)
@@ -321,6 +338,8 @@ static void check_pongs(hello_rules *s, analysis *an)
 		hello_dev *x = g_hash_table_lookup(s->by_ip, p->ip);
 		if (p->state != RMCP_PROV_IN || (x && x->count))
 			continue;
+		if (analysis_input_cut(an, p->ev.input))
+			continue;  /* hellos may be there, cut by the snaplen (capture.truncated) */
 		device *d = dev_by_ip_str(&an->dev, p->ip, false);
 		finding *f = finding_add(&an->fnd, "hello.not_seen", SEV_INFO, d ? dev_label(dev_resolve(d)) : p->ip,
 					 "not_seen", NULL);

@@ -166,6 +166,23 @@ static void connect_back(bench *b, const flow_info *f, flow_state st, int64_t ad
 	emit(b, EV_FLOW_CLOSE, f, DIR_C2S, x, advance_us);
 }
 
+/* Absence needs a window: a capture that ends before AMT's connect-back
+ * window closes makes hello.unanswered a warning that says so. */
+static void test_hello_unanswered_window(void)
+{
+	bench b;
+	bench_init(&b);
+	flow_info *h = make_flow(&b, 1, "10.0.0.8", "10.0.0.1", 9971);
+	hello_from(&b, h, 0, 0);
+	hello_from(&b, h, 1, 5 * 1000000LL);  /* the capture ends 0 s after it */
+	analysis_end(&b.an);
+	const finding *f = first_of(&b, "hello.unanswered");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	CU_ASSERT_EQUAL(f->sev, SEV_WARNING);
+	CU_ASSERT_PTR_NOT_NULL(strstr(f->summary, "the capture ran 0.0 s after the last hello, less than the window"));
+	bench_free(&b);
+}
+
 static void test_hello_connect_back_states(void)
 {
 	bench b;
@@ -187,8 +204,12 @@ static void test_hello_connect_back_states(void)
 	for (guint i = 0; i < b.an.fnd.list->len; i++) {
 		const finding *f = b.an.fnd.list->pdata[i];
 		CU_ASSERT_STRING_NOT_EQUAL(f->device, "10.0.0.5");  /* answered */
-		if (!strcmp(f->rule, "hello.unanswered") && !strcmp(f->device, "10.0.0.6"))
+		if (!strcmp(f->rule, "hello.unanswered") && !strcmp(f->device, "10.0.0.6")) {
 			CU_ASSERT_PTR_NOT_NULL(strstr(f->summary, "got no answer"));
+			/* the capture ran 230 s past the hellos: the 60 s window is covered */
+			CU_ASSERT_EQUAL(f->sev, SEV_ERROR);
+			CU_ASSERT_PTR_NOT_NULL(strstr(f->summary, "the capture ran 230.0 s after the last hello)"));
+		}
 		if (!strcmp(f->rule, "hello.unanswered") && !strcmp(f->device, "10.0.0.7"))
 			CU_ASSERT_PTR_NOT_NULL(strstr(f->summary, "never tried"));
 		if (!strcmp(f->rule, "hello.repeated"))
@@ -251,6 +272,7 @@ int main(void)
 		{"auth refusal while another console holds: busy only", test_auth_refusal_while_held_is_busy},
 		{"auth refusal after the holder closed: auth.failed", test_auth_refusal_after_close_is_auth_failed},
 		{"hello connect-back states and window", test_hello_connect_back_states},
+		{"hello.unanswered: a warning when the capture ends inside the window", test_hello_unanswered_window},
 		{"RMCP facts and the in-provisioning info finding", test_rmcp_facts_and_info},
 		CU_TEST_INFO_NULL,
 	};

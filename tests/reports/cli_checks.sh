@@ -48,9 +48,11 @@ fail-on)
 	expect_rc 2 "missing capture" "$AMTSCOPE" analyze -r "$dir/does-not-exist.pcap"
 	expect_rc 2 "nothing to read" "$AMTSCOPE" analyze --fail-on never
 	quiet="$SRCDIR/tests/reports/captures/quiet.pcap"
-	for level in error warning info never; do
+	# quiet.pcap holds no AMT traffic: its one finding is the info that says so
+	for level in error warning never; do
 		expect_rc 0 "quiet.pcap --fail-on $level" "$AMTSCOPE" analyze -r "$quiet" --fail-on "$level"
 	done
+	expect_rc 1 "quiet.pcap --fail-on info" "$AMTSCOPE" analyze -r "$quiet" --fail-on info
 	# the matrix of specs/findings.md on captures whose worst finding is known:
 	# capture, then the exit codes for --fail-on error, warning, info, never
 	while read -r name e w i n; do
@@ -61,7 +63,7 @@ fail-on)
 			shift
 		done
 	done <<-'MATRIX'
-		quiet.pcap          0 0 0 0
+		quiet.pcap          0 0 1 0
 		info-only.pcap      0 0 1 0
 		warning-only.pcap   0 1 1 0
 		three-devices.pcap  1 1 1 0
@@ -76,7 +78,8 @@ fail-on)
 			-r "$SRCDIR/tests/reports/captures/three-devices.pcap" --format $fmt -o "$dir/out.$fmt"
 	done
 	expect_rc 0 "quiet.pcap -q" "$AMTSCOPE" analyze -r "$quiet" -q
-	[ -s "$dir/last.out" ] && fail "-q printed something for a capture without findings"
+	[ "$(grep -c '^  [a-z]' "$dir/last.out")" = 1 ] && grep -q 'capture.no_amt_traffic' "$dir/last.out" ||
+		fail "-q on a capture without AMT traffic: not the one info that says so"
 	exercised=""
 	for c in "${captures[@]}"; do
 		"$AMTSCOPE" analyze -r "$SRCDIR/$c" --format json -o "$dir/r.json" --fail-on never 2>/dev/null

@@ -42,18 +42,24 @@ healthy() {
 ca=(--ca-file pki/root.pem)
 hashes=(--amt-hashes pki/prov-root.hashes)
 # ---- 1. chains as TLS defines them: the root may be omitted ----
-healthy inter-no-root inter-no-root.pcap "tls.cert.root_unknown info"
-healthy inter-no-root-ca inter-no-root.pcap "" "${ca[@]}"
-healthy two-tier two-tier.pcap "tls.cert.issuer_unknown warning"
-healthy two-tier-ca two-tier.pcap "" "${ca[@]}"
-healthy tls13 tls13.pcap "" "${ca[@]}"
-healthy ipv6 ipv6.pcap "tls.cert.root_unknown info"
-healthy ipv6-ca ipv6.pcap "" "${ca[@]}"
-healthy vlan vlan.pcap "" "${ca[@]}"
-healthy vlan-no-ca vlan.pcap "tls.cert.root_unknown info"
-healthy one-sided one-sided.pcap "" "${ca[@]}"
-healthy snaplen-96 snaplen-96.pcap "" "${ca[@]}"
+healthy inter-no-root inter-no-root.pcap "capture.no_amt_traffic info tls.cert.root_unknown info"
+healthy inter-no-root-ca inter-no-root.pcap "capture.no_amt_traffic info" "${ca[@]}"
+healthy two-tier two-tier.pcap "tls.cert.issuer_unknown warning capture.no_amt_traffic info"
+healthy two-tier-ca two-tier.pcap "capture.no_amt_traffic info" "${ca[@]}"
+healthy tls13 tls13.pcap "capture.no_amt_traffic info" "${ca[@]}"
+healthy ipv6 ipv6.pcap "capture.no_amt_traffic info tls.cert.root_unknown info"
+healthy ipv6-ca ipv6.pcap "capture.no_amt_traffic info" "${ca[@]}"
+healthy vlan vlan.pcap "capture.no_amt_traffic info" "${ca[@]}"
+healthy vlan-no-ca vlan.pcap "capture.no_amt_traffic info tls.cert.root_unknown info"
+healthy one-sided one-sided.pcap "capture.no_amt_traffic info capture.one_direction info" "${ca[@]}"
+healthy snaplen-96 snaplen-96.pcap "capture.truncated warning capture.no_amt_traffic info" "${ca[@]}"
 healthy prov-with-root prov-with-root.pcap "" "${hashes[@]}"
+# the web server on 443 is no AMT traffic: said first, so an empty list is not read as healthy AMT
+# the snaplen-96 copy: the header and inputs[] give the snaplen and the cut frames
+grep -q '"snaplen": 96' "$work/snaplen-96.json" && grep -q '"cut_frames": ' "$work/snaplen-96.json" ||
+	fail "snaplen-96: inputs[] lacks snaplen/cut_frames"
+"$AMTSCOPE" analyze --no-system-ca -r captures/snaplen-96.pcap | grep -qE 'input .*snaplen 96: [0-9]+ frames cut' ||
+	fail "snaplen-96: the text header does not show the snaplen and the cut frames"
 # the info names the root that would verify the chain, once-escaped (RFC 4514)
 grep -qF 'issuer CN=Verdicts Root CA,O=amtscope Verdicts\\, Inc. is not a known trust anchor' "$work/inter-no-root.json" ||
 	fail "inter-no-root: the info does not name the unknown root once-escaped"
@@ -151,4 +157,21 @@ out=$("$AMTSCOPE" certs --no-system-ca "${ca[@]}" pki/chain-weak.pem)
 grep -qF 'RSA key of 1024 bits and signed with sha1WithRSAEncryption' <<<"$out" &&
 	echo "ok   weak: both reasons named" || fail "weak: not both reasons: $out"
 
+# ---- 5. nothing analysed is not "no findings": exit 2, one line naming the link type, no report ----
+python3 - "$work" <<'PY'
+import struct, sys
+hdr = lambda lt: struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 65535, lt)
+open(sys.argv[1] + '/usb.pcap', 'wb').write(hdr(189) + struct.pack('<IIII', 1, 0, 4, 4) + b'abcd')
+open(sys.argv[1] + '/no-frames.pcap', 'wb').write(hdr(1))
+PY
+for c in "usb.pcap:link type USB_LINUX (189) cannot be decoded" "no-frames.pcap:no frame could be read (link type EN10MB)"; do
+	f=${c%%:*} want=${c#*:}
+	"$AMTSCOPE" analyze -r "$work/$f" >"$work/$f.out" 2>"$work/$f.err"
+	st=$?
+	if [ $st != 2 ] || [ -s "$work/$f.out" ] || [ "$(wc -l <"$work/$f.err")" != 1 ] || ! grep -qF "$want" "$work/$f.err"; then
+		fail "$f: exit $st (want 2), stdout $(wc -c <"$work/$f.out") bytes (want none), stderr: $(cat "$work/$f.err")"
+	else
+		echo "ok   $f: exit 2, one line: $want"
+	fi
+done
 exit $rc
