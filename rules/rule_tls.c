@@ -13,6 +13,12 @@
 
 enum { AMT_TLS_PORT = 16993 };
 
+/* AMT's TLS ports: 16993 (WS-Man), 16995 (redirection), 664 (secure RMCP/ASF). */
+static bool amt_tls_port(uint16_t p)
+{
+	return p == AMT_TLS_PORT || p == 16995 || p == 664;
+}
+
 /* A server-certificate finding on AMT's TLS port that is by design when the
  * client turns out to be a setup service presenting a provisioning chain. */
 typedef struct pending {
@@ -286,6 +292,43 @@ static void cert_facts(tls_rule *r, analysis *an, device *d, const event *e, con
 		if (owned)
 			g_free((char *)text);
 	}
+}
+
+/* A host name fit to be a device's FQDN: letters, digits, hyphens, at
+ * least two labels, no wildcard. */
+static bool fqdn_like(const char *s)
+{
+	if (!s || !strchr(s, '.') || *s == '.' || strlen(s) > 253)
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '.')
+			return false;
+	return s[strlen(s) - 1] != '.';
+}
+
+/* The name AMT's own server certificate gives the device (SAN dNSName, else
+ * CN) feeds the FQDN checks like DHCP's and WS-Man's names. Only a
+ * certificate that names one host: a list of names could be anyone's. */
+static device *server_cert_name(analysis *an, device *d, const event *e, const ev_tls_certificates *m)
+{
+	const x509_info *x = &m->certs[0].x;
+	const char *name = NULL;
+	uint32_t dns = 0;
+	for (uint32_t i = 0; i < x->nsans; i++)
+		if (!strncmp(x->sans[i], "DNS:", 4)) {
+			dns++;
+			name = x->sans[i] + 4;
+		}
+	if (dns > 1)
+		return d;
+	if (!dns)
+		name = x->subject_cn;
+	if (!fqdn_like(name))
+		return d;
+	char *lower = g_ascii_strdown(name, -1);
+	d = dev_fact(&an->dev, d, FACT_FQDN, lower, "tls.cert", ev_evidence(e), e->ts);
+	g_free(lower);
+	return d;
 }
 
 /* What a finding about this chain calls it. */
@@ -576,6 +619,8 @@ static void on_certificates(tls_rule *r, analysis *an, const event *e)
 	amt_addr_str(ev_src(e), k.src);
 	device *sender = dev_by_ip(&an->dev, ev_src(e), true);
 	cert_facts(r, an, sender, e, m, "tls.cert");
+	if (!m->from_client && e->flow && amt_tls_port(e->flow->sport))
+		sender = server_cert_name(an, dev_resolve(sender), e, m);
 	k.device = dev_label(dev_resolve(sender));
 	/* AMT's own certificate (self-signed, or from its On-Die CA) is judged
 	 * only when the flow turns out not to be remote configuration */

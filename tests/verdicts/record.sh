@@ -45,6 +45,13 @@ basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment, keyCertSign
 subjectKeyIdentifier = hash
 subjectAltName = DNS:amt.verdicts.test
+[amt_tls_ext]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName = DNS:amt.verdicts.test
 [prov_ext]
 basicConstraints = CA:FALSE
 keyUsage = critical, digitalSignature, keyEncipherment
@@ -99,6 +106,8 @@ CNF
 	key direct; csr direct "/CN=www.verdicts.test/O=amtscope Verdicts, Inc."; sign direct root server_ext
 	key weak 1024; csr weak "/CN=www.verdicts.test/O=amtscope Verdicts, Inc."; sign weak inter server_ext sha1
 	key amt; csr amt "/CN=Intel(R) AMT stand-in"; sign amt self amt_ext
+	# AMT's TLS certificate after configuration: the name the device gives itself
+	key amt-tls; csr amt-tls "/CN=amt.verdicts.test/O=amtscope Verdicts, Inc."; sign amt-tls inter amt_tls_ext
 	key prov-root; csr prov-root "/CN=Verdicts Provisioning Root/O=amtscope Verdicts, Inc."; sign prov-root self ca_ext
 	ca_conf prov-root 3001
 	key prov-inter; csr prov-inter "/CN=Verdicts Provisioning Issuing CA/O=amtscope Verdicts, Inc."
@@ -140,8 +149,16 @@ AMT_SRV="-cert amt.pem -key amt.key -Verify 4 -CAfile prov-root.pem -verify_retu
 add prov-with-root 127.0.5.20 16993 "$AMT_SRV" "-tls1_2 -noservername -cert prov.pem -key prov.key -cert_chain prov-chain-full.pem"
 add prov-no-root 127.0.5.21 16993 "$AMT_SRV" "-tls1_2 -noservername -cert prov.pem -key prov.key -cert_chain prov-inter.pem"
 
+# the AMT device's TLS certificate names it amt.verdicts.test; a DNS answer in the
+# same capture says where that name points (DNS_ANSWER)
+AMT_TLS="-cert amt-tls.pem -key amt-tls.key -cert_chain inter.pem"
+add amt-name-ok 127.0.5.30 16993 "$AMT_TLS" "-tls1_2 -servername amt.verdicts.test -verify_return_error -CAfile root.pem"
+add amt-name-stale 127.0.5.30 16993 "$AMT_TLS" "-tls1_2 -servername amt.verdicts.test -verify_return_error -CAfile root.pem"
+declare -A DNS_ANSWER=([amt-name-ok]=127.0.5.30 [amt-name-stale]=127.0.5.31)
+
 scenarios=("$@")
-[ ${#scenarios[@]} -gt 0 ] || scenarios=(inter-no-root two-tier tls13 ipv6 rejected prov-with-root prov-no-root)
+[ ${#scenarios[@]} -gt 0 ] || scenarios=(inter-no-root two-tier tls13 ipv6 rejected prov-with-root prov-no-root \
+	amt-name-ok amt-name-stale)
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -163,6 +180,7 @@ for s in "${scenarios[@]}"; do
 	a=${ADDR[$s]} port=${PORT[$s]}
 	if [ "$a" = ::1 ]; then hostport="[::1]:$port" bind="[::1]:0" filter="ip6 and tcp port $port"
 	else hostport="$a:$port" bind="127.0.5.1:0" filter="host $a and tcp port $port"; fi
+	[ -n "${DNS_ANSWER[$s]:-}" ] && filter="($filter) or (host 127.0.5.53 and udp port 53)"
 	tcpdump_to "$out/$s.pcap" 0 "$filter"
 	dumps=("$last")
 	if [ "$s" = inter-no-root ]; then
@@ -170,6 +188,28 @@ for s in "${scenarios[@]}"; do
 		dumps+=("$last")
 		tcpdump_to "$out/one-sided.pcap" 0 "src host $a and tcp src port $port"
 		dumps+=("$last")
+	fi
+	if [ -n "${DNS_ANSWER[$s]:-}" ]; then  # one A query and its answer, over real UDP
+		python3 - "${DNS_ANSWER[$s]}" <<'PY'
+import socket, struct, sys, threading
+srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+srv.bind(("127.0.5.53", 53))
+def answer():
+    data, peer = srv.recvfrom(512)
+    end = data.index(b"\0", 12) + 5
+    rr = b"\xc0\x0c" + struct.pack("!HHIH", 1, 1, 300, 4) + socket.inet_aton(sys.argv[1])
+    srv.sendto(data[:2] + b"\x81\x80" + struct.pack("!HHHH", 1, 1, 0, 0) + data[12:end] + rr, peer)
+t = threading.Thread(target=answer)
+t.start()
+q = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+q.bind(("127.0.5.1", 0))
+name = b"".join(bytes([len(p)]) + p for p in b"amt.verdicts.test".split(b".")) + b"\0"
+q.sendto(b"\x19\x19\x01\x00" + struct.pack("!HHHH", 1, 0, 0, 0) + name + struct.pack("!HH", 1, 1),
+         ("127.0.5.53", 53))
+q.settimeout(5)
+q.recvfrom(512)
+t.join()
+PY
 	fi
 	# shellcheck disable=SC2086
 	timeout 20 openssl s_server -accept "$hostport" -naccept 1 -www ${SERVER[$s]} </dev/null >/dev/null 2>&1 &

@@ -157,6 +157,24 @@ out=$("$AMTSCOPE" certs --no-system-ca "${ca[@]}" pki/chain-weak.pem)
 grep -qF 'RSA key of 1024 bits and signed with sha1WithRSAEncryption' <<<"$out" &&
 	echo "ok   weak: both reasons named" || fail "weak: not both reasons: $out"
 
+# ---- 4. the name in AMT's own server certificate feeds the device table and the FQDN checks ----
+healthy amt-name-ok amt-name-ok.pcap "" "${ca[@]}"
+python3 - "$work/amt-name-ok.json" <<'PY' || fail "amt-name-ok: the device table lacks the certificate's name"
+import json, sys
+d = json.load(open(sys.argv[1]))
+dev = [x for x in d["devices"] if x["ip"] == "127.0.5.30"][0]
+# the same name from DNS and from the certificate: one fact (its first source)
+sys.exit(0 if dev.get("fqdn") == "amt.verdicts.test" else 1)
+PY
+findings amt-name-stale amt-name-stale.pcap "${ca[@]}"
+if [ "$(paste -sd' ' "$work/amt-name-stale")" = "dns.fqdn.mismatch error" ] && [ "$(cat "$work/amt-name-stale.rc")" = 1 ] &&
+	grep -q 'DNS resolves amt.verdicts.test to 127.0.5.31, but the device with that name (from its TLS certificate) is at 127.0.5.30' \
+		"$work/amt-name-stale.json"; then
+	echo "ok   amt-name-stale: dns.fqdn.mismatch from the name in AMT's certificate"
+else
+	fail "amt-name-stale: want dns.fqdn.mismatch error naming the certificate, got $(paste -sd' ' "$work/amt-name-stale")"
+fi
+
 # ---- 5. nothing analysed is not "no findings": exit 2, one line naming the link type, no report ----
 python3 - "$work" <<'PY'
 import struct, sys
