@@ -40,6 +40,19 @@ void analysis_mark_failure(analysis *an, uint16_t input, uint32_t frame, uint32_
 	}
 }
 
+void analysis_mark_failed_item(analysis *an, uint16_t input, uint32_t frame, ev_kind kind, int item)
+{
+	GArray *a = an->tl.entries;
+	for (guint i = a->len; i-- > 0;) {
+		tl_entry *x = &g_array_index(a, tl_entry, i);
+		if (x->input == input && x->frame_first == frame && x->kind == kind) {
+			x->failure = true;
+			x->failed_item = item;
+			return;
+		}
+	}
+}
+
 bool analysis_one_direction(const analysis *an)
 {
 	return an->tcp_one_way > 0 && an->tcp_two_way == 0;

@@ -35,6 +35,9 @@ struct analysis {
 /* Marks the timeline entry of a frame (or log line, frame 0) as a failure,
  * for verdicts made at the end from kept evidence rather than an event. */
 void analysis_mark_failure(analysis *an, uint16_t input, uint32_t frame, uint32_t line);
+/* The same for one item of a kept event of this kind in that frame (the
+ * certificate of a chain judged after its event has gone). */
+void analysis_mark_failed_item(analysis *an, uint16_t input, uint32_t frame, ev_kind kind, int item);
 
 /* Only one direction of the traffic was captured (SPAN of one side,
  * asymmetric routing): no verdict may rest on the other one. */

@@ -152,6 +152,8 @@ static pending *defer(tls_rule *r, const event *e, const char *id, severity sev,
 	return &g_array_index(r->pending, pending, r->pending->len - 1);
 }
 
+static int failed_cert(const chain_verdict *v);
+
 /* Raises the deferred findings of one flow (all when flow is 0), unless the
  * flow turned out to be remote configuration. */
 static void flush_pending(tls_rule *r, analysis *an, uint64_t flow, bool all)
@@ -170,6 +172,9 @@ static void flush_pending(tls_rule *r, analysis *an, uint64_t flow, bool all)
 				finding_remedy(x, "%s", p->remedy ? p->remedy : "");
 			}
 			finding_frame(x, p->input, p->frame_first);
+			if (p->sev == SEV_ERROR && p->v)  /* the chain view marks the certificate */
+				analysis_mark_failed_item(an, p->input, p->frame_first, EV_TLS_CERTIFICATES,
+							  failed_cert(p->v));
 			if (p->frame_last != p->frame_first)
 				finding_frame(x, p->input, p->frame_last);
 		}
@@ -481,6 +486,7 @@ static void chain_rejected(tls_rule *r, analysis *an, const event *e, const ev_t
 				finding_remedy(x, "%s", f->remedy);
 			}
 			finding_frame(x, input, frame);
+			analysis_mark_failed_item(an, input, frame, EV_TLS_CERTIFICATES, failed_cert(in.v));
 		}
 		g_free(label);
 		chain_judge_free(out);

@@ -98,6 +98,17 @@ sys.exit(0 if ok else 1)
 PY
 [ $rc = 0 ] && echo "ok   prov-no-root: prov.cert.root_not_sent alone, on the device, naming the root"
 
+# ---- 6. the HTML chain view marks the certificate that fails ----
+"$AMTSCOPE" analyze --no-system-ca "${hashes[@]}" -r captures/prov-no-root.pcap --format html -o "$work/prov.html" --fail-on never
+grep -q '<div class="cert fail"><div class="n">#1 · this link fails</div><div>CN=Verdicts Provisioning Issuing CA' "$work/prov.html" &&
+	echo "ok   html: the provisioning chain marks the top certificate, whose root was not sent" ||
+	fail "html: prov-no-root marks no failing certificate"
+"$AMTSCOPE" analyze --no-system-ca "${ca[@]}" -r captures/rejected.pcap --format html -o "$work/rej.html" --fail-on never
+grep -q '<div class="cert fail"><div class="n">#0 (server) · this link fails</div><div>CN=www.verdicts.test' "$work/rej.html" &&
+	echo "ok   html: the rejected chain marks its leaf" || fail "html: rejected marks no failing certificate"
+"$AMTSCOPE" analyze --no-system-ca "${ca[@]}" -r captures/inter-no-root.pcap --format html -o "$work/ok.html" --fail-on never
+grep -q 'cert fail' "$work/ok.html" && fail "html: a healthy chain is marked as failing"
+
 # ---- 3. one judge: the same chain, the same verdict from all three subcommands ----
 # analyze (the chain on the wire), certs and check --prov-cert (the chain in a file)
 export AMTSCOPE_NOW=1795000000  # 2026-11-18, inside the PKI's validity
