@@ -31,6 +31,13 @@ static bool contains(GPtrArray *a, const char *s)
 	return false;
 }
 
+/* The resolver whose answer the devices get: the server named with --dns,
+ * else the system resolver (the only one asked). */
+static bool decisive(const check_opts *o, const lookup *l)
+{
+	return o->dns_server ? l->direct : true;
+}
+
 static bool definitive_miss(const lookup *l)
 {
 	return l->r.status == DNSQ_NXDOMAIN || l->r.status == DNSQ_NODATA;
@@ -68,18 +75,40 @@ static void info_lookup(const check_opts *o, analysis *an, const lookup *l, cons
 	g_free(key);
 }
 
+/* No usable answer: when it is the devices' resolver, the name could not be
+ * checked at all, which fails the default gate (an error). */
 static void no_answer(const check_opts *o, analysis *an, const lookup *l, const char *label)
 {
 	char *who = resolver_name(o, l->direct);
 	char *key = g_strdup_printf("%s|%s", l->name, who);
-	finding *x = finding_add(&an->fnd, "check.dns.no_answer", SEV_WARNING, label, key, NULL);
-	finding_summary(x, "%s gave no usable answer for %s: %s; this name could not be checked there.", who,
-			l->name, l->r.error ? l->r.error : dnsq_status_text(l->r.status));
+	bool blind = decisive(o, l);
+	finding *x = finding_add(&an->fnd, "check.dns.no_answer", blind ? SEV_ERROR : SEV_WARNING, label, key, NULL);
+	finding_summary(x, "%s gave no usable answer for %s: %s; %s.", who, l->name,
+			l->r.error ? l->r.error : dnsq_status_text(l->r.status),
+			blind ? "what the devices get for this name could not be checked at all"
+			      : "this name could not be checked there");
 	finding_remedy(x, "Check that %s is running and reachable on UDP/TCP 53 and answers for this zone "
 		       "(dig @SERVER %s), or raise --timeout.", l->direct ? o->dns_server : "the DNS server in "
 		       "/etc/resolv.conf", l->name);
 	g_free(who);
 	g_free(key);
+}
+
+/* The system resolver of the host running check disagrees with the DNS
+ * server the devices use (--dns): a view of its own, not the devices'. */
+static void split_view(const check_opts *o, analysis *an, const char *label, const lookup *dev_side,
+		       const lookup *sys)
+{
+	char *a = describe(dev_side), *b = describe(sys);
+	finding *x = finding_add(&an->fnd, "dns.split_view", SEV_WARNING, label, sys->name, NULL);
+	finding_summary(x, "The system resolver of this host answers %s with %s, but the DNS server the devices "
+			"use (%s) answers %s: verdicts follow the devices' server; tools on this host (and "
+			"consoles using the same resolver) see another answer.", sys->name, b, o->dns_server, a);
+	finding_remedy(x, "If the consoles or the setup service use this resolver, make it agree with %s for %s "
+		       "(forwarding, a stale local zone or cache); if the split is intended, nothing to do.",
+		       o->dns_server, sys->name);
+	g_free(a);
+	g_free(b);
 }
 
 static const port_probe *port_at(GPtrArray *ports, const char *addr, uint16_t port, bool udp)
@@ -136,13 +165,28 @@ static void judge_setup_service(check_state *st, analysis *an)
 				g_ptr_array_add(full ? leads : bare_leads, l->r.addrs->pdata[k]);
 		if (!full)
 			continue;  /* the bare name depends on each device's search list: reported, not judged */
-		if (definitive_miss(l)) {
+		if (definitive_miss(l) && decisive(o, l)) {
 			g_ptr_array_add(failed_by, resolver_name(o, l->direct));
 			g_ptr_array_add(why, g_strdup(l->r.error ? l->r.error : dnsq_status_text(l->r.status)));
-		} else if (l->r.status != DNSQ_OK) {
+		} else if (l->r.status != DNSQ_OK && !definitive_miss(l)) {
 			no_answer(o, an, l, NULL);
 		}
 	}
+	/* with --dns, a system resolver that disagrees is a view of its own */
+	const lookup *dev_side = NULL, *sys_side = NULL;
+	for (guint i = 0; o->dns_server && i < s->lookups->len; i++) {
+		lookup *l = s->lookups->pdata[i];
+		if (g_ascii_strcasecmp(l->name, fq) != 0)
+			continue;
+		if (l->direct)
+			dev_side = l;
+		else
+			sys_side = l;
+	}
+	if (dev_side && sys_side && (dev_side->r.status == DNSQ_OK) != (sys_side->r.status == DNSQ_OK) &&
+	    (definitive_miss(dev_side) || dev_side->r.status == DNSQ_OK) &&
+	    (definitive_miss(sys_side) || sys_side->r.status == DNSQ_OK))
+		split_view(o, an, NULL, dev_side, sys_side);
 	if (failed_by->len)
 		missing(o, an, fq, failed_by, why);
 	if (!leads->len)
@@ -232,45 +276,34 @@ static bool disjoint(GPtrArray *a, GPtrArray *b)
 
 static void judge_forward(const check_opts *o, analysis *an, device_probe *d, const char *label)
 {
-	GPtrArray *ok = g_ptr_array_new(), *missed = g_ptr_array_new();
+	const lookup *dev_side = NULL, *sys_side = NULL;  /* the devices' resolver; the system's when --dns */
 	for (guint i = 0; i < d->fwd->len; i++) {
 		lookup *l = d->fwd->pdata[i];
 		info_lookup(o, an, l, label, false);
-		if (l->r.status == DNSQ_OK)
-			g_ptr_array_add(ok, l);
-		else if (definitive_miss(l))
-			g_ptr_array_add(missed, l);
+		if (decisive(o, l))
+			dev_side = l;
 		else
+			sys_side = l;
+		if (l->r.status != DNSQ_OK && !definitive_miss(l))
 			no_answer(o, an, l, label);
 	}
-	if (missed->len && !ok->len) {
-		lookup *l = missed->pdata[0];
+	if (!dev_side)
+		return;
+	if (definitive_miss(dev_side)) {
 		finding *x = finding_add(&an->fnd, "dns.fqdn.missing", SEV_ERROR, label, d->fqdn, NULL);
 		finding_summary(x, "%s does not resolve (%s): consoles and the setup service cannot reach the device "
 				"by name, and its TLS certificate cannot be checked.", d->fqdn,
-				l->r.error ? l->r.error : dnsq_status_text(l->r.status));
+				dev_side->r.error ? dev_side->r.error : dnsq_status_text(dev_side->r.status));
 		finding_remedy(x, "Register %s in DNS (an A record, or let DHCP register it with option 81), or "
 			       "correct the name given with --device.", d->fqdn);
-	} else if (missed->len || (ok->len > 1 && disjoint(((lookup *)ok->pdata[0])->r.addrs,
-							 ((lookup *)ok->pdata[1])->r.addrs))) {
-		GString *t = g_string_new(NULL);
-		for (guint i = 0; i < d->fwd->len; i++) {
-			lookup *l = d->fwd->pdata[i];
-			char *who = resolver_name(o, l->direct), *what = describe(l);
-			g_string_append_printf(t, "%s%s: %s", i ? "; " : "", who, what);
-			g_free(who);
-			g_free(what);
-		}
-		finding *x = finding_add(&an->fnd, "dns.fqdn.mismatch", SEV_ERROR, label, d->fqdn, NULL);
-		finding_summary(x, "%s resolves differently depending on who asks (%s): the device is reached at "
-				"another address than the one its name is meant for.", d->fqdn, t->str);
-		finding_remedy(x, "Make every DNS server the devices and consoles use agree on %s: remove the stale "
-			       "record (dynamic updates from an old lease) or fix the zone transfer/forwarding.",
-			       d->fqdn);
-		g_string_free(t, TRUE);
 	}
-	g_ptr_array_free(ok, TRUE);
-	g_ptr_array_free(missed, TRUE);
+	if (!sys_side || sys_side->r.status == DNSQ_TIMEOUT || sys_side->r.status == DNSQ_ERROR ||
+	    dev_side->r.status == DNSQ_TIMEOUT || dev_side->r.status == DNSQ_ERROR)
+		return;  /* a resolver that did not answer is check.dns.no_answer, not a view */
+	bool differ = (dev_side->r.status == DNSQ_OK) != (sys_side->r.status == DNSQ_OK) ||
+		      (dev_side->r.status == DNSQ_OK && disjoint(dev_side->r.addrs, sys_side->r.addrs));
+	if (differ)
+		split_view(o, an, label, dev_side, sys_side);
 }
 
 static bool names_equal(const char *a, const char *b)
@@ -394,6 +427,17 @@ static void judge_device(check_state *st, analysis *an, device_probe *d, uint64_
 		return;
 	}
 	judge_ports(o, an, d, dv, lab);
+	bool any_open = false;
+	for (guint i = 0; i < d->ports->len; i++)
+		any_open |= ((const port_probe *)d->ports->pdata[i])->st == PORT_OPEN;
+	if (!any_open) {  /* nothing could be checked there: fails the default gate */
+		finding *x = finding_add(&an->fnd, "check.device.unreachable", SEV_ERROR, lab, NULL, NULL);
+		finding_summary(x, "%s resolves to %s, where none of AMT's ports answers (TCP 16992-16995, 664, UDP "
+				"623): the device could not be checked at all.", d->fqdn, (char *)d->addrs->pdata[0]);
+		finding_remedy(x, "Check that the name points at the device (a stale record?), that the device "
+			       "is powered and on the network (AMT answers even when the host is off, on AC "
+			       "power), and that no firewall drops AMT's ports.");
+	}
 	check_judge_settings(o, an, d, dv, lab);
 	if (!d->tls_tried) {
 		finding *x = finding_add(&an->fnd, "check.skipped", SEV_INFO, lab, "tls", NULL);

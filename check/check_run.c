@@ -205,7 +205,11 @@ static void probe_device(gpointer data, gpointer user)
 	const check_opts *o = ctx->st->o;
 	check_progress(o, "device %s: DNS (%d/%u done)", d->fqdn, g_atomic_int_get(&ctx->done), ctx->st->devices->len);
 	bool literal = g_hostname_is_ip_address(d->fqdn);  /* --device given as an address */
-	for (int direct = 0; direct <= (o->dns_server != NULL && !literal); direct++) {
+	/* with --dns the devices' own server is asked first: its answer is the
+	 * address probed (device-facing verdicts come from it) */
+	bool both = o->dns_server != NULL && !literal;
+	for (int pass = 0; pass <= both; pass++) {
+		bool direct = both && pass == 0;
 		lookup *l = ask(o, d->fqdn, direct, false);
 		g_ptr_array_add(d->fwd, l);
 		for (guint i = 0; i < l->r.addrs->len; i++)

@@ -201,7 +201,18 @@ dns "${healthy_records[@]}"
 dnsmasq_at 127.0.10.3 --host-record=scs.prov.test,127.0.10.5 --cname=provisionserver.prov.test,scs.prov.test \
 	--host-record=amt.tls.test,127.0.10.8
 stale_dns=$last_pid
-expect fqdn-mismatch 1 "dns.fqdn.mismatch@127.0.10.7 prov.domain.non_public@-" -- "${base[@]}" --dns 127.0.10.3
+# the devices' server (--dns) holds a stale record: verdicts follow it (nothing of AMT
+# answers at 127.0.10.8: not checkable, the gate fails); the system resolver's other
+# answer is a split view of its own
+expect fqdn-mismatch 1 "check.device.unreachable@127.0.10.8 dns.split_view@127.0.10.8 prov.domain.non_public@-" -- "${base[@]}" --dns 127.0.10.3
+grep_json fqdn-mismatch 'but the DNS server the devices use (127.0.10.3) answers 127.0.10.8'
+# the stale server as this host's resolver, the devices' server (--dns) right: the device
+# is checked where the devices find it, and the disagreement is a warning of its own
+printf 'nameserver 127.0.10.3\nsearch prov.test\noptions timeout:1 attempts:1\n' >"$work/resolv-stale.conf"
+mount --bind "$work/resolv-stale.conf" /etc/resolv.conf
+expect split-view 0 "dns.split_view@127.0.10.7 prov.domain.non_public@-" -- "${base[@]}" --dns 127.0.10.1
+grep_json split-view 'The system resolver of this host answers amt.tls.test with 127.0.10.8'
+umount /etc/resolv.conf
 kill "$stale_dns"
 
 expect device-unresolvable 1 "dns.fqdn.missing@nosuch.tls.test prov.domain.non_public@-" -- \
@@ -247,7 +258,8 @@ grep_json prov-not-a-certificate 'Not checked: the provisioning certificate'
 
 # ---- refused and silent servers: bounded by --timeout ----
 dns "${healthy_records[@]}" --host-record=dead.tls.test,127.0.10.11 --host-record=quiet.tls.test,127.0.10.8
-expect device-refused 0 "prov.domain.non_public@-" -- --domain prov.test --scs 127.0.10.5 --device dead.tls.test --timeout 1
+# nothing of AMT answers: the device could not be checked at all, which fails the gate
+expect device-refused 1 "check.device.unreachable@127.0.10.11 prov.domain.non_public@-" -- --domain prov.test --scs 127.0.10.5 --device dead.tls.test --timeout 1
 grep_json device-refused 'TCP 16993 refused'
 silent_tcp 127.0.10.8 16993
 t0=$SECONDS
@@ -256,7 +268,8 @@ expect device-silent-tls 0 "check.device.tls_failed@127.0.10.8 prov.domain.non_p
 [ $((SECONDS - t0)) -le 10 ] || { echo "FAIL device-silent-tls took $((SECONDS - t0)) s"; rc=1; }
 silent_udp 127.0.10.2 53
 t0=$SECONDS
-expect dns-silent 0 "check.dns.no_answer@- check.dns.no_answer@127.0.10.7 prov.domain.non_public@-" -- \
+# the devices' server does not answer: nothing it would say could be checked (gate fails)
+expect dns-silent 1 "check.dns.no_answer@- check.dns.no_answer@127.0.10.7 prov.domain.non_public@-" -- \
 	"${base[@]}" --dns 127.0.10.2 --timeout 1
 [ $((SECONDS - t0)) -le 15 ] || { echo "FAIL dns-silent took $((SECONDS - t0)) s"; rc=1; }
 
@@ -264,7 +277,7 @@ expect dns-silent 0 "check.dns.no_answer@- check.dns.no_answer@127.0.10.7 prov.d
 printf 'nameserver 127.0.10.2\nsearch prov.test\noptions timeout:5 attempts:3\n' >"$work/resolv-silent.conf"
 mount --bind "$work/resolv-silent.conf" /etc/resolv.conf
 t0=$SECONDS
-expect system-resolver-silent 0 "check.dns.no_answer@- prov.domain.non_public@-" -- --domain prov.test \
+expect system-resolver-silent 1 "check.dns.no_answer@- prov.domain.non_public@-" -- --domain prov.test \
 	--scs 127.0.10.5 --timeout 1
 [ $((SECONDS - t0)) -le 5 ] || { echo "FAIL system-resolver-silent took $((SECONDS - t0)) s"; rc=1; }
 grep_json system-resolver-silent 'did not answer within 1000 ms'
@@ -276,7 +289,7 @@ expect device-by-address 1 "prov.domain.non_public@- tls.cert.name_mismatch@127.
 grep_json device-by-address 'PTR of 127.0.10.7 asked of the system resolver: amt.tls.test'
 
 # ---- several devices at once ----
-expect parallel 1 "check.device.tls_failed@127.0.10.8 dns.fqdn.missing@nosuch.tls.test prov.domain.non_public@-" -- \
+expect parallel 1 "check.device.tls_failed@127.0.10.8 check.device.unreachable@127.0.10.11 dns.fqdn.missing@nosuch.tls.test prov.domain.non_public@-" -- \
 	"${base[@]}" --device quiet.tls.test --device dead.tls.test --device nosuch.tls.test --parallel 3 --timeout 1
 
 # ---- the same ids as analyze: record check's own traffic and analyze it ----
