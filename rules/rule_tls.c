@@ -4,12 +4,12 @@
 #include <string.h>
 
 #include "../decoder/events/tls.h"
-#include "../decoder/numtext.h"
 #include "../dissectors/x509.h"
 #include "amthashes.h"
 #include "certcheck.h"
 #include "chainjudge.h"
 #include "rule.h"
+#include "tls_facts.h"
 
 enum { AMT_TLS_PORT = 16993 };
 
@@ -41,12 +41,8 @@ typedef struct tls_rule {
 	GHashTable *sni;         /* flow key -> SNI */
 	GHashTable *prov_flows;  /* flow key -> 1: a client certificate was offered to AMT:16993 */
 	GArray *pending;
-	GHashTable *cert_seen;   /* "device id/sha256" -> 1: its FACT_CERT is recorded */
-	GHashTable *cert_text;   /* sha256 -> the text of its FACT_CERT */
+	tls_facts facts;
 } tls_rule;
-
-#define CERT_SEEN_MAX 65536
-#define CERT_TEXT_MAX 4096   /* distinct certificates whose fact text is kept */
 
 static uint64_t flow_key(const event *e)
 {
@@ -71,8 +67,7 @@ static void *init(analysis *an)
 	r->prov_flows = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	r->pending = g_array_new(FALSE, TRUE, sizeof(pending));
 	g_array_set_clear_func(r->pending, pending_clear);
-	r->cert_seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	r->cert_text = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	tls_facts_init(&r->facts);
 	return r;
 }
 
@@ -84,8 +79,7 @@ static void rule_free(void *st)
 	g_hash_table_destroy(r->sni);
 	g_hash_table_destroy(r->prov_flows);
 	g_array_free(r->pending, TRUE);
-	g_hash_table_destroy(r->cert_seen);
-	g_hash_table_destroy(r->cert_text);
+	tls_facts_free(&r->facts);
 	g_free(r);
 }
 
@@ -127,11 +121,6 @@ static amt_hashes *default_hashes(tls_rule *r, analysis *an)
 		}
 	}
 	return r->hashes;
-}
-
-static const char *fmt_day(int64_t us, char *buf, size_t n)
-{
-	return x509_time_text(us, buf, n);
 }
 
 static finding *raise_finding(analysis *an, const event *e, const char *id, severity sev, const char *label,
@@ -241,100 +230,6 @@ static void on_alert(tls_rule *r, analysis *an, const event *e)
 }
 
 /* ---- certificates ---- */
-
-/* The same chain comes in every handshake with a device: each certificate
- * becomes a fact of the device once (the fact text costs more than the rest
- * of the rule). */
-static bool cert_recorded(tls_rule *r, const device *d, const x509_info *x)
-{
-	char key[96];
-	size_t o = u64_text(d->id, key);
-	key[o++] = '/';
-	g_strlcpy(key + o, x->sha256, sizeof(key) - o);  /* "<device id>/<sha256>" */
-	if (g_hash_table_contains(r->cert_seen, key))
-		return true;
-	if (g_hash_table_size(r->cert_seen) < CERT_SEEN_MAX)
-		g_hash_table_add(r->cert_seen, g_strdup(key));
-	return false;
-}
-
-/* What a FACT_CERT says about x. The same few certificates come from many
- * devices: the text is built once per certificate. The caller frees it
- * when *owned. */
-static const char *cert_fact_text(tls_rule *r, const x509_info *x, bool *owned)
-{
-	const char *kept = g_hash_table_lookup(r->cert_text, x->sha256);
-	*owned = false;
-	if (kept)
-		return kept;
-	char nb[32], na[32];
-	GString *s = g_string_new(NULL);
-	g_string_append_printf(s, "%s; issuer %s; valid %s to %s", x->subject, x->issuer,
-			       fmt_day(x->not_before, nb, sizeof(nb)), fmt_day(x->not_after, na, sizeof(na)));
-	for (uint32_t j = 0; j < x->nsans; j++)
-		g_string_append_printf(s, "%s%s", j ? ", " : "; SAN ", x->sans[j]);
-	g_string_append_printf(s, "; sha1 %s; sha256 %s", x->sha1, x->sha256);
-	char *text = g_string_free(s, FALSE);
-	if (g_hash_table_size(r->cert_text) < CERT_TEXT_MAX) {
-		g_hash_table_insert(r->cert_text, g_strdup(x->sha256), text);
-		return text;
-	}
-	*owned = true;
-	return text;
-}
-
-static void cert_facts(tls_rule *r, analysis *an, device *d, const event *e, const ev_tls_certificates *m,
-		       const char *source)
-{
-	for (uint32_t i = 0; i < m->ncerts; i++) {
-		const x509_info *x = &m->certs[i].x;
-		d = dev_resolve(d);
-		if (!x->decoded || cert_recorded(r, d, x))
-			continue;
-		bool owned;
-		const char *text = cert_fact_text(r, x, &owned);
-		d = dev_fact(&an->dev, d, FACT_CERT, text, source, ev_evidence(e), e->ts);
-		if (owned)
-			g_free((char *)text);
-	}
-}
-
-/* A host name fit to be a device's FQDN: letters, digits, hyphens, at
- * least two labels, no wildcard. */
-static bool fqdn_like(const char *s)
-{
-	if (!s || !strchr(s, '.') || *s == '.' || strlen(s) > 253)
-		return false;
-	for (const char *p = s; *p; p++)
-		if (!g_ascii_isalnum(*p) && *p != '-' && *p != '.')
-			return false;
-	return s[strlen(s) - 1] != '.';
-}
-
-/* The name AMT's own server certificate gives the device (SAN dNSName, else
- * CN) feeds the FQDN checks like DHCP's and WS-Man's names. Only a
- * certificate that names one host: a list of names could be anyone's. */
-static device *server_cert_name(analysis *an, device *d, const event *e, const ev_tls_certificates *m)
-{
-	const x509_info *x = &m->certs[0].x;
-	const char *name = NULL;
-	uint32_t dns = 0;
-	for (uint32_t i = 0; i < x->nsans; i++)
-		if (!strncmp(x->sans[i], "DNS:", 4)) {
-			dns++;
-			name = x->sans[i] + 4;
-		}
-	if (dns > 1)
-		return d;
-	if (!dns)
-		name = x->subject_cn;
-	if (!fqdn_like(name))
-		return d;
-	char *lower = g_ascii_strdown(name, -1);
-	d = dev_fact(&an->dev, d, FACT_FQDN, lower, "tls.cert", ev_evidence(e), e->ts);
-	g_free(lower);
-	return d;
-}
 
 /* What a finding about this chain calls it. */
 typedef struct chain_ctx {
@@ -624,9 +519,9 @@ static void on_certificates(tls_rule *r, analysis *an, const event *e)
 	g_free(len);
 	amt_addr_str(ev_src(e), k.src);
 	device *sender = dev_by_ip(&an->dev, ev_src(e), true);
-	cert_facts(r, an, sender, e, m, "tls.cert");
+	tls_facts_certs(&r->facts, an, sender, e, m, "tls.cert");
 	if (!m->from_client && e->flow && amt_tls_port(e->flow->sport))
-		sender = server_cert_name(an, dev_resolve(sender), e, m);
+		sender = tls_facts_server_name(an, dev_resolve(sender), e, m);
 	k.device = dev_label(dev_resolve(sender));
 	/* AMT's own certificate (self-signed, or from its On-Die CA) is judged
 	 * only when the flow turns out not to be remote configuration */
