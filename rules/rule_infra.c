@@ -1,6 +1,7 @@
 /* DNS, DHCP and name-resolution rules (dns.*, dhcp.*): learns what DNS
  * answers and DHCP leases say about devices into the device table, and at
  * the end compares names, addresses and services (infra_checks.c). */
+#include <stdio.h>
 #include <string.h>
 
 #include "../decoder/events/dhcp.h"
@@ -234,7 +235,26 @@ static void on_dns_failure(infra_state *st, analysis *an, const event *e, const 
 		dev_role(dev_by_ip(&an->dev, &d->server, true), ROLE_DNS_SERVER);
 	if (!d->qname || !is_address_query(d->qtype))
 		return;
-	const char *reason = d->failure == DNS_FAIL_NO_ANSWER ? "no response" : dns_rcode_name(d->rcode);
+	/* an absence says what window it looked at: the DNS timeout, or the
+	 * shorter time the capture still ran after the query */
+	char window[96];
+	const char *reason = dns_rcode_name(d->rcode);
+	if (d->failure == DNS_FAIL_NO_ANSWER) {
+		int64_t end = 0;
+		for (guint i = 0; i < an->run->inputs->len; i++) {
+			const amt_input *in = an->run->inputs->pdata[i];
+			if (in->last_ts > end)
+				end = in->last_ts;
+		}
+		int64_t after = end > d->query_ts ? end - d->query_ts : 0;
+		if (after >= an->cfg->dns_timeout_us)
+			snprintf(window, sizeof(window), "no response within %.0f s",
+				 (double)an->cfg->dns_timeout_us / 1e6);
+		else
+			snprintf(window, sizeof(window), "no response before the capture ended %.1f s after the query",
+				 (double)after / 1e6);
+		reason = window;
+	}
 	note_failure(st, d->qname, reason, e, d->query_frame);
 	if (!infra_is_provisionserver(d->qname))
 		return;
