@@ -10,20 +10,20 @@
 #   legacy             legacy SOAP 1.1 POST /RemoteControlService with SOAPAction
 #   cve_accepted       CVE-2017-5689: empty Digest response accepted (/index.htm)
 #   cve_refused        the same refused with 401 (/wsman)
-# usage: record.sh OUTDIR [SHARED]   (root: tcpdump on lo)
+# usage: record.sh OUTDIR [DATADIR]   (root: tcpdump on lo)
 # AMT_IP / CONSOLE_IP override the addresses (127.0.6.0/24 only).
 set -euo pipefail
 out=${1:?outdir}
 here=$(cd "$(dirname "$0")" && pwd)
-shared=${2:-$here/../../../shared}
-samples=$shared/wsman-samples/requests
+data=${2:-$here/../data/public}
+samples=$data/wsman/requests
 amt=${AMT_IP:-127.0.6.2}
 console=${CONSOLE_IP:-127.0.6.1}
 password='Adm1n-Test!'
 url=http://$amt:16992
 mkdir -p "$out"
 
-python3 "$here/amt_standin.py" "$shared" "$amt" 16992 "$password" >"$out/.standin.log" 2>&1 &
+python3 "$here/amt_standin.py" "$data" "$amt" 16992 "$password" >"$out/.standin.log" 2>&1 &
 standin=$!
 trap 'kill $standin 2>/dev/null || true' EXIT
 for _ in $(seq 50); do grep -q listening "$out/.standin.log" && break; sleep 0.1; done

@@ -4,7 +4,7 @@
 set -u
 fail=0
 check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; else echo "ok: $1"; fi; }
-pub="$SHARED/logs/public"
+pub="$TESTDATA/logs"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
