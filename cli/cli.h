@@ -16,6 +16,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode);
 int cmd_certs(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 /* One line on stderr: "amtscope: <what>". */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -79,6 +79,7 @@ static void usage(FILE *f)
 	      "  logs      print the records amtscope understood in log files\n"
 	      "  certs     check certificate files (PEM, DER, PKCS#12)\n"
 	      "  check     active pre-deployment check of DNS, setup service, certificates\n"
+	      "  rules     list every finding id with its severity and when it fires\n"
 	      "\n"
 	      "amtscope <command> --help lists the options of a command; man amtscope for all.\n"
 	      "exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error, 3 internal error\n",
@@ -110,6 +111,8 @@ int main(int argc, char **argv)
 		return cmd_logs(argc - 1, argv + 1);
 	if (!strcmp(cmd, "check"))
 		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(cmd, "rules"))
+		return cmd_rules(argc - 1, argv + 1);
 	cli_error("unknown command '%s' (try amtscope --help)", cmd);
 	return EXIT_USAGE;
 }
