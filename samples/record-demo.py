@@ -14,6 +14,8 @@ follow the layouts in decoder/events/*.h), captured with tcpdump. Needs root.
 usage: record-demo.py [OUT.pcap]
 """
 import hashlib, os, re, socket, struct, subprocess, sys, tempfile, threading, time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+import children  # noqa: E402  every process started here is stopped at exit, also on failure
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), 'provisioning-demo.pcap')
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tests', 'data', 'public')

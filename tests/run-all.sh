@@ -5,6 +5,9 @@
 # "N passed, M failed". Random fuzzing for longer is `./build.sh fuzz`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
+# Every process the suite starts inherits this mark, also daemons and the
+# processes of the namespaces tests create; the last step looks for it.
+export AMTSCOPE_SUITE_RUN="run-$$-$(date +%s%N)"
 passed=0
 failed=0
 failures=()
@@ -71,6 +74,34 @@ if command -v valgrind >/dev/null; then
 	}
 	step "valgrind on samples" vg
 fi
+
+# Processes still alive that carry this run's mark: a test that did not stop
+# what it started. Read with builtins only, so the check itself starts none.
+marked() {
+	local e p name var
+	for e in /proc/[0-9]*/environ; do
+		p=${e#/proc/}; p=${p%/environ}
+		[ "$p" = "$$" ] || [ "$p" = "$BASHPID" ] && continue
+		while IFS= read -r -d '' var; do
+			if [ "$var" = "AMTSCOPE_SUITE_RUN=$AMTSCOPE_SUITE_RUN" ]; then
+				name=?; read -r name 2>/dev/null <"/proc/$p/comm"
+				echo "$p $name"
+				break
+			fi
+		done 2>/dev/null <"$e"
+	done
+}
+nothing_left() {
+	local left
+	left=$(marked)
+	[ -z "$left" ] || { sleep 3; left=$(marked); }  # give exiting processes a moment
+	[ -z "$left" ] && return 0
+	echo "processes the suite started are still running (pid name):"
+	echo "$left" | sed 's/^/  /'
+	echo "$left" | while read -r p _; do kill -9 "$p" 2>/dev/null; done
+	return 1
+}
+step "no process left behind" nothing_left
 
 [ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"
 echo "$passed passed, $failed failed"

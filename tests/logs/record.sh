@@ -9,6 +9,9 @@ pid=
 # under set -e a failed recording exits before the kill below: stop tcpdump here
 stop() { [ -z "$pid" ] || { kill -INT "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true; }; rm -f "$out/.tcpdump.err"; }
 trap stop EXIT
+# bash runs no EXIT trap when a signal kills it (meson's timeout sends SIGTERM)
+trap 'exit 143' TERM HUP
+trap 'exit 130' INT
 tcpdump -i lo -n -w "$out/contact-back.pcap" -U 'host 127.0.7.1 or host 127.0.7.21' 2>"$out/.tcpdump.err" &
 pid=$!
 for _ in $(seq 50); do grep -q listening "$out/.tcpdump.err" && break; sleep 0.1; done
