@@ -298,7 +298,15 @@ if command -v tcpdump >/dev/null; then
 	for _ in $(seq 50); do grep -q listening "$work/tcpdump.log" && break; sleep 0.1; done
 	expect recorded 1 "dns.provisionserver.missing@- prov.domain.non_public@- tls.cert.expired@127.0.10.7" -- \
 		"${base[@]}" --dns 127.0.10.1
-	sleep 0.5
+	# on a loaded machine tcpdump lags behind (a clean-clone run lost the TLS
+	# handshake that check makes last): stop it once its file stops growing
+	prev=-1
+	for _ in $(seq 20); do
+		size=$(stat -c %s "$work/check.pcap" 2>/dev/null || echo 0)
+		[ "$size" = "$prev" ] && break
+		prev=$size
+		sleep 1
+	done
 	kill -INT "$tcpdump_pid"
 	wait "$tcpdump_pid" 2>/dev/null
 	[ -n "${CHECK_KEEP:-}" ] && cp "$work/check.pcap" /tmp/check-rec.pcap
