@@ -12,11 +12,17 @@ AMTSCOPE=$(realpath "$AMTSCOPE")
 fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 
+# with WITH_BASH_COMPLETION=1 the bash-completion package's helpers are
+# loaded first (the script then uses _init_completion), as in a user's shell
 complete_words() { # word... (the last one is being completed)
 	bash --norc --noprofile -c '
+		[ "${WITH_BASH_COMPLETION:-0}" = 1 ] && . /usr/share/bash-completion/bash_completion
 		source "$1"; shift
 		COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1))
-		_amtscope
+		COMP_LINE="${COMP_WORDS[*]}"; COMP_LINE=${COMP_LINE// = /=}; COMP_LINE=${COMP_LINE% =}
+		[ "${COMP_WORDS[COMP_CWORD]}" = "=" ] && COMP_LINE+="="
+		COMP_POINT=${#COMP_LINE}
+		_amtscope "$1" "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
 		printf "%s\n" "${COMPREPLY[@]}"' _ "$script" "$AMTSCOPE" "$@"
 }
 
@@ -50,22 +56,34 @@ expect() { # expected-words... -- words
 	got=$(complete_words "$@" | sort | tr '\n' ' ')
 	[ "$got" = "$(printf '%s\n' "${want[@]}" | sort | tr '\n' ' ')" ] || bad "completing '$*': got '$got', want '${want[*]}'"
 }
+value_checks() {
 expect text json jsonl html -- analyze --format ""
 expect text json -- decode --format ""
 expect text json html -- check --format ""
 expect error warning info never -- analyze --fail-on ""
-expect json jsonl -- analyze --format=j
+# bash splits --format=j at the '=' into three words
+expect json jsonl -- analyze --format = j
+expect error warning info never -- analyze --fail-on = ""
+expect text json jsonl html -- analyze --format =
 expect --max-flows --max-flow-bytes -- analyze --max-flow
 ids=$("$AMTSCOPE" logs --list-formats | awk '{print $1}' | grep '^rpc' | sort | tr '\n' ' ')
 got=$(complete_words logs --log-format rpc | sort | tr '\n' ' ')
 [ -n "$ids" ] && [ "$got" = "$ids" ] || bad "--log-format rpc completed to '$got', want '$ids'"
 
 # a capture after -r: only captures and folders
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-mkdir "$tmp/dir" && touch "$tmp/a.pcap" "$tmp/b.pcapng" "$tmp/c.txt"
+rm -rf "${tmp:?}"/* && mkdir "$tmp/dir" && touch "$tmp/a.pcap" "$tmp/b.pcapng" "$tmp/c.txt"
 got=$(cd "$tmp" && complete_words analyze -r "" | sort | tr '\n' ' ')
 [ "$got" = "a.pcap b.pcapng dir/ " ] || bad "-r completed to '$got'"
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+WITH_BASH_COMPLETION=0 value_checks
+if [ -f /usr/share/bash-completion/bash_completion ]; then
+	export WITH_BASH_COMPLETION=1
+	value_checks
+else
+	echo "note: bash-completion not installed; checked without its helpers only"
+fi
 
 [ $fail -eq 0 ] && echo "ok: completion matches the CLI's commands and options"
 exit $fail
