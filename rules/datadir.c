@@ -7,7 +7,6 @@
 #include "datadir.h"
 
 #include <glib.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,17 +14,22 @@
 
 static bool path_below(const char *path, const char *dir)
 {
-	size_t n = strlen(dir);
-	return n && !strncmp(path, dir, n) && (path[n] == '/' || (n == 1 && dir[0] == '/'));
+	size_t n = dir ? strlen(dir) : 0;
+	return path && n && !strncmp(path, dir, n) && path[n] == '/';
 }
 
 static bool detect_uninstalled(void)
 {
 	char *exe = realpath("/proc/self/exe", NULL);
 	char *build = realpath(AMT_BUILD_DIR, NULL);
-	bool below = exe && build && path_below(exe, build);
+	/* a prefix inside the build folder (--prefix=$PWD/build/inst) holds an
+	 * installed copy */
+	char *prefix = realpath(AMT_PREFIX, NULL);
+	bool installed_inside = path_below(prefix, build) && path_below(exe, prefix);
+	bool below = path_below(exe, build) && !installed_inside;
 	free(exe);
 	free(build);
+	free(prefix);
 	return below;
 }
 
