@@ -163,6 +163,9 @@ scenarios=("$@")
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
+# bash runs no EXIT trap when a signal kills it
+trap 'exit 143' TERM HUP
+trap 'exit 130' INT
 wait_for() { for _ in $(seq 50); do "$@" && return 0; sleep 0.1; done; return 1; }
 # tcpdump_to FILE SNAPLEN FILTER: starts a capture on lo, waits until it listens
 tcpdump_to() {

@@ -10,7 +10,12 @@ set -uo pipefail
 cd "$SRCDIR/tests/verdicts" || exit 2
 rc=0
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+ns=
+# a deleted namespace stops nothing: what still runs in it is killed first
+trap 'rm -rf "$work"; [ -n "$ns" ] && { ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null; ip netns del "$ns" 2>/dev/null; }' EXIT
+# bash runs no EXIT trap when a signal kills it (meson's timeout sends SIGTERM)
+trap 'exit 143' TERM HUP
+trap 'exit 130' INT
 fail() { echo "FAIL $*"; rc=1; }
 
 # findings NAME CAPTURE [OPTIONS...]: "rule severity" lines in $work/NAME, exit code in $work/NAME.rc
@@ -133,10 +138,12 @@ run_check() {  # run_check OUT ARGS...
 	local out=$1
 	shift
 	if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && ip netns add "verdicts-$$" 2>/dev/null; then
-		ip -n "verdicts-$$" link set lo up
-		ip netns exec "verdicts-$$" "$AMTSCOPE" check --no-system-ca --domain verdicts.test --scs 127.0.5.99 \
+		ns=verdicts-$$
+		ip -n "$ns" link set lo up
+		timeout 60 ip netns exec "$ns" "$AMTSCOPE" check --no-system-ca --domain verdicts.test --scs 127.0.5.99 \
 			--timeout 1 --format json "$@" >"$out" 2>/dev/null
-		ip netns del "verdicts-$$"
+		ip netns del "$ns"
+		ns=
 		return 0
 	fi
 	return 77
