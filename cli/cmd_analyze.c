@@ -25,6 +25,7 @@ typedef struct opts {
 	bool live_mode;
 	enum fmt format;
 	const char *out, *events_out;
+	const char *sensor, *run_id;
 	bool quiet, verbose, fields, frames;
 	int fail_on;
 	bool no_color;
@@ -33,6 +34,7 @@ typedef struct opts {
 enum {
 	O_DURATION = 1000, O_LOG_FORMAT, O_LOG_TZ, O_LOG_OFFSET, O_RULES, O_CA_FILE, O_AMT_HASHES,
 	O_KEYLOG, O_FORMAT, O_EVENTS, O_FAIL_ON, O_NO_REDACT, O_SHOW_SOL, O_NO_COLOR, O_HELP, O_FRAMES, O_HELLO_WINDOW,
+	O_SENSOR, O_RUN_ID,
 	O_LIMIT_BASE = 2000,
 };
 
@@ -62,6 +64,8 @@ static void help(bool decode)
 	     "  --fail-on error|warning|info|never   exit 1 when findings reach this level (default error)\n"
 	     "  --no-redact        show secrets (local debugging only)  --show-sol-data  SOL text\n"
 	     "  --no-color\n"
+	     "  --sensor NAME      records name their sensor (default: the host name)\n"
+	     "  --run-id ID        records name their run (default: a random UUID)\n"
 	     "limits (default in brackets):");
 	for (int i = 0; i < LIM_COUNT; i++)
 		printf("  %-22s %s [%llu]\n", amt_limits[i].option, amt_limits[i].what,
@@ -146,6 +150,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	amt_run run;
 	run_init(&run);
 	int rc = EXIT_CLEAN;
+	char *random_run_id = NULL;
 
 	static struct option base[] = {
 		{"log", required_argument, 0, 'l'},
@@ -166,6 +171,8 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		{"help", no_argument, 0, O_HELP},
 		{"frames", no_argument, 0, O_FRAMES},
 		{"hello-window", required_argument, 0, O_HELLO_WINDOW},
+		{"sensor", required_argument, 0, O_SENSOR},
+		{"run-id", required_argument, 0, O_RUN_ID},
 	};
 	size_t nbase = sizeof(base) / sizeof(base[0]);
 	struct option *lo = g_new0(struct option, nbase + LIM_COUNT + 1);
@@ -253,6 +260,8 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			}
 			run.cfg.hello_window_us = (int64_t)v * 1000000;
 			break;
+		case O_SENSOR: o.sensor = optarg; break;
+		case O_RUN_ID: o.run_id = optarg; break;
 		case 'h':
 		case O_HELP: help(decode_mode); goto out;
 		default:
@@ -295,6 +304,10 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	run.cfg.keylog_files = (char **)o.keylogs->pdata;
 	run.cfg.rules_files = (char **)o.rules->pdata;
 	run.cfg.data_dir = cli_data_dir();
+	if (!cli_record_ids(o.sensor, o.run_id, &run.cfg.sensor, &run.cfg.run_id, &random_run_id)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 
 	FILE *out = cli_open_output(o.out);
 	if (!out) {
@@ -379,6 +392,8 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	if (!decode_mode)
 		analysis_end(&an);
 	engine_free(eng);
+	if (!decode_mode && (evout || o.format == FMT_JSONL))
+		findings_jsonl(es.f, &an);
 
 	if (!decode_mode) {
 		report_opts ro = {
@@ -410,6 +425,7 @@ close_out:
 		fflush(stdout);
 out:
 	g_free(lo);
+	g_free(random_run_id);
 	g_ptr_array_free(o.reads, TRUE);
 	g_ptr_array_free(o.logs, TRUE);
 	g_ptr_array_free(o.keylogs, TRUE);

@@ -88,6 +88,10 @@ static void write_findings(jsonw *w, analysis *an)
 		jw_kstr(w, "device", x->device);
 		jw_kstr(w, "summary", x->summary);
 		jw_kstr(w, "remedy", x->remedy);
+		if (x->first_seen) {
+			jw_ktime(w, "first_seen", x->first_seen);
+			jw_ktime(w, "last_seen", x->last_seen);
+		}
 		jw_key(w, "evidence");
 		jw_arr(w);
 		for (guint k = 0; k < x->evidence->len; k++) {

@@ -23,6 +23,8 @@ void decode_text(FILE *f, const amt_run *run, const event *e, bool verbose);
 void decode_json(FILE *f, const amt_run *run, const event *e);
 /* JSON lines, one per event, for --format jsonl / --events (eve-style). */
 void events_jsonl(FILE *f, const amt_run *run, const event *e);
+/* One `finding` record per finding, after the events (reports/stream.c). */
+void findings_jsonl(FILE *f, analysis *an);
 
 /* Shared by renderers: findings grouped by device (devices in the order of
  * their most severe finding; service-wide ones have device NULL), each group

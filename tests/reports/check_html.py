@@ -65,6 +65,7 @@ LANES = {
     "wsman_request": "WS-Man / HTTP", "wsman_response": "WS-Man / HTTP",
     "redir_session": "redirection", "redir_message": None, "rfb_message": None,
     "rmcp_ping": "RMCP", "rmcp_pong": "RMCP", "log_record": "log lines",
+    "finding": None,  # the findings records of the stream: no lane of their own
 }
 
 

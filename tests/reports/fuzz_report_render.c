@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	for (int round = 0; c.n && round < 16; round++) {
 		unsigned op = next_num(&c) % 4;
-		evidence ev = {(uint16_t)(next_num(&c) % 3), next_num(&c), next_num(&c)};
+		evidence ev = {(uint16_t)(next_num(&c) % 3), next_num(&c), next_num(&c), 0};
 		if (op == 0) {
 			device *d = dev_by_ip_str(&an.dev, next_num(&c) % 2 ? "10.0.0.1" : "10.0.0.2", true);
 			d = dev_fact(&an.dev, d, (fact_kind)(next_num(&c) % FACT_KIND_COUNT), next_str(&c, s1, sizeof(s1)),

@@ -74,7 +74,7 @@ static void emit(fixture *fx, event *e, bool failure, int failed_item)
 static void add_devices(fixture *fx)
 {
 	devtab *t = &fx->an.dev;
-	evidence e1 = {0, 5, 0}, e2 = {0, 9, 0}, l3 = {1, 3, 0};
+	evidence e1 = {0, 5, 0, 0}, e2 = {0, 9, 0, 0}, l3 = {1, 3, 0, 0};
 	l3.frame = 0;
 	l3.line = 3;
 	device *d = dev_by_ip_str(t, "10.8.0.21", true);
