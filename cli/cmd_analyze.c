@@ -14,6 +14,7 @@
 #include "../rules/logs.h"
 #include "../rules/rule.h"
 #include "../rules/user_rules.h"
+#include "../rules/volume.h"
 #include "cli.h"
 #include "version.h"
 
@@ -26,6 +27,8 @@ typedef struct opts {
 	enum fmt format;
 	const char *out, *events_out;
 	const char *sensor, *run_id;
+	GPtrArray *suppress;
+	int min_sev;
 	bool quiet, verbose, fields, frames;
 	int fail_on;
 	bool no_color;
@@ -34,7 +37,7 @@ typedef struct opts {
 enum {
 	O_DURATION = 1000, O_LOG_FORMAT, O_LOG_TZ, O_LOG_OFFSET, O_RULES, O_CA_FILE, O_AMT_HASHES,
 	O_KEYLOG, O_FORMAT, O_EVENTS, O_FAIL_ON, O_NO_REDACT, O_SHOW_SOL, O_NO_COLOR, O_HELP, O_FRAMES, O_HELLO_WINDOW,
-	O_SENSOR, O_RUN_ID,
+	O_SENSOR, O_RUN_ID, O_SUPPRESS, O_MIN_SEVERITY,
 	O_LIMIT_BASE = 2000,
 };
 
@@ -66,6 +69,8 @@ static void help(bool decode)
 	     "  --no-color\n"
 	     "  --sensor NAME      records name their sensor (default: the host name)\n"
 	     "  --run-id ID        records name their run (default: a random UUID)\n"
+	     "  --suppress FILE    drop expected findings: RULE-or-GLOB DEVICE|* REASON a line (repeatable)\n"
+	     "  --min-severity error|warning|info   drop findings below it (default info: none)\n"
 	     "limits (default in brackets):");
 	for (int i = 0; i < LIM_COUNT; i++)
 		printf("  %-22s %s [%llu]\n", amt_limits[i].option, amt_limits[i].what,
@@ -146,6 +151,10 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	o.logs = g_ptr_array_new();
 	o.keylogs = g_ptr_array_new();
 	o.rules = g_ptr_array_new();
+	o.suppress = g_ptr_array_new();
+	volume vol;
+	volume_init(&vol);
+	GArray *by_rule = NULL;
 	o.fail_on = SEV_ERROR;
 	amt_run run;
 	run_init(&run);
@@ -173,6 +182,8 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		{"hello-window", required_argument, 0, O_HELLO_WINDOW},
 		{"sensor", required_argument, 0, O_SENSOR},
 		{"run-id", required_argument, 0, O_RUN_ID},
+		{"suppress", required_argument, 0, O_SUPPRESS},
+		{"min-severity", required_argument, 0, O_MIN_SEVERITY},
 	};
 	size_t nbase = sizeof(base) / sizeof(base[0]);
 	struct option *lo = g_new0(struct option, nbase + LIM_COUNT + 1);
@@ -262,6 +273,14 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			break;
 		case O_SENSOR: o.sensor = optarg; break;
 		case O_RUN_ID: o.run_id = optarg; break;
+		case O_SUPPRESS: g_ptr_array_add(o.suppress, optarg); break;
+		case O_MIN_SEVERITY:
+			if (!severity_parse(optarg, &o.min_sev) || o.min_sev > SEV_ERROR) {
+				cli_error("--min-severity takes error, warning or info, not '%s'", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
+			break;
 		case 'h':
 		case O_HELP: help(decode_mode); goto out;
 		default:
@@ -337,6 +356,16 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	if (evout || o.format == FMT_JSONL)
 		bus_subscribe(&run.bus, events_cb, &es);
 
+	for (guint i = 0; !decode_mode && i < o.suppress->len; i++) {
+		char *err = NULL;
+		if (!volume_load(&vol, o.suppress->pdata[i], &err)) {
+			cli_error("%s", err);
+			g_free(err);
+			rc = EXIT_USAGE;
+			goto done;
+		}
+	}
+	vol.min_sev = o.min_sev;
 	for (guint i = 0; !decode_mode && o.rules->pdata[i]; i++) {
 		char *err = NULL;
 		if (!user_rules_load(&an, o.rules->pdata[i], &err)) {
@@ -389,8 +418,11 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			input_error = true;
 		}
 	}
-	if (!decode_mode)
+	if (!decode_mode) {
 		analysis_end(&an);
+		volume_apply(&vol, &an);
+		by_rule = rule_summaries(&an.fnd);
+	}
 	engine_free(eng);
 	if (!decode_mode && (evout || o.format == FMT_JSONL))
 		findings_jsonl(es.f, &an);
@@ -401,6 +433,8 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			.quiet = o.quiet,
 			.verbose = o.verbose,
 			.version = AMTSCOPE_VERSION,
+			.by_rule = by_rule,
+			.vol = &vol,
 		};
 		switch (o.format) {
 		case FMT_TEXT: report_text(out, &an, &ro); break;
@@ -426,6 +460,10 @@ close_out:
 out:
 	g_free(lo);
 	g_free(random_run_id);
+	if (by_rule)
+		rule_summaries_free(by_rule);
+	volume_free(&vol);
+	g_ptr_array_free(o.suppress, TRUE);
 	g_ptr_array_free(o.reads, TRUE);
 	g_ptr_array_free(o.logs, TRUE);
 	g_ptr_array_free(o.keylogs, TRUE);

@@ -5,12 +5,17 @@
 #include <stdio.h>
 
 #include "../rules/rule.h"
+#include "../rules/volume.h"
 
 typedef struct report_opts {
 	bool color;       /* ANSI colours (a terminal, NO_COLOR unset) */
 	bool quiet;       /* -q: findings only */
 	bool verbose;     /* -v: add the timeline */
 	const char *version;
+	/* the per-rule summary (rules/volume.h: rule_summaries) shown first,
+	 * and what --suppress/--min-severity removed; NULL: not shown */
+	const GArray *by_rule;
+	const volume *vol;
 } report_opts;
 
 void report_text(FILE *f, analysis *an, const report_opts *o);

@@ -275,3 +275,27 @@ size_t findings_count_at_least(const findings *f, severity s)
 			n++;
 	return n;
 }
+
+static gboolean value_in(gpointer key, gpointer value, gpointer set)
+{
+	(void)key;
+	return g_hash_table_contains(set, value);
+}
+
+void findings_remove(findings *f, GHashTable *gone)
+{
+	if (!g_hash_table_size(gone))
+		return;
+	g_hash_table_foreach_remove(f->by_key, value_in, gone);
+	guint w = 0;
+	for (guint i = 0; i < f->list->len; i++) {
+		finding *x = f->list->pdata[i];
+		if (g_hash_table_contains(gone, x))
+			finding_free(x);
+		else
+			f->list->pdata[w++] = x;
+	}
+	g_ptr_array_set_free_func(f->list, NULL);
+	g_ptr_array_set_size(f->list, w);
+	g_ptr_array_set_free_func(f->list, finding_free);
+}

@@ -74,5 +74,8 @@ void finding_event(finding *x, const event *e);
 /* Sorted copy: severity (error first), then device, then rule. */
 GPtrArray *findings_sorted(const findings *f);
 size_t findings_count_at_least(const findings *f, severity s);
+/* Removes and frees the findings in `gone` (a set of finding*), after the
+ * analysis (rules/volume.c): finding_add no longer finds them. */
+void findings_remove(findings *f, GHashTable *gone);
 
 #endif

@@ -142,14 +142,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	run.stats.limit_hits[next_num(&c) % LIM_COUNT] = next_num(&c);
 	timeline_sort(&an.tl);
-	report_opts plain = {.version = "fuzz"}, verbose = {.verbose = true, .version = "fuzz"},
-		    color = {.color = true, .verbose = true, .version = "fuzz"}, quiet = {.quiet = true};
+	GArray *by_rule = rule_summaries(&an.fnd);
+	report_opts plain = {.version = "fuzz", .by_rule = by_rule},
+		    verbose = {.verbose = true, .version = "fuzz", .by_rule = by_rule},
+		    color = {.color = true, .verbose = true, .version = "fuzz", .by_rule = by_rule},
+		    quiet = {.quiet = true, .by_rule = by_rule};
 	render(&an, 0, &plain);
 	render(&an, 0, &verbose);
 	render(&an, 0, &color);
 	render(&an, 0, &quiet);
 	render(&an, 1, &plain);
 	render(&an, 2, &plain);
+	rule_summaries_free(by_rule);
 
 	arena_free(&scratch);
 	timeline_free(&an.tl);

@@ -325,10 +325,11 @@ int main(int argc, char **argv)
 	timeline_sort(&fx.an.tl);
 	fclose(fx.events);
 
-	report_opts plain = {.version = "0.1.0"};
-	report_opts quiet = {.quiet = true, .version = "0.1.0"};
-	report_opts verbose = {.verbose = true, .version = "0.1.0"};
-	report_opts color = {.color = true, .version = "0.1.0"};
+	GArray *by_rule = rule_summaries(&fx.an.fnd);
+	report_opts plain = {.version = "0.1.0", .by_rule = by_rule};
+	report_opts quiet = {.quiet = true, .version = "0.1.0", .by_rule = by_rule};
+	report_opts verbose = {.verbose = true, .version = "0.1.0", .by_rule = by_rule};
+	report_opts color = {.color = true, .version = "0.1.0", .by_rule = by_rule};
 	struct { const char *name; void (*fn)(FILE *, analysis *, const report_opts *); const report_opts *o; } outs[] = {
 		{"fixture.txt", report_text, &plain},
 		{"fixture-q.txt", report_text, &quiet},
@@ -343,6 +344,7 @@ int main(int argc, char **argv)
 		fclose(f);
 	}
 
+	rule_summaries_free(by_rule);
 	arena_free(&fx.scratch);
 	timeline_free(&fx.an.tl);
 	findings_free(&fx.an.fnd);
