@@ -18,7 +18,7 @@
 #include "cli.h"
 #include "version.h"
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_HTML };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_HTML, FMT_ECS };
 
 typedef struct opts {
 	GPtrArray *reads, *logs, *keylogs, *rules;
@@ -59,7 +59,7 @@ static void help(bool decode)
 	     "  --rules FILE       user rules (see docs/user-rules.md)\n"
 	     "  --hello-window S   how long the setup service may take to connect back after a hello [60]\n"
 	     "output:\n"
-	     "  --format text|json|jsonl|html   (decode: text|json)\n"
+	     "  --format text|json|jsonl|ecs|html   (decode: text|json; ecs: Elastic Common Schema lines)\n"
 	     "  -o FILE            write the report to FILE     --events FILE  events as JSON lines\n"
 	     "  -q                 findings only                -v  add the timeline\n"
 	     "  -V                 decode: every field of each message\n"
@@ -135,6 +135,12 @@ static void frame_cb(void *user, const frame_info *fi)
 		fi->ipproto == 6 ? "tcp" : fi->ipproto == 17 ? "udp" : "-",
 		fi->ipproto ? amt_addr_str(&fi->src, a) : "-", fi->sport,
 		fi->ipproto ? amt_addr_str(&fi->dst, b) : "-", fi->dport);
+}
+
+static void ecs_cb(void *user, const event *e)
+{
+	decode_sink *s = user;
+	ecs_event(s->f, s->run, e, AMTSCOPE_VERSION);
 }
 
 static void events_cb(void *user, const event *e)
@@ -240,9 +246,10 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			else if (!strcmp(optarg, "json")) o.format = FMT_JSON;
 			else if (!strcmp(optarg, "jsonl") && !decode_mode) o.format = FMT_JSONL;
 			else if (!strcmp(optarg, "html") && !decode_mode) o.format = FMT_HTML;
+			else if (!strcmp(optarg, "ecs") && !decode_mode) o.format = FMT_ECS;
 			else {
 				cli_error("unknown --format '%s' (use %s)", optarg,
-					  decode_mode ? "text or json" : "text, json, jsonl or html");
+					  decode_mode ? "text or json" : "text, json, jsonl, ecs or html");
 				rc = EXIT_USAGE;
 				goto out;
 			}
@@ -353,8 +360,11 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	decode_sink es = {evout ? evout : out, &run, true, false};
 	if (decode_mode && !o.frames)
 		bus_subscribe(&run.bus, decode_cb, &ds);
+	decode_sink ecs = {out, &run, true, false};
 	if (evout || o.format == FMT_JSONL)
 		bus_subscribe(&run.bus, events_cb, &es);
+	if (o.format == FMT_ECS && !decode_mode)
+		bus_subscribe(&run.bus, ecs_cb, &ecs);
 
 	for (guint i = 0; !decode_mode && i < o.suppress->len; i++) {
 		char *err = NULL;
@@ -426,6 +436,8 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	engine_free(eng);
 	if (!decode_mode && (evout || o.format == FMT_JSONL))
 		findings_jsonl(es.f, &an);
+	if (!decode_mode && o.format == FMT_ECS)
+		ecs_findings(out, &an, AMTSCOPE_VERSION);
 
 	if (!decode_mode) {
 		report_opts ro = {
@@ -440,7 +452,8 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		case FMT_TEXT: report_text(out, &an, &ro); break;
 		case FMT_JSON: report_json(out, &an, &ro); break;
 		case FMT_HTML: report_html(out, &an, &ro); break;
-		case FMT_JSONL: break;
+		case FMT_JSONL:
+		case FMT_ECS: break;
 		}
 		if (o.fail_on <= SEV_ERROR && findings_count_at_least(&an.fnd, (severity)o.fail_on))
 			rc = EXIT_FINDINGS;

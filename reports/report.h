@@ -28,6 +28,10 @@ void decode_text(FILE *f, const amt_run *run, const event *e, bool verbose);
 void decode_json(FILE *f, const amt_run *run, const event *e);
 /* JSON lines, one per event, for --format jsonl / --events (eve-style). */
 void events_jsonl(FILE *f, const amt_run *run, const event *e);
+/* --format ecs (reports/ecs.c): one Elastic Common Schema document per
+ * event, then one per finding (event.kind alert). */
+void ecs_event(FILE *f, const amt_run *run, const event *e, const char *version);
+void ecs_findings(FILE *f, analysis *an, const char *version);
 /* One `finding` record per finding, after the events (reports/stream.c). */
 void findings_jsonl(FILE *f, analysis *an);
 

@@ -39,3 +39,11 @@ def analyze(cap, *args, check=True):
     if check and p.returncode not in (0, 1):
         raise SystemExit(f"FAIL: {' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()}")
     return p.stdout, p.stderr
+
+
+if __name__ == "__main__":
+    # `suite.py list`: one line per capture, its path and its options, tab-separated
+    import sys
+    if sys.argv[1:] == ["list"]:
+        for cap in captures():
+            print(cap + "\t" + " ".join(extra_args(cap)))
