@@ -495,7 +495,16 @@ void html_timelines(FILE *f, analysis *an, const GArray *by_rule)
 	if (hidden)
 		fprintf(f, "<p class=\"muted\" data-hidden-timelines=\"%u\">Only the timelines of the devices with the "
 			   "worst findings are drawn (at most %u); %u more are not: <code>--format jsonl</code> "
-			   "gives every event.</p>\n", hidden, HTML_MAX_TIMELINES, hidden);
+			   "gives every event.", hidden, HTML_MAX_TIMELINES, hidden);
+	/* the links to a device's timeline land on this note when it is not drawn */
+	for (guint i = 0; hidden && i < gs->len; i++) {
+		const group *g = gs->pdata[i];
+		if (!draw[i] && g->entries->len)
+			fprintf(f, g->dev ? "<span id=\"timeline-%u\"></span>" : "<span id=\"timeline-other\"></span>",
+				g->dev ? g->dev->id : 0);
+	}
+	if (hidden)
+		fputs("</p>\n", f);
 	for (guint i = 0; i < gs->len; i++)
 		if (draw[i])
 			one_group(f, &v, gs->pdata[i]);
