@@ -401,12 +401,20 @@ void report_html(FILE *f, analysis *an, const report_opts *o)
 	fputs("</style></head>\n<body>\n<header><h1>amtscope report</h1>\n<p class=\"muted\">Intel AMT / vPro "
 	      "provisioning and management: what went wrong, where, and what to change.</p></header>\n",
 	      f);
+	/* a caller that passed no per-rule summary still gets every finding */
+	report_opts own = *o;
+	GArray *made = o->by_rule ? NULL : rule_summaries(&an->fnd);
+	if (made)
+		own.by_rule = made;
+	o = &own;
 	GPtrArray *shown = shown_findings(o);
 	summary(f, an, shown, o);
 	findings_html(f, an, o);
 	devices_html(f, an);
 	html_timelines(f, an, o->by_rule);
 	g_ptr_array_free(shown, TRUE);
+	if (made)
+		rule_summaries_free(made);
 	fputs("<footer>amtscope ", f);
 	out_html(f, o->version);
 	fputs(" · times are UTC · hover a mark in a timeline for its frames</footer>\n</body></html>\n", f);
