@@ -330,6 +330,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	run.cfg.keylog_files = (char **)o.keylogs->pdata;
 	run.cfg.rules_files = (char **)o.rules->pdata;
 	run.cfg.data_dir = cli_data_dir();
+	run.cfg.run_started_us = g_get_real_time();
 	if (!cli_record_ids(o.sensor, o.run_id, &run.cfg.sensor, &run.cfg.run_id, &random_run_id)) {
 		rc = EXIT_USAGE;
 		goto out;

@@ -29,6 +29,7 @@ typedef struct amt_config {
 	 * NULL: records carry neither */
 	const char *sensor;
 	const char *run_id;
+	int64_t run_started_us;  /* wall clock when the run began (µs UTC), 0 unknown */
 } amt_config;
 
 void amt_config_defaults(amt_config *c);

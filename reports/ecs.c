@@ -60,10 +60,12 @@ static void add_time_any(doc *d, const char *path, int64_t t)
 	add(d, (member){.path = path, .kind = V_TIME, .t = t});
 }
 
-/* The earliest time of the run's inputs: the date of a record that has no
- * time of its own (a note about a whole input, a finding whose evidence has
- * no time), so that every document has the @timestamp ECS requires. */
-static int64_t inputs_start(const amt_run *run)
+/* The date of a record that has no time of its own (a note about a whole
+ * input, a finding whose evidence has no time, a line of a log that writes
+ * no times): the earliest time of the run's inputs, else when the run began
+ * (as ECS says a pipeline does for a source without times), so that every
+ * document has the @timestamp ECS requires. */
+static int64_t undated(const amt_run *run)
 {
 	int64_t t = 0;
 	for (guint i = 0; i < run->inputs->len; i++) {
@@ -71,7 +73,7 @@ static int64_t inputs_start(const amt_run *run)
 		if (in->first_ts && (!t || in->first_ts < t))
 			t = in->first_ts;
 	}
-	return t;
+	return t ? t : run->cfg.run_started_us;
 }
 
 static void add_strs(doc *d, const char *path, const char *const *strs)
@@ -199,6 +201,7 @@ static void common(doc *d, const char *version)
 	add_str(d, "observer.vendor", "amtscope");
 	add_str(d, "observer.version", version);
 	add_str(d, "amtscope.run_id", c->run_id);
+	add_time(d, "event.created", c->run_started_us);
 }
 
 static const char *const CAT_NETWORK[] = {"network", NULL};
@@ -218,7 +221,7 @@ void ecs_event(FILE *f, const amt_run *run, const event *e, const char *version)
 	if (e->ts || e->frame_first)
 		add_time_any(&d, "@timestamp", e->ts);
 	else
-		add_time(&d, "@timestamp", inputs_start(run));
+		add_time(&d, "@timestamp", undated(run));
 	add_str(&d, "event.kind", "event");
 	add_str(&d, "event.dataset", "amtscope.events");
 	add_str(&d, "event.action", ev_kind_name(e->kind));
@@ -281,7 +284,7 @@ void ecs_findings(FILE *f, analysis *an, const char *version)
 		doc d;
 		doc_init(&d, an->run);
 		common(&d, version);
-		add_time(&d, "@timestamp", x->first_seen ? x->first_seen : inputs_start(an->run));
+		add_time(&d, "@timestamp", x->first_seen ? x->first_seen : undated(an->run));
 		add_time(&d, "event.start", x->first_seen);
 		add_time(&d, "event.end", x->last_seen);
 		add_str(&d, "event.kind", "alert");

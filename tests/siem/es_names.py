@@ -6,7 +6,7 @@ Elasticsearch and OpenSearch expand a dotted member name into objects
 ("http.server.name": "x" is {"http": {"server": {"name": "x"}}}), and one index
 maps each path once: a path that is a value in one document and an object in
 another (`http.server` = "..." next to `http.server.amt_version`) gets the
-second document rejected. This test runs every capture of the suite through
+second document rejected. This test runs every capture of the suite (and the log corpus) through
 `analyze --format jsonl` and `--events FILE` (with the findings records of
 --events), expands every line by that rule, and fails on the first path that is
 both a leaf and an object, naming both documents. It also fails when the suite
@@ -55,8 +55,9 @@ def take(text, where):
 
 
 with tempfile.TemporaryDirectory() as tmp:
-    for cap in suite.captures():
-        rel = os.path.relpath(cap, suite.SRCDIR)
+    for reads in suite.inputs():
+        cap = reads
+        rel = os.path.relpath(reads[1], suite.SRCDIR)
         out, _ = suite.analyze(cap, "--format", "jsonl")
         take(out, f"{rel} --format jsonl")
         ev = os.path.join(tmp, "events.jsonl")

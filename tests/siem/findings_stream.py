@@ -2,7 +2,7 @@
 """Findings in the stream, with their times; every record names its sensor
 and run.
 
-For every capture of the suite: `analyze --format json -o R --events E
+For every capture of the suite and every log of the corpus: `analyze --format json -o R --events E
 --sensor S`. The finding records of E (event_type finding) must be the
 findings of R, one for one and in the same order (rule, severity, device,
 summary, remedy, evidence places, first_seen, last_seen); a record's
@@ -32,8 +32,8 @@ def problem(msg):
 
 
 with tempfile.TemporaryDirectory() as tmp:
-    for n, cap in enumerate(suite.captures()):
-        rel = os.path.relpath(cap, suite.SRCDIR)
+    for n, cap in enumerate(suite.inputs()):
+        rel = os.path.relpath(cap[1], suite.SRCDIR)
         rep, ev = os.path.join(tmp, "r.json"), os.path.join(tmp, "e.jsonl")
         suite.analyze(cap, "--format", "json", "-o", rep, "--events", ev, "--sensor", f"probe-{n}")
         with open(rep) as f:

@@ -4,7 +4,9 @@ run through amtscope, for the tests of the SIEM outputs (tests/siem/).
 Every capture committed under tests/*/captures/, tests/robust/corpus-pcap/ and
 samples/ is analysed on its own; a capture with a key log next to it
 (NAME.keylog) is analysed with it, so decrypted HTTP/WS-Man events are in too;
-contact-back.pcap is analysed with its log, so log records are in too."""
+contact-back.pcap is analysed with its log, so log records are in too; the
+log corpus (tests/logs/corpus-logfmt/: every log format amtscope reads) is
+analysed file by file (logs())."""
 import glob
 import os
 import subprocess
@@ -22,6 +24,24 @@ def captures():
     return sorted(found)
 
 
+def logs():
+    return sorted(glob.glob(os.path.join(SRCDIR, "tests", "logs", "corpus-logfmt", "*")))
+
+
+def inputs():
+    """Every input of the suite as the options that read it: captures, then logs."""
+    return [["-r", c] + extra_args(c) for c in captures()] + [log_args(f) for f in logs()]
+
+
+def log_args(path):
+    # the corpus names its files FORMAT, FORMAT-utf16 and FORMAT-detect
+    name = os.path.basename(path)
+    for suffix in ("-utf16", "-detect"):
+        if name.endswith(suffix):
+            name = name[:-len(suffix)]
+    return ["-l", path, "--log-format", name]
+
+
 def extra_args(cap):
     args = []
     base = os.path.splitext(cap)[0]
@@ -33,8 +53,10 @@ def extra_args(cap):
 
 
 def analyze(cap, *args, check=True):
-    """amtscope analyze on one capture; returns (stdout, stderr)."""
-    cmd = [AMTSCOPE, "analyze", "-r", cap, "--fail-on", "never"] + extra_args(cap) + list(args)
+    """amtscope analyze on one capture (or on what inputs() gives, a list);
+    returns (stdout, stderr)."""
+    reads = cap if isinstance(cap, list) else ["-r", cap] + extra_args(cap)
+    cmd = [AMTSCOPE, "analyze", "--fail-on", "never"] + reads + list(args)
     p = subprocess.run(cmd, capture_output=True, text=True, env=dict(os.environ, SSLKEYLOGFILE=""))
     if check and p.returncode not in (0, 1):
         raise SystemExit(f"FAIL: {' '.join(cmd)} exited {p.returncode}: {p.stderr.strip()}")
@@ -42,8 +64,8 @@ def analyze(cap, *args, check=True):
 
 
 if __name__ == "__main__":
-    # `suite.py list`: one line per capture, its path and its options, tab-separated
+    # `suite.py list`: one line per input, the options that read it
     import sys
     if sys.argv[1:] == ["list"]:
-        for cap in captures():
-            print(cap + "\t" + " ".join(extra_args(cap)))
+        for args in inputs():
+            print(" ".join(args))
