@@ -4,6 +4,11 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+
+/* A suppress file is written by hand: a few hundred lines. Anything near
+ * this is not one (a capture given by mistake), and is not read whole. */
+#define SUPPRESS_MAX_BYTES (4u << 20)
 
 static void sup_free(gpointer p)
 {
@@ -76,6 +81,12 @@ bool volume_load(volume *v, const char *path, char **err)
 	gchar *text = NULL;
 	gsize len = 0;
 	GError *ge = NULL;
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > (off_t)SUPPRESS_MAX_BYTES) {
+		*err = g_strdup_printf("%s: %lld bytes is no suppress file (at most %u MB of RULE DEVICE REASON lines)",
+				       path, (long long)st.st_size, SUPPRESS_MAX_BYTES >> 20);
+		return false;
+	}
 	if (!g_file_get_contents(path, &text, &len, &ge)) {
 		*err = g_strdup_printf("cannot read the suppress file: %s", ge->message);
 		g_error_free(ge);

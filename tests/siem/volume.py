@@ -114,6 +114,13 @@ for what, text in bad.items():
     line = text.count("\n")
     check(f"{what}: exit 2 naming {os.path.basename(path)}:{line}",
           p.returncode == 2 and f"{path}:{line}:" in p.stderr and not p.stdout and len(p.stderr.splitlines()) == 1)
+p = run("--suppress", CAP)
+check("a capture given as suppress file is exit 2", p.returncode == 2 and "not a text file" in p.stderr)
+huge = os.path.join(tmp, "huge.txt")
+with open(huge, "w") as f:
+    f.truncate(5 << 20)
+p = run("--suppress", huge)
+check("a 5 MB suppress file is refused before it is read", p.returncode == 2 and "no suppress file" in p.stderr)
 p = run("--suppress", os.path.join(tmp, "missing.txt"))
 check("a missing suppress file is exit 2", p.returncode == 2 and "missing.txt" in p.stderr)
 
