@@ -25,10 +25,10 @@ for f in "$@"; do
 done
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# One pass splits the records: amtscope writes "event_type" as a member of
-# its own, so a finding record is the line that has "event_type":"finding".
+# One pass splits the records: a finding record is the line whose
+# "event_type" is "finding" (spaces allowed, as jq and others write them).
 cat -- "$@" | awk -v ev="$tmp/events" -v fi="$tmp/findings" '
-	/"event_type":"finding"/ { print > fi; next }
+	/"event_type"[ \t]*:[ \t]*"finding"/ { print > fi; next }
 	NF { print > ev }'
 # the decoded fields have no column: skipped, not an error
 for t in events findings; do

@@ -159,8 +159,24 @@ try:
             records += [json.loads(line) for line in f if line.strip()]
     events = [r for r in records if r["event_type"] != "finding"]
     findings = [(site, x) for site, rep in reports for x in rep["findings"]]
+
+    # one unanswered hello of three days before, from a third site: counted
+    # per rule and site, but not among the last day's
+    def shifted(t):
+        d = datetime.datetime.strptime(t, "%Y-%m-%dT%H:%M:%S.%fZ") - datetime.timedelta(days=3)
+        return d.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    old = dict(next(r for r in records if r["event_type"] == "finding" and r["rule"] == "hello.unanswered"),
+               sensor="site-old", run_id="site-old-1")
+    for k in ("timestamp", "first_seen", "last_seen"):
+        old[k] = shifted(old[k])
+    old_file = os.path.join(work, "old.jsonl")
+    with open(old_file, "w") as f:
+        f.write(json.dumps(old) + "\n")  # with spaces after the colons, as jq writes
+    p = subprocess.run([os.path.join(DEPLOY, "load.sh"), old_file], capture_output=True, text=True, env=env)
+    check("load.sh loads a third site's file", p.returncode == 0, p.stderr.strip()[:300])
+    findings.append(("site-old", old))
     check("the suite gives findings on both sites and hundreds of events",
-          {s for s, _ in findings} == {"site-a", "site-b"} and len(events) > 500)
+          {s for s, _ in findings} >= {"site-a", "site-b"} and len(events) > 500)
     check("every event and finding is in the store",
           int(sql("SELECT count() FROM amtscope.events")) == len(events) and
           int(sql("SELECT count() FROM amtscope.findings")) == len(findings))
@@ -207,6 +223,9 @@ try:
                   for k, v in want.items()} and got, f"{got} vs {dict(want)}")
     print(f"     last day of data ends {datetime.datetime.fromtimestamp(newest, datetime.timezone.utc)}; "
           f"{len(got)} devices")
+    check("an unanswered hello of three days before is not among the last day's, but is counted",
+          not any(s == "site-old" for s, _ in got) and
+          any(r["site"] == "site-old" for r in answer("findings_per_rule_and_site")))
 
     # setup services with most failures
     hellos = {(r["sensor"], r["src_ip"], r["dest_ip"]) for r in events if r["event_type"] == "hello"}
