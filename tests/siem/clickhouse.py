@@ -25,6 +25,8 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import children  # noqa: E402,F401  every process started here is stopped at exit, also on failure
 import suite  # noqa: E402
 
 SERVER = shutil.which("clickhouse-server") or ("/usr/sbin/clickhouse-server"
