@@ -383,6 +383,8 @@ int cmd_check(int argc, char **argv)
 		.quiet = c.quiet,
 		.version = AMTSCOPE_VERSION,
 	};
+	GArray *by_rule = rule_summaries(&an.fnd);
+	ro.by_rule = by_rule;
 	switch (c.format) {
 	case FMT_TEXT:
 		/* the capture header (packets, flows) means nothing here: a check header instead */
@@ -400,6 +402,7 @@ int cmd_check(int argc, char **argv)
 		rc = EXIT_FINDINGS;
 	if (!input_ok)
 		rc = EXIT_USAGE;
+	rule_summaries_free(by_rule);
 	check_state_free(&st);
 	analysis_free(&an);
 	run_free(&run);

@@ -27,6 +27,7 @@ typedef struct pending {
 	severity sev;
 	uint16_t input;
 	uint32_t frame_first, frame_last;
+	int64_t ts;
 	bool drop_if_prov;        /* AMT's own server certificate: by design in remote configuration */
 	bool rejectable;          /* incompleteness unknown: an unknown_ca right after proves it */
 	bool from_client;         /* which side sent the chain */
@@ -136,7 +137,7 @@ static pending *defer(tls_rule *r, const event *e, const char *id, severity sev,
 		      const char *key, char *summary, char *remedy)
 {
 	pending p = {flow_key(e), g_strdup(id), g_strdup(label), g_strdup(key), summary, remedy,
-		     sev, e->input, e->frame_first, e->frame_last, true, false, false, NULL};
+		     sev, e->input, e->frame_first, e->frame_last, e->ts, true, false, false, NULL};
 	g_array_append_val(r->pending, p);
 	return &g_array_index(r->pending, pending, r->pending->len - 1);
 }
@@ -160,12 +161,12 @@ static void flush_pending(tls_rule *r, analysis *an, uint64_t flow, bool all)
 				finding_summary(x, "%s", p->summary ? p->summary : "");
 				finding_remedy(x, "%s", p->remedy ? p->remedy : "");
 			}
-			finding_frame(x, p->input, p->frame_first);
+			finding_frame_at(x, p->input, p->frame_first, p->ts);
 			if (p->sev == SEV_ERROR && p->v)  /* the chain view marks the certificate */
 				analysis_mark_failed_item(an, p->input, p->frame_first, EV_TLS_CERTIFICATES,
 							  failed_cert(p->v));
 			if (p->frame_last != p->frame_first)
-				finding_frame(x, p->input, p->frame_last);
+				finding_frame_at(x, p->input, p->frame_last, p->ts);
 		}
 		g_array_remove_index(r->pending, i);
 	}
@@ -369,6 +370,7 @@ static void chain_rejected(tls_rule *r, analysis *an, const event *e, const ev_t
 		char *label = g_strdup(p->device);
 		uint16_t input = p->input;
 		uint32_t frame = p->frame_first;
+		int64_t ts = p->ts;
 		g_array_remove_index(r->pending, i);
 		for (guint j = 0; j < out->len; j++) {
 			cert_finding *f = &g_array_index(out, cert_finding, j);
@@ -380,7 +382,7 @@ static void chain_rejected(tls_rule *r, analysis *an, const event *e, const ev_t
 				finding_summary(x, "%s", f->summary);
 				finding_remedy(x, "%s", f->remedy);
 			}
-			finding_frame(x, input, frame);
+			finding_frame_at(x, input, frame, ts);
 			analysis_mark_failed_item(an, input, frame, EV_TLS_CERTIFICATES, failed_cert(in.v));
 		}
 		g_free(label);
