@@ -150,8 +150,8 @@ void engine_run_files(engine *e)
 		uint32_t caplen = best->hdr->caplen;
 		in->packets++;
 		in->bytes += best->hdr->len;
-		if (caplen < best->hdr->len)
-			in->cut_frames++;
+		if (caplen < best->hdr->len && !in->cut_frames++)
+			in->first_cut_frame = best->frame;
 		if (!in->first_ts)
 			in->first_ts = best_ts;
 		in->last_ts = best_ts;
@@ -232,8 +232,8 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *d
 	int64_t t = ts_us(h, false);
 	l->frame++;
 	l->in->packets++;
-	if (h->caplen < h->len)
-		l->in->cut_frames++;
+	if (h->caplen < h->len && !l->in->cut_frames++)
+		l->in->first_cut_frame = l->frame;
 	l->in->bytes += h->len;
 	if (!l->in->first_ts)
 		l->in->first_ts = t;

@@ -20,6 +20,7 @@ typedef struct amt_input {
 	bool truncated;
 	uint32_t snaplen;           /* the capture's snapshot length (0: unknown) */
 	uint64_t cut_frames;        /* frames cut by it: caplen < len on the wire */
+	uint32_t first_cut_frame;   /* the first of them (1-based), or 0 */
 } amt_input;
 
 typedef struct amt_stats {

@@ -9,6 +9,7 @@
 
 typedef struct capture_rule {
 	bool amt_seen;      /* anything of AMT or its provisioning: AMT ports, hello, WS-Man, RMCP, DHCP, DNS, logs */
+	evidence one_way;   /* a connection seen one way only */
 } capture_rule;
 
 static void *init(analysis *an)
@@ -47,8 +48,10 @@ static void on_event(void *st, analysis *an, const event *e)
 		 * alone are unanswered attempts, not a one-sided capture. */
 		if (f->packets[0] && f->packets[1])
 			an->tcp_two_way++;
-		else if ((f->packets[0] && f->bytes[0]) || (f->packets[1] && f->bytes[1]))
-			an->tcp_one_way++;
+		else if ((f->packets[0] && f->bytes[0]) || (f->packets[1] && f->bytes[1])) {
+			if (!an->tcp_one_way++)
+				r->one_way = ev_evidence(e);
+		}
 	}
 }
 
@@ -70,6 +73,7 @@ static void truncated_inputs(analysis *an)
 				in->snaplen);
 		finding_remedy(x, "Capture again with the whole frame: tcpdump -s 0 (the default of current "
 			       "tcpdump), or Wireshark's default snapshot length.");
+		finding_frame(x, (uint16_t)i, in->first_cut_frame);
 	}
 }
 
@@ -85,6 +89,7 @@ static void on_end(void *st, analysis *an)
 				(unsigned long long)an->tcp_one_way, an->tcp_one_way == 1 ? "" : "s");
 		finding_remedy(x, "Capture where both directions pass (both SPAN directions, or on the host "
 			       "itself), or add the other direction's capture with a second -r.");
+		finding_evidence(x, r->one_way);
 	}
 	bool packets = false;
 	for (guint i = 0; i < an->run->inputs->len; i++) {
@@ -99,6 +104,11 @@ static void on_end(void *st, analysis *an)
 		finding_remedy(x, "Capture where the AMT device's or the setup service's traffic passes (a "
 				  "mirror port of the device, or on the setup service's host), while provisioning "
 				  "or management runs.");
+		for (guint i = 0; i < an->run->inputs->len; i++) {  /* where it looked: each capture's start */
+			const amt_input *in = an->run->inputs->pdata[i];
+			if (in->kind != INPUT_LOG && in->packets)
+				finding_frame_at(x, (uint16_t)i, 1, in->first_ts);
+		}
 	}
 }
 
