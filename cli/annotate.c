@@ -219,7 +219,7 @@ bool annotate_write(FILE *out, analysis *an, const char *const *paths, unsigned 
 		next(best);
 	}
 	if (!ok && !*err)
-		*err = g_strdup("write failed");
+		ok = true;  /* a write error: the caller's close reports it with its errno */
 	for (unsigned i = 0; i < n; i++) {
 		if (s[i].has_prog)
 			pcap_freecode(&s[i].prog);

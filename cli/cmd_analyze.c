@@ -621,7 +621,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	FILE *out = outs.of.f;
 	if (!decode_mode) {
 		report_opts ro = {
-			.color = !o.no_color && o.out == NULL && isatty(fileno(out)) && !getenv("NO_COLOR"),
+			.color = !o.no_color && o.out == NULL && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
 			.quiet = o.quiet,
 			.verbose = o.verbose,
 			.version = AMTSCOPE_VERSION,
@@ -646,12 +646,12 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		}
 	}
 	/* every output complete, or the run failed: a report is never half there */
-	bool written = outfile_commit(&outs.wf);
-	written = outfile_commit(&outs.ef) && written;
-	written = outfile_commit(&outs.af) && written;
-	written = outfile_commit(&outs.of) && written;
-	if (!written)
+	/* the report last, and only when every other output is complete */
+	if (!outfile_commit(&outs.wf) || !outfile_commit(&outs.ef) || !outfile_commit(&outs.af) ||
+	    !outfile_commit(&outs.of)) {
+		outputs_abort(&outs);
 		rc = EXIT_USAGE;
+	}
 done:
 	if (!decode_mode)
 		analysis_free(&an);

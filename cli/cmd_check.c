@@ -394,7 +394,7 @@ int cmd_check(int argc, char **argv)
 	check_progress_done(&c.o);
 
 	report_opts ro = {
-		.color = !c.no_color && !c.out && isatty(fileno(out)) && !getenv("NO_COLOR"),
+		.color = !c.no_color && !c.out && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
 		.quiet = c.quiet,
 		.version = AMTSCOPE_VERSION,
 	};

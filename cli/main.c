@@ -136,6 +136,7 @@ static int run_command(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	cli_default_signals();
+	cli_stdout_install();
 	int rc = run_command(argc, argv);
 	/* every subcommand's standard output is checked once here: a full disk
 	 * or a closed pipe is an error, not a silent success */

@@ -43,6 +43,75 @@ void outfile_abort_all_signal(void)
 		}
 }
 
+/* Writes go through a cookie stream that keeps the first write error's
+ * errno: stdio keeps only a flag, and by the time the output is closed errno
+ * says something else (EIO from nowhere instead of "No space left"). */
+typedef struct wstate {
+	int fd;
+	int err;
+	bool own;  /* close the descriptor with the stream */
+} wstate;
+
+static ssize_t w_write(void *cookie, const char *buf, size_t n)
+{
+	wstate *w = cookie;
+	size_t done = 0;
+	while (done < n) {
+		ssize_t r = write(w->fd, buf + done, n - done);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			if (!w->err)
+				w->err = r < 0 ? errno : EIO;
+			return done ? (ssize_t)done : -1;
+		}
+		done += (size_t)r;
+	}
+	return (ssize_t)done;
+}
+
+static int w_close(void *cookie)
+{
+	wstate *w = cookie;
+	if (w->own && close(w->fd) != 0 && !w->err)
+		w->err = errno;
+	return w->err ? -1 : 0;
+}
+
+static FILE *w_open(wstate *w, int fd, bool own)
+{
+	*w = (wstate){fd, 0, own};
+	cookie_io_functions_t io = {NULL, w_write, NULL, w_close};
+	FILE *f = fopencookie(w, "w", io);
+	if (f)
+		setvbuf(f, NULL, _IOFBF, 64 << 10);
+	return f;
+}
+
+static wstate stdout_state;
+static bool stdout_installed;
+
+void cli_stdout_install(void)
+{
+	bool tty = isatty(STDOUT_FILENO);
+	FILE *f = w_open(&stdout_state, STDOUT_FILENO, false);
+	if (!f)
+		return;
+	if (tty)
+		setvbuf(f, NULL, _IOLBF, 4096);
+	stdout = f;
+	stdout_installed = true;
+}
+
+static int stream_errno(FILE *f, wstate *w)
+{
+	if (w && w->err)
+		return w->err;
+	if (f == stdout && stdout_installed && stdout_state.err)
+		return stdout_state.err;
+	return errno ? errno : EIO;
+}
+
 static bool stdout_reported;  /* one line per failure, not one per layer */
 
 static bool is_stdout_name(const char *path)
@@ -62,8 +131,10 @@ static bool open_direct(outfile *o, int flags)
 	o->fd = open(o->path, O_WRONLY | O_CLOEXEC | flags, 0600);
 	if (o->fd < 0)
 		return false;
-	o->f = fdopen(o->fd, "w");
+	o->ws = g_new0(struct wstate, 1);
+	o->f = w_open(o->ws, o->fd, true);
 	if (!o->f) {
+		g_clear_pointer(&o->ws, g_free);
 		close(o->fd);
 		o->fd = -1;
 		return false;
@@ -119,7 +190,8 @@ bool outfile_open(outfile *o, const char *option, const char *path, out_kind kin
 		outfile_abort(o);
 		goto fail;
 	}
-	o->f = fdopen(o->fd, "w");
+	o->ws = g_new0(struct wstate, 1);
+	o->f = w_open(o->ws, o->fd, true);
 	if (!o->f) {
 		outfile_abort(o);
 		goto fail;
@@ -139,19 +211,20 @@ bool outfile_commit(outfile *o)
 	if (o->f == stdout) {
 		o->f = NULL;
 		if (fflush(stdout) != 0 || ferror(stdout))
-			err = errno ? errno : EIO;
+			err = stream_errno(stdout, NULL);
 	} else {
 		if (fflush(o->f) != 0 || ferror(o->f))
-			err = errno ? errno : EIO;
+			err = stream_errno(o->f, o->ws);
 		if (!err && o->tmp && fsync(o->fd) != 0 && errno != EINVAL)
 			err = errno;
 		if (fclose(o->f) != 0 && !err)
-			err = errno ? errno : EIO;
+			err = stream_errno(NULL, o->ws);
 		o->f = NULL;
 		o->fd = -1;
 		if (!err && o->tmp && rename(o->tmp, o->path) != 0)
 			err = errno;
 	}
+	g_clear_pointer(&o->ws, g_free);
 	bool had_tmp = o->tmp != NULL;
 	if (o->tmp) {
 		if (err)
@@ -181,6 +254,7 @@ void outfile_abort(outfile *o)
 		close(o->fd);
 	o->f = NULL;
 	o->fd = -1;
+	g_clear_pointer(&o->ws, g_free);
 	if (o->tmp) {
 		unlink(o->tmp);
 		temp_forget(o->tmp);
@@ -289,7 +363,7 @@ bool cli_stdout_ok(void)
 		if (stdout_reported)
 			return false;
 		stdout_reported = true;
-		cli_error("cannot write standard output: %s", strerror(errno ? errno : EIO));
+		cli_error("cannot write standard output: %s", strerror(stream_errno(stdout, NULL)));
 		return false;
 	}
 	return true;

@@ -28,6 +28,7 @@ typedef struct outfile {
 	FILE *f;
 	int fd;            /* -1 when f is stdout */
 	char *tmp;         /* temporary file to rename, or NULL when written directly */
+	struct wstate *ws; /* the first write error */
 	bool failed;
 } outfile;
 
@@ -58,5 +59,7 @@ bool io_guard_check(const io_guard *g);
 /* Checks stdout at the end of a subcommand (every write reaches it or the
  * run fails): false with one line on stderr. */
 bool cli_stdout_ok(void);
+/* Standard output through the same error-keeping stream (called first in main). */
+void cli_stdout_install(void);
 
 #endif
