@@ -77,7 +77,9 @@ static void help(bool decode)
 	for (int i = 0; i < LIM_COUNT; i++)
 		printf("  %-22s %s [%llu]\n", amt_limits[i].option, amt_limits[i].what,
 		       (unsigned long long)amt_limits[i].def);
-	puts("exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error, 3 internal error");
+	puts(decode ? "exit codes: 0 decoded, 2 usage, input or output error, 3 internal error"
+		    : "exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, input or output error, "
+		      "3 internal error");
 }
 
 /* Options that mean something for one subcommand only: refused by the other. */
