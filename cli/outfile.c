@@ -52,22 +52,24 @@ typedef struct wstate {
 	bool own;  /* close the descriptor with the stream */
 } wstate;
 
+/* After the first error the rest is dropped and reported as written: the
+ * output has failed already (the run ends with exit 2 and the error), and
+ * glibc's stdio was seen crashing in fwrite on a cookie stream whose write
+ * kept failing. */
 static ssize_t w_write(void *cookie, const char *buf, size_t n)
 {
 	wstate *w = cookie;
 	size_t done = 0;
-	while (done < n) {
+	while (done < n && !w->err) {
 		ssize_t r = write(w->fd, buf + done, n - done);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0) {
-			if (!w->err)
-				w->err = r < 0 ? errno : EIO;
-			return done ? (ssize_t)done : -1;
-		}
-		done += (size_t)r;
+		if (r <= 0)
+			w->err = r < 0 ? errno : EIO;
+		else
+			done += (size_t)r;
 	}
-	return (ssize_t)done;
+	return (ssize_t)n;
 }
 
 static int w_close(void *cookie)
@@ -210,10 +212,10 @@ bool outfile_commit(outfile *o)
 	errno = 0;
 	if (o->f == stdout) {
 		o->f = NULL;
-		if (fflush(stdout) != 0 || ferror(stdout))
+		if (fflush(stdout) != 0 || ferror(stdout) || (stdout_installed && stdout_state.err))
 			err = stream_errno(stdout, NULL);
 	} else {
-		if (fflush(o->f) != 0 || ferror(o->f))
+		if (fflush(o->f) != 0 || ferror(o->f) || (o->ws && o->ws->err))
 			err = stream_errno(o->f, o->ws);
 		if (!err && o->tmp && fsync(o->fd) != 0 && errno != EINVAL)
 			err = errno;
@@ -359,7 +361,7 @@ bool io_guard_check(const io_guard *g)
 bool cli_stdout_ok(void)
 {
 	errno = 0;
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	if (fflush(stdout) != 0 || ferror(stdout) || (stdout_installed && stdout_state.err)) {
 		if (stdout_reported)
 			return false;
 		stdout_reported = true;

@@ -41,7 +41,8 @@ void progress_init(progress *p, engine *e, analysis *an, const char *iface, bool
 	const char *off = getenv("AMTSCOPE_NO_PROGRESS");
 	if (!allowed || !isatty(STDERR_FILENO) || (off && *off))
 		return;
-	p->start_us = p->last_us = g_get_monotonic_time();
+	p->start_us = g_get_monotonic_time();
+	p->last_us = p->start_us - PROGRESS_EVERY_US;  /* the first tick shows at once */
 	if (iface) {
 		fprintf(stderr, "Capturing on '%s'\n", iface);
 	} else {
