@@ -102,6 +102,12 @@ void cli_default_signals(void)
 	signal(SIGINT, on_fatal_signal);
 	signal(SIGTERM, on_fatal_signal);
 	signal(SIGHUP, on_fatal_signal);
+	/* a closed pipe ends the program as it always did (SIGPIPE), without
+	 * leaving temporary files; ignored by the caller, it stays ignored and
+	 * the write error is reported instead */
+	struct sigaction old;
+	if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		signal(SIGPIPE, on_fatal_signal);
 }
 
 static int run_command(int argc, char **argv)
