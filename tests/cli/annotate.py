@@ -79,6 +79,9 @@ with tempfile.TemporaryDirectory() as tmp:
     check("demo: frame 4's comment names severity, rule, summary and remedy (%s)" % c[0][0][:90],
           c and c[0][0].startswith("amtscope: error dns.fqdn.mismatch: DNS resolves amt-07") and
           "(remedy: " in c[0][0])
+    expert = subprocess.run(["tshark", "-r", out, "-q", "-z", "expert"], capture_output=True, text=True).stdout
+    check("demo: Expert Info lists the comments",
+          "Comment              Frame  amtscope: error dns.fqdn.mismatch" in expert)
     check("the copy is pcapng", tshark(out, "-c", "1", "-T", "fields", "-e", "frame.protocols") and
           open(out, "rb").read(4) == b"\x0a\x0d\x0d\x0a")
 
