@@ -225,6 +225,7 @@ FILE *capfile_open(const char *path, capfile_info *info, char **err)
 		info->raw = raw;
 		return raw;
 	}
+	info->pcapng = k == Z_PLAIN && n >= 4 && !memcmp(m, "\x0a\x0d\x0d\x0a", 4);
 	zstream *z = g_new0(zstream, 1);
 	z->raw = raw;
 	z->own_raw = !is_stdin;

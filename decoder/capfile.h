@@ -12,6 +12,7 @@ typedef struct capfile_info {
 	bool seekable;            /* rewind() works (not standard input) */
 	uint64_t size;            /* of the file on disk, 0 when unknown */
 	FILE *raw;                /* the file itself (ftell: bytes read of size) */
+	bool pcapng;              /* not seekable: the first bytes were a pcapng section header */
 } capfile_info;
 
 /* NULL with *err (one line: what and how to fix) when it cannot be opened. */

@@ -57,6 +57,8 @@ bool engine_add_file(engine *e, const char *path, char **err)
 		    magic[3] == 0x0a)
 			kind = INPUT_PCAPNG;
 		rewind(fp);
+	} else if (ci.pcapng) {  /* standard input: what capfile_open saw */
+		kind = INPUT_PCAPNG;
 	}
 	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 	if (!p) {

@@ -45,6 +45,11 @@ check "a zstd file named .pcap is read" cmp -s "$tmp/g.pcap.json" "$tmp/misnamed
 check "-r - reads a gzip stream" cmp -s "$tmp/g.pcap.json" "$tmp/stdin.json"
 cat "$tmp/g.pcap" | "$AMTSCOPE" analyze -r - --format json --fail-on never 2>/dev/null | sed 's#"-"#"CAPTURE"#' >"$tmp/stdin2.json"
 check "-r - still reads a plain pipe" cmp -s "$tmp/g.pcap.json" "$tmp/stdin2.json"
+# a pcapng on standard input is said to be pcapng
+editcap -F pcapng "$demo" "$tmp/d.pcapng" 2>/dev/null
+"$AMTSCOPE" analyze -r - --format json --fail-on never <"$tmp/d.pcapng" >"$tmp/ng.json" 2>/dev/null
+check "-r - < pcapng: kind pcapng" python3 -c "
+import json,sys; assert json.load(open(sys.argv[1]))['inputs'][0]['kind'] == 'pcapng'" "$tmp/ng.json"
 # a damaged compressed file: a warning, the frames before analysed, no crash
 head -c 3000000 "$tmp/g.pcap.gz" >"$tmp/cut.pcap.gz"
 "$AMTSCOPE" analyze -r "$tmp/cut.pcap.gz" --format json --fail-on never >"$tmp/cut.json" 2>"$tmp/cut.err"
