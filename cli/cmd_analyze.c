@@ -54,6 +54,11 @@ static void on_signal(int sig)
 		engine_stop(live_engine);
 }
 
+static void stop_engine(void *user)
+{
+	engine_stop(user);
+}
+
 typedef struct decode_sink {
 	FILE *f;
 	amt_run *run;
@@ -467,6 +472,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	}
 
 	engine *eng = engine_new(&run);
+	outfile_on_error(stop_engine, eng);
 	if (decode_mode && o.frames)
 		engine_set_frame_hook(eng, frame_cb, &ds);
 	for (guint i = 0; !fatal && i < o.reads->len; i++) {
@@ -532,6 +538,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	}
 	if (!decode_mode)
 		analysis_end(&an);
+	outfile_on_error(NULL, NULL);
 	engine_free(eng);
 	if (fdump.dead)
 		pcap_close(fdump.dead);  /* the dumper is wf's FILE: committed below */

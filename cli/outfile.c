@@ -56,6 +56,15 @@ typedef struct wstate {
  * output has failed already (the run ends with exit 2 and the error), and
  * glibc's stdio was seen crashing in fwrite on a cookie stream whose write
  * kept failing. */
+static void (*error_hook)(void *);
+static void *error_hook_user;
+
+void outfile_on_error(void (*fn)(void *user), void *user)
+{
+	error_hook = fn;
+	error_hook_user = user;
+}
+
 static ssize_t w_write(void *cookie, const char *buf, size_t n)
 {
 	wstate *w = cookie;
@@ -64,10 +73,13 @@ static ssize_t w_write(void *cookie, const char *buf, size_t n)
 		ssize_t r = write(w->fd, buf + done, n - done);
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0)
+		if (r <= 0) {
 			w->err = r < 0 ? errno : EIO;
-		else
+			if (error_hook)  /* no point reading on: the run has failed */
+				error_hook(error_hook_user);
+		} else {
 			done += (size_t)r;
+		}
 	}
 	return (ssize_t)n;
 }

@@ -41,6 +41,9 @@ bool outfile_open(outfile *o, const char *option, const char *path, out_kind kin
 bool outfile_commit(outfile *o);
 /* Drops what was written (fatal input error): the earlier file stays. */
 void outfile_abort(outfile *o);
+/* fn(user) is called at the first failed write of any output (to stop
+ * reading a capture whose results can no longer be written). */
+void outfile_on_error(void (*fn)(void *user), void *user);
 /* Called from a signal handler: removes the temporary files not yet renamed. */
 void outfile_abort_all_signal(void);
 
