@@ -11,9 +11,24 @@
 #include "../decoder/packet.h"
 #include "../rules/findings.h"
 
+/* An interface of an input: a pcap file has one, a pcapng file one per
+ * interface description block. */
+typedef struct iface {
+	int linktype;
+	uint32_t snaplen;
+	int tsresol;
+	char *name;  /* if_name of the input's block, or the file's path */
+} iface;
+
 typedef struct src {
 	pcap_t *p;
 	FILE *fp;
+	FILE *scan;      /* pcapng: the same file read block by block, in step with libpcap, for
+			    the interface each packet came from (libpcap does not say) */
+	bool swap;
+	GArray *ifaces;  /* iface */
+	uint32_t base;   /* the output interface of this input's first one */
+	uint32_t cur_if; /* the interface of the packet in hdr/data */
 	uint32_t frame;
 	bool done;
 	int tsresol;  /* 6 or 9: digits of the input's timestamps */
@@ -66,8 +81,9 @@ static bool write_idb(FILE *f, int linktype, uint32_t snaplen, int tsresol, cons
 	       (tsresol == 6 || put_option(f, 9 /* if_tsresol */, &res, 1)) && put32(f, 0) && put32(f, len);
 }
 
-static bool write_epb(FILE *f, uint32_t iface, const src *s, GPtrArray *comments)
+static bool write_epb(FILE *f, const src *s, GPtrArray *comments)
 {
+	const iface *in_if = &g_array_index(s->ifaces, iface, s->cur_if);
 	const struct pcap_pkthdr *h = s->hdr;
 	uint32_t pad = (4 - h->caplen % 4) % 4;
 	uint32_t len = 28 + h->caplen + pad + 4;
@@ -78,10 +94,10 @@ static bool write_epb(FILE *f, uint32_t iface, const src *s, GPtrArray *comments
 	}
 	/* opened with nanosecond precision: tv_usec holds nanoseconds */
 	uint64_t ts = (uint64_t)h->ts.tv_sec * 1000000000ull + (uint64_t)h->ts.tv_usec;
-	if (s->tsresol == 6)
+	if (in_if->tsresol == 6)
 		ts /= 1000;
 	static const uint8_t zero[4];
-	bool ok = put32(f, 6) && put32(f, len) && put32(f, iface) && put32(f, (uint32_t)(ts >> 32)) &&
+	bool ok = put32(f, 6) && put32(f, len) && put32(f, s->base + s->cur_if) && put32(f, (uint32_t)(ts >> 32)) &&
 		  put32(f, (uint32_t)ts) && put32(f, h->caplen) && put32(f, h->len) && put(f, s->data, h->caplen) &&
 		  put(f, zero, pad);
 	for (guint i = 0; ok && comments && i < comments->len; i++)
@@ -125,6 +141,132 @@ static int input_tsresol(FILE *fp)
 	return 6;
 }
 
+#define MAX_BLOCK (64u << 20)
+
+static uint32_t rd32(const src *s, const uint8_t *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return s->swap ? GUINT32_SWAP_LE_BE(v) : v;
+}
+
+static uint16_t rd16(const src *s, const uint8_t *p)
+{
+	uint16_t v;
+	memcpy(&v, p, 2);
+	return s->swap ? GUINT16_SWAP_LE_BE(v) : v;
+}
+
+/* The next block of s->scan: its type, and its body (after type and length)
+ * in *body (g_free). false at the end or on anything unexpected. */
+static bool read_block(src *s, uint32_t *type, uint8_t **body, uint32_t *len)
+{
+	uint8_t h[8];
+	if (fread(h, 1, 8, s->scan) != 8)
+		return false;
+	if (!memcmp(h, "\x0a\x0d\x0d\x0a", 4))
+		return false;  /* a second section numbers its interfaces anew: not followed */
+	*type = rd32(s, h);
+	uint32_t total = rd32(s, h + 4);
+	if (total < 12 || total % 4 || total > MAX_BLOCK)
+		return false;
+	*len = total - 8;
+	*body = g_malloc(*len);
+	if (fread(*body, 1, *len, s->scan) != *len) {
+		g_free(*body);
+		return false;
+	}
+	return true;
+}
+
+static void add_iface(src *s, const uint8_t *b, uint32_t len, const char *path)
+{
+	iface f = {rd16(s, b), rd32(s, b + 4), 6, NULL};
+	for (uint32_t o = 8; o + 4 <= len;) {
+		uint16_t code = rd16(s, b + o), olen = rd16(s, b + o + 2);
+		if (code == 0 || o + 4 + olen > len)
+			break;
+		if (code == 9 && olen >= 1)
+			f.tsresol = b[o + 4] == 6 ? 6 : 9;  /* any other resolution: nanoseconds lose nothing */
+		if (code == 2 && olen && !f.name)
+			f.name = g_strndup((const char *)b + o + 4, olen);
+		o += 4 + ((olen + 3u) & ~3u);
+	}
+	if (!f.name)
+		f.name = g_strdup(path);
+	g_array_append_val(s->ifaces, f);
+}
+
+static bool skip(FILE *f, uint32_t n)
+{
+	uint8_t buf[4096];
+	while (n) {
+		size_t want = n < sizeof(buf) ? n : sizeof(buf);
+		if (fread(buf, 1, want, f) != want)
+			return false;
+		n -= (uint32_t)want;
+	}
+	return true;
+}
+
+/* pcapng: every interface block of the file, then back to the start for the
+ * walk in step with libpcap. false: one interface for the whole input. */
+static bool scan_interfaces(src *s, const char *path)
+{
+	capfile_info ci;
+	char *err = NULL;
+	s->scan = capfile_open(path, &ci, &err);
+	g_free(err);
+	uint8_t shb[12];
+	if (!s->scan || fread(shb, 1, 12, s->scan) != 12 || memcmp(shb, "\x0a\x0d\x0d\x0a", 4))
+		return false;
+	if (!memcmp(shb + 8, "\x1a\x2b\x3c\x4d", 4))  /* a big-endian file */
+		s->swap = G_BYTE_ORDER == G_LITTLE_ENDIAN;
+	else if (!memcmp(shb + 8, "\x4d\x3c\x2b\x1a", 4))
+		s->swap = G_BYTE_ORDER == G_BIG_ENDIAN;
+	else
+		return false;
+	uint32_t shb_len = rd32(s, shb + 4);
+	if (shb_len < 28 || shb_len > MAX_BLOCK || !skip(s->scan, shb_len - 12))
+		return false;
+	uint32_t type, len;
+	uint8_t *b;
+	bool more;
+	while ((more = read_block(s, &type, &b, &len))) {
+		if (type == 1 && len >= 12)
+			add_iface(s, b, len, path);
+		g_free(b);
+	}
+	if (!feof(s->scan) || !s->ifaces->len)
+		return false;  /* stopped before the end: something this walk does not follow */
+	rewind(s->scan);  /* a compressed stream restarts its decoder */
+	return !ferror(s->scan) && skip(s->scan, shb_len);
+}
+
+/* The interface of the next packet block, in step with pcap_next_ex. */
+static uint32_t scan_next_packet(src *s)
+{
+	uint32_t type, len, id = 0;
+	uint8_t *b;
+	while (s->scan && read_block(s, &type, &b, &len)) {
+		bool packet = type == 6 || type == 3 || type == 2;
+		if (packet)
+			id = type == 3 || len < 4 ? 0 : type == 6 ? rd32(s, b) : rd16(s, b);
+		g_free(b);
+		if (packet)
+			return id < s->ifaces->len ? id : 0;
+	}
+	return 0;
+}
+
+static bool is_pcapng(FILE *fp)
+{
+	uint8_t m[4];
+	bool yes = fread(m, 1, 4, fp) == 4 && !memcmp(m, "\x0a\x0d\x0d\x0a", 4);
+	rewind(fp);
+	return yes;
+}
+
 static GHashTable *comments_by_frame(analysis *an, unsigned ninputs)
 {
 	GHashTable *t = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
@@ -162,6 +304,7 @@ static void next(src *s)
 	int r;
 	while (!s->done && (r = pcap_next_ex(s->p, &s->hdr, &s->data)) == 1) {
 		s->frame++;
+		s->cur_if = s->scan ? scan_next_packet(s) : 0;
 		if (!s->has_prog || pcap_offline_filter(&s->prog, s->hdr, s->data))
 			return;
 	}
@@ -177,6 +320,7 @@ bool annotate_write(FILE *out, analysis *an, const char *const *paths, unsigned 
 		    uint64_t count, char **err)
 {
 	src *s = g_new0(src, n);
+	uint32_t next_if = 0;
 	GHashTable *comments = comments_by_frame(an, n);
 	bool ok = write_shb(out);
 	for (unsigned i = 0; i < n && ok; i++) {
@@ -188,6 +332,7 @@ bool annotate_write(FILE *out, analysis *an, const char *const *paths, unsigned 
 			break;
 		}
 		s[i].tsresol = input_tsresol(s[i].fp);
+		bool pcapng = ci.seekable && is_pcapng(s[i].fp);
 		s[i].p = pcap_fopen_offline_with_tstamp_precision(s[i].fp, PCAP_TSTAMP_PRECISION_NANO, ebuf);
 		if (!s[i].p) {
 			fclose(s[i].fp);
@@ -198,7 +343,23 @@ bool annotate_write(FILE *out, analysis *an, const char *const *paths, unsigned 
 		int lt = pcap_datalink(s[i].p);
 		if (filter && pcap_compile(s[i].p, &s[i].prog, filter, 1, PCAP_NETMASK_UNKNOWN) == 0)
 			s[i].has_prog = true;
-		ok = write_idb(out, lt, (uint32_t)pcap_snapshot(s[i].p), s[i].tsresol, paths[i]);
+		s[i].ifaces = g_array_new(FALSE, TRUE, sizeof(iface));
+		if (!pcapng || !scan_interfaces(&s[i], paths[i])) {
+			if (s[i].scan)
+				fclose(s[i].scan);
+			s[i].scan = NULL;
+			for (guint k = 0; k < s[i].ifaces->len; k++)
+				g_free(g_array_index(s[i].ifaces, iface, k).name);
+			g_array_set_size(s[i].ifaces, 0);
+			iface one = {lt, (uint32_t)pcap_snapshot(s[i].p), s[i].tsresol, g_strdup(paths[i])};
+			g_array_append_val(s[i].ifaces, one);
+		}
+		s[i].base = next_if;
+		next_if += s[i].ifaces->len;
+		for (guint k = 0; ok && k < s[i].ifaces->len; k++) {
+			const iface *f = &g_array_index(s[i].ifaces, iface, k);
+			ok = write_idb(out, f->linktype, f->snaplen, f->tsresol, f->name);
+		}
 		if (!pkt_linktype_supported(lt))
 			s[i].done = true;  /* not analysed, so not in the copy either */
 		else
@@ -215,7 +376,7 @@ bool annotate_write(FILE *out, analysis *an, const char *const *paths, unsigned 
 		if (!best)
 			break;
 		gint64 key = ((gint64)bi << 32) | best->frame;
-		ok = write_epb(out, bi, best, g_hash_table_lookup(comments, &key));
+		ok = write_epb(out, best, g_hash_table_lookup(comments, &key));
 		next(best);
 	}
 	if (!ok && !*err)
@@ -225,6 +386,12 @@ bool annotate_write(FILE *out, analysis *an, const char *const *paths, unsigned 
 			pcap_freecode(&s[i].prog);
 		if (s[i].p)
 			pcap_close(s[i].p);
+		if (s[i].scan)
+			fclose(s[i].scan);
+		for (guint k = 0; s[i].ifaces && k < s[i].ifaces->len; k++)
+			g_free(g_array_index(s[i].ifaces, iface, k).name);
+		if (s[i].ifaces)
+			g_array_free(s[i].ifaces, TRUE);
 	}
 	g_hash_table_destroy(comments);
 	g_free(s);

@@ -4,7 +4,7 @@ report as the frames with an "amtscope" comment, on the demo and on an
 analysis of several -r files (merged in time order: the expected frame
 numbers are computed from each input's timestamps with tshark); timestamps,
 their resolution (a nanosecond pcap stays nanosecond) and link types are kept,
-one interface per input; the comment says severity, rule, summary and remedy."""
+one interface per input interface (a pcapng's interfaces each kept); the comment says severity, rule, summary and remedy."""
 import json
 import os
 import shutil
@@ -106,6 +106,21 @@ with tempfile.TemporaryDirectory() as tmp:
     prec = [l.split("=")[1].strip() for l in info.splitlines() if "Time precision" in l]
     check("each interface keeps its input's resolution (%s)" % prec,
           prec == ["nanoseconds (9)", "microseconds (6)", "microseconds (6)"])
+
+    # a pcapng input with two interfaces keeps both (mergecap -I none: one per file)
+    two = os.path.join(tmp, "two-ifaces.pcapng")
+    subprocess.run(["mergecap", "-I", "none", "-F", "pcapng", "-w", two, others[0], demo], check=True,
+                   capture_output=True)
+    out = os.path.join(tmp, "ifaces.pcapng")
+    rep = analyse([two, others[1]], out)
+    info = subprocess.run(["capinfos", "-M", out], capture_output=True, text=True).stdout
+    check("pcapng with 2 interfaces + a pcap: 3 interfaces", "Number of interfaces in file: 3" in info)
+    src_if = fields(two, "frame.interface_id", "frame.time_epoch")
+    out_if = fields(out, "frame.interface_id", "frame.time_epoch", filt="frame.interface_id < 2")
+    check("each packet keeps its interface", src_if == out_if and {x[0] for x in src_if} == {"0", "1"})
+    want, rows = expected_numbers([two, others[1]], rep)
+    got = {int(x[0]) for x in fields(out, "frame.number", filt='frame.comment contains "amtscope"')}
+    check("2-interface pcapng: commented frames == evidence frames", got == want and len(want) > 5)
 
     # -f and -c: the copy holds what was analysed
     out = os.path.join(tmp, "filtered.pcapng")
