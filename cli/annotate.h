@@ -1,7 +1,8 @@
 /* --annotate OUT.pcapng: the packets analysed (after -f and -c; several -r
  * files merged in time order, as the analysis read them) written again as
- * pcapng, one interface block per input file with its link type, snapshot
- * length and timestamp resolution, and a packet comment (opt_comment) on
+ * pcapng, one interface block per interface of each input (a pcapng's blocks
+ * are walked alongside libpcap, which does not say which interface a packet
+ * came from) with its link type, snapshot length and timestamp resolution, and a packet comment (opt_comment) on
  * every frame a finding cites: "amtscope: error dns.fqdn.mismatch: <summary>
  * (remedy: <remedy>)". Wireshark shows them with frame.comment and in its
  * Expert Info. */
