@@ -1,11 +1,11 @@
 /* --annotate OUT.pcapng: the packets analysed (after -f and -c; several -r
  * files merged in time order, as the analysis read them) written again as
- * pcapng, one interface block per interface of each input (a pcapng's blocks
+ * pcapng: one interface block per interface of each input (a pcapng's blocks
  * are walked alongside libpcap, which does not say which interface a packet
- * came from) with its link type, snapshot length and timestamp resolution, and a packet comment (opt_comment) on
- * every frame a finding cites: "amtscope: error dns.fqdn.mismatch: <summary>
- * (remedy: <remedy>)". Wireshark shows them with frame.comment and in its
- * Expert Info. */
+ * came from) with its link type, snapshot length and timestamp resolution;
+ * a packet comment (opt_comment) on every frame a finding cites: "amtscope:
+ * error dns.fqdn.mismatch: <summary> (remedy: <remedy>)". Wireshark shows
+ * them with frame.comment and in its Expert Info. */
 #ifndef AMT_ANNOTATE_H
 #define AMT_ANNOTATE_H
 #include <stdbool.h>
