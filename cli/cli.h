@@ -16,6 +16,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode);
 int cmd_certs(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 /* One line on stderr: "amtscope: <what>". */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -31,7 +32,7 @@ const char *cli_ext_format(const char *path);
  * line, the reason), not a finding that later blames the traffic. */
 bool inputs_preflight(const char *const *keylogs, unsigned nkeylogs, const char *ca_file,
 		      const char *hashes_file, const char *const *logs, unsigned nlogs, uint64_t max_sessions);
-/* Where rules/formats and rules/kb are found. */
+/* Where formats/ and kb/ are found (amt_data_dir, rules/datadir.h). */
 const char *cli_data_dir(void);
 /* --log-offset SECONDS (e.g. -3600 or 2.5) into µs; false (and one line on
  * stderr) when it is no number. */
