@@ -12,6 +12,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import children  # noqa: E402  every process started here is stopped at exit, also on failure
+
 AMTSCOPE = os.environ["AMTSCOPE"]
 SRCDIR = os.environ["SRCDIR"]
 if not shutil.which("tshark"):
