@@ -2,12 +2,13 @@
  * and say what is wrong and how to fix it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <glib.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "../rules/datadir.h"
 #include "cli.h"
 #include "version.h"
 
@@ -60,13 +61,20 @@ bool cli_log_offset(const char *arg, int64_t *us)
 
 const char *cli_data_dir(void)
 {
-	const char *env = getenv("AMTSCOPE_DATA");
-	if (env && *env)
-		return env;
-	struct stat st;
-	if (stat(AMT_SOURCE_DIR "/rules/kb", &st) == 0)
-		return AMT_SOURCE_DIR "/rules";
-	return AMT_DATA_DIR;
+	static bool checked;
+	const char *dir = amt_data_dir();
+	if (!checked) {
+		checked = true;
+		char *kb = g_build_filename(dir, "kb", NULL);
+		char *formats = g_build_filename(dir, "formats", NULL);
+		if (!g_file_test(kb, G_FILE_TEST_IS_DIR) || !g_file_test(formats, G_FILE_TEST_IS_DIR))
+			cli_warn("no data under %s (formats/ and kb/): log formats, error codes and AMT's trusted "
+				 "root hashes are unknown; reinstall amtscope or set AMTSCOPE_DATA to the folder "
+				 "holding them", dir);
+		g_free(kb);
+		g_free(formats);
+	}
+	return dir;
 }
 
 static void usage(FILE *f)

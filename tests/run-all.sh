@@ -61,6 +61,7 @@ if command -v clang >/dev/null; then
 	fi
 fi
 
+step "debian package" tests/package/deb.sh
 if command -v valgrind >/dev/null; then
 	vg() {
 		local rc=0
