@@ -29,8 +29,12 @@ while IFS= read -r h; do
 			-size -200k 2>/dev/null | tr '\n' ',' | sed 's/,$//')
 		[ -n "$list" ] && seeds+=("-seed_inputs=$list")
 	fi
+	# certificate files and handshake messages come as large as 1 MiB for
+	# real (thousands of SANs); libFuzzer's default takes the seeds' size
+	maxlen=()
+	case "$name" in fuzz_certs|fuzz_tls) maxlen=(-max_len=1048576) ;; esac
 	echo "-- $name (${secs}s)"
-	if ! "$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 \
+	if ! "$h" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=0 "${maxlen[@]}" \
 		-artifact_prefix="$work/" "$work" "${seeds[@]}" >"$work/log" 2>&1; then
 		echo "FAIL $name"; tail -40 "$work/log"
 		keep=$builddir/fuzz-artifacts/$name
