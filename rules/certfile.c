@@ -1,6 +1,8 @@
 /* Certificate files: PEM, DER, PKCS#12. */
 #include "certfile.h"
 
+#include "../decoder/smallfile.h"
+
 #include <glib.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
@@ -217,15 +219,11 @@ bool certfile_parse(const unsigned char *buf, size_t len, const char *password, 
 
 bool certfile_read(const char *path, const char *password, certfile *out, char **err)
 {
-	gchar *data = NULL;
-	gsize len = 0;
-	GError *ge = NULL;
+	char *data = NULL;
+	size_t len = 0;
 	memset(out, 0, sizeof(*out));
-	if (!g_file_get_contents(path, &data, &len, &ge)) {
-		*err = g_strdup_printf("cannot read %s: %s", path, ge->message);
-		g_error_free(ge);
+	if (!smallfile_read(path, "certificate file", CERTFILE_MAX_BYTES, &data, &len, err))
 		return false;
-	}
 	char *why = NULL;
 	bool ok = certfile_parse((const unsigned char *)data, len, password, out, &why);
 	if (!ok) {
