@@ -125,15 +125,23 @@ static uint32_t frame_at(const dis_ctx *c, size_t off)
 
 /* ---- header block ---- */
 
-/* A header value without the blanks around it, in the message's arena.
+/* Every text of the start line and the headers is kept through here: the
+ * peer chose it, so control bytes (ESC, BEL, CR, BS...) become \xNN as in
+ * every dissector's strings, before any report or terminal sees them.
  * As a C string: a NUL ends it, as it would in g_strndup. */
+static char *peer_text(msg *m, const char *s, size_t n)
+{
+	return arena_printable(&m->strs, (const uint8_t *)s, strnlen(s, n));
+}
+
+/* A header value without the blanks around it, in the message's arena. */
 static char *dup_trim(msg *m, const char *s, size_t n)
 {
 	while (n && (*s == ' ' || *s == '\t'))
 		s++, n--;
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
 		n--;
-	return arena_strndup(&m->strs, s, strnlen(s, n));
+	return peer_text(m, s, n);
 }
 
 static bool parse_uint(const char *s, uint64_t *out)
@@ -191,9 +199,9 @@ static bool parse_start_line(msg *m, const char *line)
 		    (sp[4] && sp[4] != ' '))
 			return false;
 		m->is_request = false;
-		m->version = arena_strndup(&m->strs, line, (size_t)(sp - line));
+		m->version = peer_text(m, line, (size_t)(sp - line));
 		m->status = (unsigned)((sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0'));
-		m->reason = arena_strdup(&m->strs, sp[4] ? sp + 5 : "");
+		m->reason = sp[4] ? peer_text(m, sp + 5, strlen(sp + 5)) : arena_strdup(&m->strs, "");
 		return true;
 	}
 	const char *sp1 = strchr(line, ' ');
@@ -204,9 +212,9 @@ static bool parse_start_line(msg *m, const char *line)
 		if (!g_ascii_isupper(*t) && *t != '-' && *t != '_')
 			return false;
 	m->is_request = true;
-	m->method = arena_strndup(&m->strs, line, (size_t)(sp1 - line));
+	m->method = peer_text(m, line, (size_t)(sp1 - line));
 	m->uri = dup_trim(m, sp1 + 1, (size_t)(sp2 - sp1 - 1));
-	m->version = arena_strdup(&m->strs, sp2 + 1);
+	m->version = peer_text(m, sp2 + 1, strlen(sp2 + 1));
 	return true;
 }
 
