@@ -65,6 +65,7 @@ void http_msg_clear(msg *m)
 		memset(m->authorization, 0, strlen(m->authorization));
 	/* the strings go with the arena; the next message of this direction
 	 * reuses it, and a body buffer of usual size, instead of allocating */
+	dis_hold_release(&m->body_held);
 	arena strs = m->strs;
 	arena_reset(&strs);
 	GByteArray *keep = m->body && m->body->len <= BODY_KEEP ? m->body : NULL;
@@ -309,8 +310,16 @@ static void body_append(dis_ctx *c, msg *m, const uint8_t *p, size_t n, size_t o
 		m->body_truncated = true;
 		dis_limit(c, "http", LIM_HTTP_BODY, off);
 	}
-	if (room)
-		g_byte_array_append(m->body, p, (guint)(n < room ? n : room));
+	size_t take = n < room ? n : room;
+	if (take && !dis_hold_set(c, &m->body_held, m->body->len + take)) {
+		/* many bodies at once: the copy stops, the framing goes on */
+		if (!m->body_truncated)
+			dis_limit(c, "http", LIM_TOTAL_BYTES, off);
+		m->body_truncated = true;
+		take = 0;
+	}
+	if (take)
+		g_byte_array_append(m->body, p, (guint)take);
 }
 
 /* Returns false when the chunk-size line is invalid (the direction dies). */
