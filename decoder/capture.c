@@ -164,16 +164,17 @@ void engine_run_files(engine *e)
 		if (!best)
 			break;
 		bool bad;
-		ts_us(best->hdr, &bad);
+		best_ts = ts_us(best->hdr, &bad);
 		if (bad)
 			clock_unusable(e, best, best->hdr);
 		amt_input *in = e->run->inputs->pdata[best->input];
 		uint32_t caplen = best->hdr->caplen;
 		in->packets++;
 		in->bytes += best->hdr->len;
-		if (!in->first_ts)
+		if (!bad && !in->first_ts)
 			in->first_ts = best_ts;
-		in->last_ts = best_ts;
+		if (!bad && best_ts > in->last_ts)  /* never before the first */
+			in->last_ts = best_ts;
 		engine_frame(e, best->input, best->frame, best->linktype, best_ts, best->data, caplen,
 			     best->hdr->len);
 		advance(e, best);

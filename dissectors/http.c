@@ -135,14 +135,27 @@ static char *peer_text(msg *m, const char *s, size_t n)
 	return arena_printable(&m->strs, (const uint8_t *)s, strnlen(s, n));
 }
 
+static size_t trim(const char **s, size_t n)
+{
+	while (n && (**s == ' ' || **s == '\t'))
+		(*s)++, n--;
+	while (n && ((*s)[n - 1] == ' ' || (*s)[n - 1] == '\t' || (*s)[n - 1] == '\r'))
+		n--;
+	return n;
+}
+
 /* A header value without the blanks around it, in the message's arena. */
 static char *dup_trim(msg *m, const char *s, size_t n)
 {
-	while (n && (*s == ' ' || *s == '\t'))
-		s++, n--;
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
+	n = trim(&s, n);
 	return peer_text(m, s, n);
+}
+
+/* The same, unescaped: for headers whose parts are parsed, then escaped. */
+static char *raw_trim(msg *m, const char *s, size_t n)
+{
+	n = trim(&s, n);
+	return arena_strndup(&m->strs, s, strnlen(s, n));
 }
 
 static bool parse_uint(const char *s, uint64_t *out)
@@ -183,7 +196,11 @@ static void set_header(msg *m, const char *name, size_t nl, const char *value, s
 		if (known[i].len != nl || g_ascii_strncasecmp(name, known[i].name, nl) != 0)
 			continue;
 		char **slot = (char **)((char *)m + known[i].off);
-		if (!*slot)  /* first wins; a second challenge is rarely useful */
+		if (*slot)  /* first wins; a second challenge is rarely useful */
+			return;
+		if (slot == &m->authorization || slot == &m->www_authenticate)
+			*slot = raw_trim(m, value, vl);  /* parsed (http_auth.c), never shown whole */
+		else
 			*slot = dup_trim(m, value, vl);
 		return;
 	}
