@@ -145,7 +145,11 @@ def item7(tmp):
         ("analyze --rules /dev/zero", ["analyze", "-l", log, "--rules", "/dev/zero"], "1 MiB"),
     ]
     for label, args, cap in cases:
-        r, peak = measured(args, timeout=60)
+        try:
+            r, peak = measured(args, timeout=60)
+        except subprocess.TimeoutExpired:
+            check("7 %s: refused at once" % label, False, "still reading after 60 s")
+            continue
         check("7 %s: exit 2, the cap said, peak %d KB under %d KB" % (label, peak, bound),
               r.returncode == 2 and cap in text(r) and 0 < peak < bound, "exit %d: %s" % (r.returncode, text(r)[-300:]))
 
@@ -228,8 +232,10 @@ def item11(tmp):
 def main():
     tmp = tempfile.mkdtemp(prefix="amtscope-sec2-")
     try:
-        for item in (item1, item2, item5, item7, item9, item10, item11):
-            item(tmp)
+        only = os.environ.get("ONLY", "").split(",")  # e.g. ONLY=9,11
+        for n, item in ((1, item1), (2, item2), (5, item5), (7, item7), (9, item9), (10, item10), (11, item11)):
+            if only == [""] or str(n) in only:
+                item(tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("%d failed" % len(failures))
