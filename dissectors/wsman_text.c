@@ -44,6 +44,12 @@ char *wsman_trimmed(arena *a, const char *s, size_t n)
 		s++, n--;
 	while (n && c_space(s[n - 1]))
 		n--;
+	/* the scanner refuses raw control bytes, but &#13; and line breaks
+	 * inside a value are well-formed: a peer's text reaches no terminal
+	 * with them (as \xNN, like every dissector's strings) */
+	for (size_t i = 0; i < n; i++)
+		if ((uint8_t)s[i] < 0x20 || s[i] == 0x7f)
+			return arena_printable(a, (const uint8_t *)s, strnlen(s, n));
 	return arena_strndup(a, s, n);
 }
 

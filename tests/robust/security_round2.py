@@ -10,7 +10,8 @@ finding, each failing on the code before its fix:
   7  file arguments over their caps (100 MB certificate file, 2 GB password
      file, rules and log-format files, /dev/zero) refused with little memory
   9  HTTP URI, header values, reason phrase and digest realm holding ESC, BEL,
-     CR, BS: no control byte reaches `decode`, `decode -V` or the text report
+     CR, BS, and a WS-Man value holding &#13; and &#10;: no control byte
+     reaches `decode`, `decode -V`, decode JSON or the text report
  10  live capture with -Z nobody reads a root-only -l log (opened before the
      privileges are dropped); skipped unless root with a loopback capture
  11  pcapng whose interface claims absurd if_tsresol/if_tsoffset: the clock is
@@ -164,6 +165,14 @@ def item9(tmp):
                   b"WWW-Authenticate: Digest realm=\"Digest:\x1b]2;pwn\x07\x08\", nonce=\"n1\", qop=\"auth\"\r\n"
                   b"Content-Length: 0\r\n\r\n")
     f.close()
+    # a WS-Man value may hold a well-formed &#13; or line break
+    body = (b'<?xml version="1.0"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header/>'
+            b'<s:Body><g:AMT_GeneralSettings xmlns:g="http://intel.com/wbem/wscim/1/amt-schema/1/AMT_GeneralSettings">'
+            b'<g:HostName>evil&#13;FAKE&#10;LINE</g:HostName></g:AMT_GeneralSettings></s:Body></s:Envelope>')
+    f = hostile.Flow(p, 52001, 16992)
+    f.send(True, b"POST /wsman HTTP/1.1\r\nHost: a\r\nContent-Type: application/soap+xml\r\n"
+                 b"Content-Length: %d\r\n\r\n" % len(body) + body)
+    f.close()
     p.close()
     for label, args in (("decode", ["decode", "-r", cap]), ("decode -V", ["decode", "-r", cap, "-V"]),
                         ("analyze -v", ["analyze", "-r", cap, "-v", "--no-color"]),
@@ -175,8 +184,8 @@ def item9(tmp):
               "exit %d, bytes %s" % (r.returncode, ctl))
     r = run(["decode", "-r", cap, "-V"])
     out = r.stdout.decode("utf-8", "replace")
-    check("9 the escaped text is still there (\\x1b in the URI, the realm)",
-          "\\x1b]0;owned" in out and "Digest:\\x1b]2;pwn" in out, out[-600:])
+    check("9 the escaped text is still there (\\x1b in the URI, the realm, \\x0d in a WS-Man value)",
+          "\\x1b]0;owned" in out and "Digest:\\x1b]2;pwn" in out and "evil\\x0dFAKE\\x0aLINE" in out, out[-600:])
 
 
 def item10(tmp):
