@@ -11,6 +11,7 @@
 
 #include "../decoder/engine.h"
 #include "../reports/report.h"
+#include "../rules/logread.h"
 #include "../rules/logs.h"
 #include "../rules/rule.h"
 #include "../rules/user_rules.h"
@@ -399,6 +400,29 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			input_error = true;
 		}
 	}
+	/* live capture drops privileges: every file it reads later is opened
+	 * now (the logs, the log formats); key logs and rules are read already */
+	GPtrArray *log_formats = NULL;
+	const logfmt *forced_format = NULL;
+	if (o.live_mode && o.logs->len) {
+		char *err = NULL;
+		if (!(log_formats = logs_formats(&run.cfg, &forced_format, &err))) {
+			cli_error("%s", err);
+			g_free(err);
+			rc = EXIT_USAGE;
+			engine_free(eng);
+			goto done;
+		}
+		for (guint i = 0; i < o.logs->len; i++)
+			if (!logread_keep_open(o.logs->pdata[i])) {
+				cli_error("cannot open log %s: %s", (char *)o.logs->pdata[i], g_strerror(errno));
+				rc = EXIT_USAGE;
+				g_ptr_array_free(log_formats, TRUE);
+				logread_release_all();
+				engine_free(eng);
+				goto done;
+			}
+	}
 	if (o.live_mode) {
 		char *err = NULL;
 		live_engine = eng;
@@ -423,11 +447,17 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	}
 	for (guint i = 0; i < o.logs->len; i++) {
 		char *err = NULL;
-		if (!logs_load(&run, o.logs->pdata[i], &err)) {
+		bool ok = log_formats ? logs_read(&run, o.logs->pdata[i], log_formats, forced_format, &err)
+				      : logs_load(&run, o.logs->pdata[i], &err);
+		if (!ok) {
 			cli_error("%s", err);
 			g_free(err);
 			input_error = true;
 		}
+	}
+	if (log_formats) {
+		g_ptr_array_free(log_formats, TRUE);
+		logread_release_all();
 	}
 	if (!decode_mode) {
 		analysis_end(&an);

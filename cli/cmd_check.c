@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../check/check.h"
+#include "../decoder/smallfile.h"
 #include "../reports/report.h"
 #include "cli.h"
 #include "version.h"
@@ -81,9 +82,13 @@ static bool split_host_port(const char *s, uint16_t def, char **host, uint16_t *
 
 static char *read_secret_file(const char *path)
 {
-	gchar *data = NULL;
-	if (!g_file_get_contents(path, &data, NULL, NULL))
+	char *data = NULL, *err = NULL;
+	size_t len;
+	if (!smallfile_read(path, "password file", SMALLFILE_PASSWORD_MAX, &data, &len, &err)) {
+		cli_warn("%s", err);  /* the caller says which option failed */
+		g_free(err);
 		return NULL;
+	}
 	data[strcspn(data, "\r\n")] = 0;
 	return data;
 }
