@@ -11,13 +11,15 @@
 
 #include "../decoder/engine.h"
 #include "../reports/report.h"
+#include "../rules/logread.h"
 #include "../rules/logs.h"
 #include "../rules/rule.h"
 #include "../rules/user_rules.h"
+#include "../rules/volume.h"
 #include "cli.h"
 #include "version.h"
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_HTML };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_HTML, FMT_ECS };
 
 typedef struct opts {
 	GPtrArray *reads, *logs, *keylogs, *rules;
@@ -25,6 +27,9 @@ typedef struct opts {
 	bool live_mode;
 	enum fmt format;
 	const char *out, *events_out;
+	const char *sensor, *run_id;
+	GPtrArray *suppress;
+	int min_sev;
 	bool quiet, verbose, fields, frames;
 	int fail_on;
 	bool no_color;
@@ -33,6 +38,7 @@ typedef struct opts {
 enum {
 	O_DURATION = 1000, O_LOG_FORMAT, O_LOG_TZ, O_LOG_OFFSET, O_RULES, O_CA_FILE, O_AMT_HASHES,
 	O_KEYLOG, O_FORMAT, O_EVENTS, O_FAIL_ON, O_NO_REDACT, O_SHOW_SOL, O_NO_COLOR, O_HELP, O_FRAMES, O_HELLO_WINDOW,
+	O_SENSOR, O_RUN_ID, O_SUPPRESS, O_MIN_SEVERITY,
 	O_LIMIT_BASE = 2000,
 };
 
@@ -54,7 +60,7 @@ static void help(bool decode)
 	     "  --rules FILE       user rules (see docs/user-rules.md)\n"
 	     "  --hello-window S   how long the setup service may take to connect back after a hello [60]\n"
 	     "output:\n"
-	     "  --format text|json|jsonl|html   (decode: text|json)\n"
+	     "  --format text|json|jsonl|ecs|html   (decode: text|json; ecs: Elastic Common Schema lines)\n"
 	     "  -o FILE            write the report to FILE     --events FILE  events as JSON lines\n"
 	     "  -q                 findings only                -v  add the timeline\n"
 	     "  -V                 decode: every field of each message\n"
@@ -62,6 +68,10 @@ static void help(bool decode)
 	     "  --fail-on error|warning|info|never   exit 1 when findings reach this level (default error)\n"
 	     "  --no-redact        show secrets (local debugging only)  --show-sol-data  SOL text\n"
 	     "  --no-color\n"
+	     "  --sensor NAME      records name their sensor (default: the host name)\n"
+	     "  --run-id ID        records name their run (default: a random UUID)\n"
+	     "  --suppress FILE    drop expected findings: RULE-or-GLOB DEVICE|* REASON a line (repeatable)\n"
+	     "  --min-severity error|warning|info   drop findings below it (default info: none)\n"
 	     "limits (default in brackets):");
 	for (int i = 0; i < LIM_COUNT; i++)
 		printf("  %-22s %s [%llu]\n", amt_limits[i].option, amt_limits[i].what,
@@ -128,6 +138,12 @@ static void frame_cb(void *user, const frame_info *fi)
 		fi->ipproto ? amt_addr_str(&fi->dst, b) : "-", fi->dport);
 }
 
+static void ecs_cb(void *user, const event *e)
+{
+	decode_sink *s = user;
+	ecs_event(s->f, s->run, e, AMTSCOPE_VERSION);
+}
+
 static void events_cb(void *user, const event *e)
 {
 	decode_sink *s = user;
@@ -142,10 +158,15 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	o.logs = g_ptr_array_new();
 	o.keylogs = g_ptr_array_new();
 	o.rules = g_ptr_array_new();
+	o.suppress = g_ptr_array_new();
+	volume vol;
+	volume_init(&vol);
+	GArray *by_rule = NULL;
 	o.fail_on = SEV_ERROR;
 	amt_run run;
 	run_init(&run);
 	int rc = EXIT_CLEAN;
+	char *random_run_id = NULL;
 
 	static struct option base[] = {
 		{"log", required_argument, 0, 'l'},
@@ -166,6 +187,10 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		{"help", no_argument, 0, O_HELP},
 		{"frames", no_argument, 0, O_FRAMES},
 		{"hello-window", required_argument, 0, O_HELLO_WINDOW},
+		{"sensor", required_argument, 0, O_SENSOR},
+		{"run-id", required_argument, 0, O_RUN_ID},
+		{"suppress", required_argument, 0, O_SUPPRESS},
+		{"min-severity", required_argument, 0, O_MIN_SEVERITY},
 	};
 	size_t nbase = sizeof(base) / sizeof(base[0]);
 	struct option *lo = g_new0(struct option, nbase + LIM_COUNT + 1);
@@ -222,9 +247,10 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			else if (!strcmp(optarg, "json")) o.format = FMT_JSON;
 			else if (!strcmp(optarg, "jsonl") && !decode_mode) o.format = FMT_JSONL;
 			else if (!strcmp(optarg, "html") && !decode_mode) o.format = FMT_HTML;
+			else if (!strcmp(optarg, "ecs") && !decode_mode) o.format = FMT_ECS;
 			else {
 				cli_error("unknown --format '%s' (use %s)", optarg,
-					  decode_mode ? "text or json" : "text, json, jsonl or html");
+					  decode_mode ? "text or json" : "text, json, jsonl, ecs or html");
 				rc = EXIT_USAGE;
 				goto out;
 			}
@@ -252,6 +278,16 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 				goto out;
 			}
 			run.cfg.hello_window_us = (int64_t)v * 1000000;
+			break;
+		case O_SENSOR: o.sensor = optarg; break;
+		case O_RUN_ID: o.run_id = optarg; break;
+		case O_SUPPRESS: g_ptr_array_add(o.suppress, optarg); break;
+		case O_MIN_SEVERITY:
+			if (!severity_parse(optarg, &o.min_sev) || o.min_sev > SEV_ERROR) {
+				cli_error("--min-severity takes error, warning or info, not '%s'", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
 			break;
 		case 'h':
 		case O_HELP: help(decode_mode); goto out;
@@ -295,6 +331,11 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	run.cfg.keylog_files = (char **)o.keylogs->pdata;
 	run.cfg.rules_files = (char **)o.rules->pdata;
 	run.cfg.data_dir = cli_data_dir();
+	run.cfg.run_started_us = g_get_real_time();
+	if (!cli_record_ids(o.sensor, o.run_id, &run.cfg.sensor, &run.cfg.run_id, &random_run_id)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 
 	FILE *out = cli_open_output(o.out);
 	if (!out) {
@@ -321,9 +362,22 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	decode_sink es = {evout ? evout : out, &run, true, false};
 	if (decode_mode && !o.frames)
 		bus_subscribe(&run.bus, decode_cb, &ds);
+	decode_sink ecs = {out, &run, true, false};
 	if (evout || o.format == FMT_JSONL)
 		bus_subscribe(&run.bus, events_cb, &es);
+	if (o.format == FMT_ECS && !decode_mode)
+		bus_subscribe(&run.bus, ecs_cb, &ecs);
 
+	for (guint i = 0; !decode_mode && i < o.suppress->len; i++) {
+		char *err = NULL;
+		if (!volume_load(&vol, o.suppress->pdata[i], &err)) {
+			cli_error("%s", err);
+			g_free(err);
+			rc = EXIT_USAGE;
+			goto done;
+		}
+	}
+	vol.min_sev = o.min_sev;
 	for (guint i = 0; !decode_mode && o.rules->pdata[i]; i++) {
 		char *err = NULL;
 		if (!user_rules_load(&an, o.rules->pdata[i], &err)) {
@@ -345,6 +399,29 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			g_free(err);
 			input_error = true;
 		}
+	}
+	/* live capture drops privileges: every file it reads later is opened
+	 * now (the logs, the log formats); key logs and rules are read already */
+	GPtrArray *log_formats = NULL;
+	const logfmt *forced_format = NULL;
+	if (o.live_mode && o.logs->len) {
+		char *err = NULL;
+		if (!(log_formats = logs_formats(&run.cfg, &forced_format, &err))) {
+			cli_error("%s", err);
+			g_free(err);
+			rc = EXIT_USAGE;
+			engine_free(eng);
+			goto done;
+		}
+		for (guint i = 0; i < o.logs->len; i++)
+			if (!logread_keep_open(o.logs->pdata[i])) {
+				cli_error("cannot open log %s: %s", (char *)o.logs->pdata[i], g_strerror(errno));
+				rc = EXIT_USAGE;
+				g_ptr_array_free(log_formats, TRUE);
+				logread_release_all();
+				engine_free(eng);
+				goto done;
+			}
 	}
 	if (o.live_mode) {
 		char *err = NULL;
@@ -370,15 +447,28 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	}
 	for (guint i = 0; i < o.logs->len; i++) {
 		char *err = NULL;
-		if (!logs_load(&run, o.logs->pdata[i], &err)) {
+		bool ok = log_formats ? logs_read(&run, o.logs->pdata[i], log_formats, forced_format, &err)
+				      : logs_load(&run, o.logs->pdata[i], &err);
+		if (!ok) {
 			cli_error("%s", err);
 			g_free(err);
 			input_error = true;
 		}
 	}
-	if (!decode_mode)
+	if (log_formats) {
+		g_ptr_array_free(log_formats, TRUE);
+		logread_release_all();
+	}
+	if (!decode_mode) {
 		analysis_end(&an);
+		volume_apply(&vol, &an);
+		by_rule = rule_summaries(&an.fnd);
+	}
 	engine_free(eng);
+	if (!decode_mode && (evout || o.format == FMT_JSONL))
+		findings_jsonl(es.f, &an);
+	if (!decode_mode && o.format == FMT_ECS)
+		ecs_findings(out, &an, AMTSCOPE_VERSION);
 
 	if (!decode_mode) {
 		report_opts ro = {
@@ -386,12 +476,15 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			.quiet = o.quiet,
 			.verbose = o.verbose,
 			.version = AMTSCOPE_VERSION,
+			.by_rule = by_rule,
+			.vol = &vol,
 		};
 		switch (o.format) {
 		case FMT_TEXT: report_text(out, &an, &ro); break;
 		case FMT_JSON: report_json(out, &an, &ro); break;
 		case FMT_HTML: report_html(out, &an, &ro); break;
-		case FMT_JSONL: break;
+		case FMT_JSONL:
+		case FMT_ECS: break;
 		}
 		if (o.fail_on <= SEV_ERROR && findings_count_at_least(&an.fnd, (severity)o.fail_on))
 			rc = EXIT_FINDINGS;
@@ -410,6 +503,11 @@ close_out:
 		fflush(stdout);
 out:
 	g_free(lo);
+	g_free(random_run_id);
+	if (by_rule)
+		rule_summaries_free(by_rule);
+	volume_free(&vol);
+	g_ptr_array_free(o.suppress, TRUE);
 	g_ptr_array_free(o.reads, TRUE);
 	g_ptr_array_free(o.logs, TRUE);
 	g_ptr_array_free(o.keylogs, TRUE);

@@ -19,6 +19,7 @@ typedef struct capture_src {
 	uint32_t frame;
 	int linktype;
 	bool done;
+	bool clock_bad;  /* said once: a packet time out of range */
 	/* the packet read ahead, for merging several files by time */
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
