@@ -30,13 +30,18 @@ void analyze_help(bool decode)
 		     "  -V                 every field of each message\n"
 		     "  --frames           one line per frame (number, time, flow, addresses) instead");
 	else
-		puts("  --format text|json|jsonl|html  (default: from -o's extension, else text)\n"
+		puts("  --format text|json|jsonl|ecs|html  (default: from -o's extension, else text;\n"
+		     "                     ecs: Elastic Common Schema lines)\n"
 		     "  -o FILE            write the report to FILE     --events FILE  events as JSON lines\n"
 		     "  --annotate F.pcapng  the packets read, with a comment on every evidence frame\n"
 		     "  -q                 findings only (and no progress line)   -v  add the timeline\n"
 		     "  --fail-on error|warning|info|never   exit 1 when findings reach this level (default error)\n"
-		     "  --no-color");
-	puts("  --no-redact        show secrets (local debugging only)  --show-sol-data  SOL text\n"
+		     "  --no-color\n"
+		     "  --suppress FILE    drop expected findings: RULE-or-GLOB DEVICE|* REASON a line (repeatable)\n"
+		     "  --min-severity error|warning|info   drop findings below it (default info: none)");
+	puts("  --sensor NAME      records name their sensor (default: the host name)\n"
+	     "  --run-id ID        records name their run (default: a random UUID)\n"
+	     "  --no-redact        show secrets (local debugging only)  --show-sol-data  SOL text\n"
 	     "outputs never overwrite an input; a report appears only when complete (see man amtscope)\n"
 	     "limits (default in brackets):");
 	for (int i = 0; i < LIM_COUNT; i++)
@@ -63,6 +68,8 @@ static const struct {
 	{O_HELLO_WINDOW, "--hello-window", FOR_ANALYZE},
 	{O_NO_COLOR, "--no-color", FOR_ANALYZE},
 	{O_ANNOTATE, "--annotate", FOR_ANALYZE},
+	{O_SUPPRESS, "--suppress", FOR_ANALYZE},
+	{O_MIN_SEVERITY, "--min-severity", FOR_ANALYZE},
 	{'V', "-V", FOR_DECODE},
 	{O_FRAMES, "--frames", FOR_DECODE},
 };

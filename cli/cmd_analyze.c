@@ -12,9 +12,11 @@
 
 #include "../decoder/engine.h"
 #include "../reports/report.h"
+#include "../rules/logread.h"
 #include "../rules/logs.h"
 #include "../rules/rule.h"
 #include "../rules/user_rules.h"
+#include "../rules/volume.h"
 #include "analyze.h"
 #include "annotate.h"
 #include "cli.h"
@@ -22,7 +24,7 @@
 #include "progress.h"
 #include "version.h"
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_HTML };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_HTML, FMT_ECS };
 
 typedef struct opts {
 	GPtrArray *reads, *logs, *keylogs, *rules;
@@ -30,6 +32,9 @@ typedef struct opts {
 	bool live_mode;
 	enum fmt format;
 	const char *out, *events_out, *annotate;
+	const char *sensor, *run_id;
+	GPtrArray *suppress;
+	int min_sev;
 	bool quiet, verbose, fields, frames;
 	int fail_on;
 	bool no_color;
@@ -99,6 +104,12 @@ static void frame_cb(void *user, const frame_info *fi)
 		fi->ipproto ? amt_addr_str(&fi->dst, b) : "-", fi->dport);
 }
 
+static void ecs_cb(void *user, const event *e)
+{
+	decode_sink *s = user;
+	ecs_event(s->f, s->run, e, AMTSCOPE_VERSION);
+}
+
 static void events_cb(void *user, const event *e)
 {
 	decode_sink *s = user;
@@ -134,6 +145,8 @@ static bool inputs_outputs_distinct(const opts *o, const amt_run *run)
 	io_guard_input(&g, "--log-format", run->cfg.log_format);
 	io_guard_input(&g, "--ca-file", run->cfg.ca_file);
 	io_guard_input(&g, "--amt-hashes", run->cfg.amt_hashes_file);
+	for (guint i = 0; i < o->suppress->len; i++)
+		io_guard_input(&g, "--suppress", o->suppress->pdata[i]);
 	io_guard_output(&g, "-o", o->out);
 	io_guard_output(&g, "--events", o->events_out);
 	io_guard_output(&g, "-w", o->live.write_file);
@@ -183,7 +196,7 @@ typedef struct outputs {
 	const opts *o;
 	bool in_place, opened;
 	outfile of, ef, wf, af;  /* -o, --events, -w, --annotate */
-	decode_sink *ds, *es;
+	decode_sink *ds, *es, *ecs;
 } outputs;
 
 static void outputs_abort(outputs *w)
@@ -221,6 +234,7 @@ static bool outputs_open(void *user, char **err)
 		__fsetlocking(w->ef.f, FSETLOCKING_BYCALLER);
 	w->ds->f = w->of.f;
 	w->es->f = w->ef.f ? w->ef.f : w->of.f;
+	w->ecs->f = w->of.f;
 	((opts *)o)->live.write_fp = w->wf.f;
 	w->opened = true;
 	return true;
@@ -234,11 +248,16 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	o.logs = g_ptr_array_new();
 	o.keylogs = g_ptr_array_new();
 	o.rules = g_ptr_array_new();
+	o.suppress = g_ptr_array_new();
+	volume vol;
+	volume_init(&vol);
+	GArray *by_rule = NULL;
 	o.fail_on = SEV_ERROR;
 	amt_run run;
 	run_init(&run);
 	int rc = EXIT_CLEAN;
 	bool format_given = false, duration_given = false;
+	char *random_run_id = NULL;
 
 	static struct option base[] = {
 		{"log", required_argument, 0, 'l'},
@@ -260,6 +279,10 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		{"frames", no_argument, 0, O_FRAMES},
 		{"hello-window", required_argument, 0, O_HELLO_WINDOW},
 		{"annotate", required_argument, 0, O_ANNOTATE},
+		{"sensor", required_argument, 0, O_SENSOR},
+		{"run-id", required_argument, 0, O_RUN_ID},
+		{"suppress", required_argument, 0, O_SUPPRESS},
+		{"min-severity", required_argument, 0, O_MIN_SEVERITY},
 	};
 	size_t nbase = sizeof(base) / sizeof(base[0]);
 	struct option *lo = g_new0(struct option, nbase + LIM_COUNT + 1);
@@ -322,9 +345,10 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			else if (!strcmp(optarg, "json")) o.format = FMT_JSON;
 			else if (!strcmp(optarg, "jsonl") && !decode_mode) o.format = FMT_JSONL;
 			else if (!strcmp(optarg, "html") && !decode_mode) o.format = FMT_HTML;
+			else if (!strcmp(optarg, "ecs") && !decode_mode) o.format = FMT_ECS;
 			else {
 				cli_error("unknown --format '%s' (use %s)", optarg,
-					  decode_mode ? "text or json" : "text, json, jsonl or html");
+					  decode_mode ? "text or json" : "text, json, jsonl, ecs or html");
 				rc = EXIT_USAGE;
 				goto out;
 			}
@@ -353,6 +377,16 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 				goto out;
 			}
 			run.cfg.hello_window_us = (int64_t)v * 1000000;
+			break;
+		case O_SENSOR: o.sensor = optarg; break;
+		case O_RUN_ID: o.run_id = optarg; break;
+		case O_SUPPRESS: g_ptr_array_add(o.suppress, optarg); break;
+		case O_MIN_SEVERITY:
+			if (!severity_parse(optarg, &o.min_sev) || o.min_sev > SEV_ERROR) {
+				cli_error("--min-severity takes error, warning or info, not '%s'", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
 			break;
 		case 'h':
 		case O_HELP: analyze_help(decode_mode); goto out;
@@ -425,6 +459,11 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	run.cfg.keylog_files = (char **)o.keylogs->pdata;
 	run.cfg.rules_files = (char **)o.rules->pdata;
 	run.cfg.data_dir = cli_data_dir();
+	run.cfg.run_started_us = g_get_real_time();
+	if (!cli_record_ids(o.sensor, o.run_id, &run.cfg.sensor, &run.cfg.run_id, &random_run_id)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 
 	if (!inputs_outputs_distinct(&o, &run)) {
 		rc = EXIT_USAGE;
@@ -446,8 +485,12 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	outs.es = &es;
 	if (decode_mode && !o.frames)
 		bus_subscribe(&run.bus, decode_cb, &ds);
+	decode_sink ecs = {NULL, &run, true, false};
+	outs.ecs = &ecs;
 	if (o.events_out || o.format == FMT_JSONL)
 		bus_subscribe(&run.bus, events_cb, &es);
+	if (o.format == FMT_ECS && !decode_mode)
+		bus_subscribe(&run.bus, ecs_cb, &ecs);
 	/* files: the outputs are opened now; live: once the interface is open
 	 * and the filter set, before privileges are dropped, so that a bad
 	 * interface or filter leaves an earlier report as it was */
@@ -459,8 +502,18 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	o.live.before_drop_user = &outs;
 
 	/* a fatal input error (unreadable file, bad filter or interface, bad
-	 * rules): one line, exit 2, and no report at all */
+	 * rules or suppressions): one line, exit 2, and no report at all */
 	bool fatal = false;
+	for (guint i = 0; !decode_mode && i < o.suppress->len; i++) {
+		char *err = NULL;
+		if (!volume_load(&vol, o.suppress->pdata[i], &err)) {
+			cli_error("%s", err);
+			g_free(err);
+			fatal = true;
+			break;
+		}
+	}
+	vol.min_sev = o.min_sev;
 	for (guint i = 0; !decode_mode && o.rules->pdata[i]; i++) {
 		char *err = NULL;
 		if (!user_rules_load(&an, o.rules->pdata[i], &err)) {
@@ -499,6 +552,23 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 				fatal = true;
 		}
 	}
+	/* live capture drops privileges: every file it reads later is opened
+	 * now (the logs, the log formats); key logs and rules are read already */
+	GPtrArray *log_formats = NULL;
+	const logfmt *forced_format = NULL;
+	if (!fatal && o.live_mode && o.logs->len) {
+		char *err = NULL;
+		if (!(log_formats = logs_formats(&run.cfg, &forced_format, &err))) {
+			cli_error("%s", err);
+			g_free(err);
+			fatal = true;
+		}
+		for (guint i = 0; !fatal && i < o.logs->len; i++)
+			if (!logread_keep_open(o.logs->pdata[i])) {
+				cli_error("cannot open log %s: %s", (char *)o.logs->pdata[i], g_strerror(errno));
+				fatal = true;
+			}
+	}
 	progress prog;
 	progress_init(&prog, eng, decode_mode ? NULL : &an, o.live_mode ? o.live.iface : NULL,
 		      !decode_mode && !o.quiet);
@@ -530,14 +600,23 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	}
 	for (guint i = 0; !fatal && i < o.logs->len; i++) {
 		char *err = NULL;
-		if (!logs_load(&run, o.logs->pdata[i], &err)) {
+		bool ok = log_formats ? logs_read(&run, o.logs->pdata[i], log_formats, forced_format, &err)
+				      : logs_load(&run, o.logs->pdata[i], &err);
+		if (!ok) {
 			cli_error("%s", err);
 			g_free(err);
 			fatal = true;
 		}
 	}
-	if (!decode_mode)
+	if (log_formats) {
+		g_ptr_array_free(log_formats, TRUE);
+		logread_release_all();
+	}
+	if (!decode_mode) {
 		analysis_end(&an);
+		volume_apply(&vol, &an);
+		by_rule = rule_summaries(&an.fnd);
+	}
 	outfile_on_error(NULL, NULL);
 	engine_free(eng);
 	if (fdump.dead)
@@ -549,18 +628,25 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		goto done;
 	}
 	FILE *out = outs.of.f;
+	if (!decode_mode && (outs.ef.f || o.format == FMT_JSONL))
+		findings_jsonl(es.f, &an);
+	if (!decode_mode && o.format == FMT_ECS)
+		ecs_findings(out, &an, AMTSCOPE_VERSION);
 	if (!decode_mode) {
 		report_opts ro = {
 			.color = !o.no_color && o.out == NULL && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
 			.quiet = o.quiet,
 			.verbose = o.verbose,
 			.version = AMTSCOPE_VERSION,
+			.by_rule = by_rule,
+			.vol = &vol,
 		};
 		switch (o.format) {
 		case FMT_TEXT: report_text(out, &an, &ro); break;
 		case FMT_JSON: report_json(out, &an, &ro); break;
 		case FMT_HTML: report_html(out, &an, &ro); break;
-		case FMT_JSONL: break;
+		case FMT_JSONL:
+		case FMT_ECS: break;
 		}
 		if (o.fail_on <= SEV_ERROR && findings_count_at_least(&an.fnd, (severity)o.fail_on))
 			rc = EXIT_FINDINGS;
@@ -575,7 +661,6 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			}
 		}
 	}
-	/* every output complete, or the run failed: a report is never half there */
 	/* the report last, and only when every other output is complete */
 	if (!outfile_commit(&outs.wf) || !outfile_commit(&outs.ef) || !outfile_commit(&outs.af) ||
 	    !outfile_commit(&outs.of)) {
@@ -587,6 +672,11 @@ done:
 		analysis_free(&an);
 out:
 	g_free(lo);
+	g_free(random_run_id);
+	if (by_rule)
+		rule_summaries_free(by_rule);
+	volume_free(&vol);
+	g_ptr_array_free(o.suppress, TRUE);
 	g_ptr_array_free(o.reads, TRUE);
 	g_ptr_array_free(o.logs, TRUE);
 	g_ptr_array_free(o.keylogs, TRUE);

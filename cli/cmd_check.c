@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "../check/check.h"
+#include "../decoder/smallfile.h"
 #include "../reports/report.h"
 #include "cli.h"
 #include "outfile.h"
@@ -82,9 +83,13 @@ static bool split_host_port(const char *s, uint16_t def, char **host, uint16_t *
 
 static char *read_secret_file(const char *path)
 {
-	gchar *data = NULL;
-	if (!g_file_get_contents(path, &data, NULL, NULL))
+	char *data = NULL, *err = NULL;
+	size_t len;
+	if (!smallfile_read(path, "password file", SMALLFILE_PASSWORD_MAX, &data, &len, &err)) {
+		cli_warn("%s", err);  /* the caller says which option failed */
+		g_free(err);
 		return NULL;
+	}
 	data[strcspn(data, "\r\n")] = 0;
 	return data;
 }
@@ -398,6 +403,8 @@ int cmd_check(int argc, char **argv)
 		.quiet = c.quiet,
 		.version = AMTSCOPE_VERSION,
 	};
+	GArray *by_rule = rule_summaries(&an.fnd);
+	ro.by_rule = by_rule;
 	switch (c.format) {
 	case FMT_TEXT:
 		/* the capture header (packets, flows) means nothing here: a check header instead */
@@ -416,6 +423,7 @@ int cmd_check(int argc, char **argv)
 		rc = EXIT_FINDINGS;
 	if (!input_ok)
 		rc = EXIT_USAGE;
+	rule_summaries_free(by_rule);
 	check_state_free(&st);
 	analysis_free(&an);
 	run_free(&run);

@@ -17,14 +17,31 @@
 #include "engine_int.h"
 #include "packet.h"
 
-static int64_t ts_us(const struct pcap_pkthdr *h, bool nano)
+/* Packet times past this (3000-01-01) or before 1970 come from a clock
+ * nobody can use: a pcapng interface may claim any if_tsresol/if_tsoffset. */
+#define TS_MAX_SEC 32503680000LL
+
+/* The packet's time in µs, or 0 (unknown, as for a capture without times)
+ * with *bad set when the capture's clock is unusable. */
+static int64_t ts_us(const struct pcap_pkthdr *h, bool *bad)
 {
-	/* a pcapng block may claim any 64-bit time: clamp instead of overflowing */
-	int64_t us;
-	if (__builtin_mul_overflow((int64_t)h->ts.tv_sec, (int64_t)1000000, &us))
-		return h->ts.tv_sec < 0 ? INT64_MIN / 2 : INT64_MAX / 2;
-	int64_t frac = nano ? h->ts.tv_usec / 1000 : h->ts.tv_usec;
-	return us > INT64_MAX / 2 ? INT64_MAX / 2 : us < INT64_MIN / 2 ? INT64_MIN / 2 : us + frac;
+	int64_t sec = (int64_t)h->ts.tv_sec, frac = (int64_t)h->ts.tv_usec;
+	*bad = sec < 0 || sec > TS_MAX_SEC || frac < 0 || frac >= 1000000;
+	return *bad ? 0 : sec * 1000000 + frac;
+}
+
+/* Said once per input, at the first packet whose time is out of range. */
+static void clock_unusable(engine *e, capture_src *s, const struct pcap_pkthdr *h)
+{
+	if (s->clock_bad)
+		return;
+	s->clock_bad = true;
+	e->cur_input = s->input;
+	e->cur_frame = s->frame;
+	engine_note(e, NOTE_MALFORMED, -1,
+		    "frame %u: packet time %lld.%06lld s is outside 1970-3000: the capture's clock is unusable "
+		    "(a pcapng interface's if_tsresol/if_tsoffset?); such packets are shown without a time",
+		    s->frame, (long long)h->ts.tv_sec, (long long)h->ts.tv_usec);
 }
 
 static GArray *srcs(engine *e)
@@ -130,7 +147,8 @@ void engine_run_files(engine *e)
 			capture_src *s = &g_array_index(a, capture_src, i);
 			if (s->done)
 				continue;
-			int64_t t = ts_us(s->hdr, false);
+			bool bad;
+			int64_t t = ts_us(s->hdr, &bad);
 			if (!best || t < best_ts) {
 				best = s;
 				best_ts = t;
@@ -143,13 +161,18 @@ void engine_run_files(engine *e)
 			e->packet_hook(e->packet_hook_user, best->input, best->hdr, best->data);
 		if (e->progress && (e->read_total & 1023) == 0)
 			e->progress(e->progress_user, e);
+		bool bad;
+		best_ts = ts_us(best->hdr, &bad);
+		if (bad)
+			clock_unusable(e, best, best->hdr);
 		amt_input *in = e->run->inputs->pdata[best->input];
 		uint32_t caplen = best->hdr->caplen;
 		in->packets++;
 		in->bytes += best->hdr->len;
-		if (!in->first_ts)
+		if (!bad && !in->first_ts)
 			in->first_ts = best_ts;
-		in->last_ts = best_ts;
+		if (!bad && best_ts > in->last_ts)  /* never before the first */
+			in->last_ts = best_ts;
 		engine_frame(e, best->input, best->frame, best->linktype, best_ts, best->data, caplen,
 			     best->hdr->len);
 		advance(e, best);
@@ -279,7 +302,8 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *d
 	live_ctx *l = (live_ctx *)user;
 	if (l->dump)
 		pcap_dump((u_char *)l->dump, h, data);
-	int64_t t = ts_us(h, false);
+	bool bad;
+	int64_t t = ts_us(h, &bad);  /* a live clock is the kernel's */
 	l->frame++;
 	l->in->packets++;
 	l->in->bytes += h->len;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "community_id.h"
 #include "dispatch.h"
 #include "events/flow.h"
 #include "flow.h"
@@ -84,6 +85,7 @@ static void ctx_init(engine *e, flow *f, const dissector *d, uint8_t dir, dis_ct
 	c->limit_hits = e->run->stats.limit_hits;
 	c->global = d ? e->globals[dissector_index(d)] : NULL;
 	c->engine = e;
+	c->held_total = &e->buffered;
 }
 
 static void buf_free(engine *e, flow_dir *d)
@@ -485,6 +487,7 @@ static flow *new_flow(engine *e, const flow_key *k, const pkt *p, uint32_t frame
 	fi->first_frame = frame;
 	fi->first_ts = ts;
 	fi->midstream = p->ipproto == 6 && !(p->tcp_flags & TH_SYN);
+	community_id_v1(fi->community_id, fi->ipproto, &fi->cli, fi->cport, &fi->srv, fi->sport);
 	f->state = p->ipproto != 6 ? FLOW_UDP : fi->midstream ? FLOW_ESTABLISHED : FLOW_SYN_SENT;
 	f->last_ts = ts;
 	f->last_frame = frame;

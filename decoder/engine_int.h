@@ -23,6 +23,7 @@ typedef struct capture_src {
 	struct bpf_program filter;
 	FILE *raw;                   /* the file on disk, for progress */
 	uint64_t size;
+	bool clock_bad;  /* said once: a packet time out of range */
 	/* the packet read ahead, for merging several files by time */
 	struct pcap_pkthdr *hdr;
 	const u_char *data;

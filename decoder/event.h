@@ -69,6 +69,9 @@ typedef struct flow_info {
 	uint32_t first_frame;
 	int64_t first_ts;
 	bool midstream;  /* no SYN seen: capture started late */
+	/* Community ID v1 of the 5-tuple, computed once when the flow is made
+	 * (decoder/community_id.h); empty when not computed */
+	char community_id[32];
 } flow_info;
 
 enum { DIR_C2S = 0, DIR_S2C = 1 };
@@ -78,7 +81,9 @@ typedef enum ev_ftype {
 } ev_ftype;
 
 typedef struct ev_field {
-	const char *name;  /* static string: "dns.qry.name" */
+	const char *name;  /* "dns.qry.name": static, or owned by the input's reader
+			    * (a log format's extra names, freed once the input is
+			    * read): whoever keeps it past the event copies it */
 	ev_ftype type;
 	union {
 		const char *s;  /* FT_STR, FT_HEX (hex text) */
