@@ -32,7 +32,7 @@ typedef struct opts {
 
 enum {
 	O_DURATION = 1000, O_LOG_FORMAT, O_LOG_TZ, O_LOG_OFFSET, O_RULES, O_CA_FILE, O_AMT_HASHES,
-	O_KEYLOG, O_FORMAT, O_EVENTS, O_FAIL_ON, O_NO_REDACT, O_SHOW_SOL, O_NO_COLOR, O_HELP, O_FRAMES, O_HELLO_WINDOW,
+	O_KEYLOG, O_FORMAT, O_EVENTS, O_FAIL_ON, O_NO_REDACT, O_SHOW_SOL, O_NO_COLOR, O_HELP, O_FRAMES, O_HELLO_WINDOW, O_VLAN_KEY,
 	O_LIMIT_BASE = 2000,
 };
 
@@ -53,6 +53,7 @@ static void help(bool decode)
 	     "  --amt-hashes FILE  more root hashes the AMT fleet trusts\n"
 	     "  --rules FILE       user rules (see docs/user-rules.md)\n"
 	     "  --hello-window S   how long the setup service may take to connect back after a hello [60]\n"
+	     "  --vlan-in-flow-key VLAN ids part of a flow's identity (overlapping addresses on a trunk)\n"
 	     "output:\n"
 	     "  --format text|json|jsonl|html   (decode: text|json)\n"
 	     "  -o FILE            write the report to FILE     --events FILE  events as JSON lines\n"
@@ -166,6 +167,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		{"help", no_argument, 0, O_HELP},
 		{"frames", no_argument, 0, O_FRAMES},
 		{"hello-window", required_argument, 0, O_HELLO_WINDOW},
+		{"vlan-in-flow-key", no_argument, 0, O_VLAN_KEY},
 	};
 	size_t nbase = sizeof(base) / sizeof(base[0]);
 	struct option *lo = g_new0(struct option, nbase + LIM_COUNT + 1);
@@ -245,6 +247,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		case O_SHOW_SOL: run.cfg.show_sol_data = true; break;
 		case O_NO_COLOR: o.no_color = true; break;
 		case O_FRAMES: o.frames = true; break;
+		case O_VLAN_KEY: run.cfg.vlan_in_flow_key = true; break;
 		case O_HELLO_WINDOW:
 			if (!parse_u64(optarg, &v) || v == 0 || v > 86400) {
 				cli_error("--hello-window takes seconds (1 to 86400), not '%s'", optarg);

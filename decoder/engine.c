@@ -328,6 +328,10 @@ static void describe_flow(event *ev)
 	ev_str(ev, "tcp.state", flow_state_name(x->state));
 	if (x->app)
 		ev_str(ev, "tcp.app", x->app);
+	if (x->vlan[0])
+		ev_uint(ev, "vlan.id", x->vlan[0]);
+	if (x->vlan[1] && x->vlan[1] != x->vlan[0])
+		ev_uint(ev, "vlan.id_reply", x->vlan[1]);
 	if (ev->kind == EV_FLOW_CLOSE) {
 		ev_uint(ev, "tcp.syn_count", x->syn_count);
 		ev_uint(ev, "tcp.bytes_c2s", x->bytes[0]);
@@ -373,6 +377,8 @@ static void emit_flow(engine *e, flow *f, ev_kind kind)
 	x->app = f->dis ? f->dis->name : NULL;
 	x->last_frame = f->last_frame;
 	x->midstream = f->info.midstream;
+	x->vlan[0] = f->info.vlan;
+	x->vlan[1] = f->info.vlan_reply;
 	ev->data = x;
 	ev_describe_later(ev, describe_flow);
 	bus_emit(&e->run->bus, ev);
@@ -476,7 +482,10 @@ static flow *new_flow(engine *e, const flow_key *k, const pkt *p, uint32_t frame
 		src_is_client = true;
 	flow_info *fi = &f->info;
 	fi->ipproto = p->ipproto;
-	fi->vlan = p->vlan;
+	if (src_is_client)
+		fi->vlan = p->vlan;
+	else
+		fi->vlan_reply = p->vlan;
 	fi->cli = src_is_client ? p->src : p->dst;
 	fi->srv = src_is_client ? p->dst : p->src;
 	fi->cport = src_is_client ? p->sport : p->dport;
@@ -555,7 +564,7 @@ static void tcp_packet(engine *e, flow *f, uint8_t dir, const pkt *p, uint32_t f
 static void transport_packet(engine *e, pkt *p, uint32_t frame, int64_t ts)
 {
 	flow_key k;
-	flow_key_make(&k, p->ipproto, p->vlan, &p->src, p->sport, &p->dst, p->dport);
+	flow_key_make(&k, p->ipproto, e->run->cfg.vlan_in_flow_key ? p->vlan : 0, &p->src, p->sport, &p->dst, p->dport);
 	flow *f = flow_lookup(&e->ft, &k);
 	if (f && f->closed) {
 		bool new_syn = p->ipproto == 6 && (p->tcp_flags & TH_SYN) && !(p->tcp_flags & TH_ACK) &&
@@ -576,6 +585,13 @@ static void transport_packet(engine *e, pkt *p, uint32_t frame, int64_t ts)
 	f->last_input = e->cur_input;
 	uint8_t dir = (amt_addr_eq(&p->src, &f->info.cli) && p->sport == f->info.cport) ? DIR_C2S : DIR_S2C;
 	f->dir[dir].packets++;
+	if (!f->dir[dir].vlan_seen) {
+		f->dir[dir].vlan_seen = true;
+		if (dir == DIR_C2S)
+			f->info.vlan = p->vlan;
+		else
+			f->info.vlan_reply = p->vlan;
+	}
 	if (p->ipproto == 6) {
 		tcp_packet(e, f, dir, p, frame, ts);
 		return;

@@ -64,7 +64,8 @@ typedef struct flow_info {
 	uint8_t ipproto;  /* 6 TCP, 17 UDP */
 	amt_addr cli, srv;
 	uint16_t cport, sport;
-	uint16_t vlan;
+	uint16_t vlan;        /* the initiator's VLAN id (not part of the key by default) */
+	uint16_t vlan_reply;  /* the responder's, which may differ on a trunk */
 	uint16_t input;
 	uint32_t first_frame;
 	int64_t first_ts;
