@@ -631,19 +631,31 @@ void engine_frame(engine *e, uint16_t input, uint32_t frame, int linktype, int64
 		e->now = ts;
 	pkt p;
 	pkt_status st = pkt_decode(linktype, data, caplen, &p);
-	if (st == PKT_FRAGMENT && p.ipproto != 44) {
+	if (st == PKT_FRAGMENT) {
 		s->ip_fragments++;
 		const uint8_t *whole;
 		uint32_t wlen;
 		bool dropped;
-		if (ipfrag_add(e->frags, p.ip_start, p.ip_len, e->now, &whole, &wlen, &dropped)) {
+		ipfrag_result r;
+		if (p.frag_v6) {
+			ipfrag6 f6 = {p.ip_start, p.frag_id, p.frag_off, p.frag_more, p.frag_next, p.frag_data,
+				      p.frag_len};
+			r = ipfrag_add6(e->frags, &f6, e->now, &whole, &wlen, &dropped);
+		} else {
+			r = ipfrag_add(e->frags, p.ip_start, p.ip_len, e->now, &whole, &wlen, &dropped);
+		}
+		if (r == IPFRAG_DONE) {
 			s->ip_reassembled++;
 			st = pkt_decode_ip(whole, wlen, &p);
+		} else if (r == IPFRAG_REFUSED) {
+			s->malformed++;
+			if (s->malformed <= 100)
+				engine_note(e, NOTE_MALFORMED, -1,
+					    "frame %u: IPv6 fragments overlap: datagram 0x%08x discarded (RFC 5722)",
+					    frame, p.frag_id);
 		}
 		if (dropped)
 			limit_hit(e, LIM_IP_FRAGMENTS);
-	} else if (st == PKT_FRAGMENT) {
-		s->ip_fragments++;
 	}
 	if (st == PKT_MALFORMED) {
 		s->malformed++;

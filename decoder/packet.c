@@ -141,10 +141,34 @@ static pkt_status ipv6(const uint8_t *p, uint32_t len, pkt *out)
 			next = nh;
 			continue;
 		}
-		case 44: { /* fragment: counted, not reassembled */
-			wire_skip(&w, 8);
+		case 44: { /* Fragment (RFC 8200 §4.5): reassembled by ipfrag */
+			uint8_t nh = wire_u8(&w);
+			wire_skip(&w, 1);
+			uint16_t offm = wire_u16be(&w);
+			uint32_t id = wire_u32be(&w);
+			if (w.err)
+				return malformed(out, "IPv6 fragment header truncated");
+			if (declared < 8)
+				return malformed(out, "IPv6 fragment header longer than the payload");
+			declared -= 8;
+			uint32_t off = (uint32_t)(offm >> 3) * 8u;
+			bool more = (offm & 1) != 0;
+			if (off == 0 && !more) { /* atomic fragment (RFC 6946): the whole datagram */
+				next = nh;
+				break;
+			}
+			uint32_t have = (uint32_t)wire_left(&w);
 			out->ipproto = 44;
-			return w.err ? malformed(out, "IPv6 fragment header truncated") : PKT_FRAGMENT;
+			out->ip_start = p;
+			out->ip_len = len;
+			out->frag_v6 = true;
+			out->frag_id = id;
+			out->frag_off = (uint16_t)off;
+			out->frag_more = more;
+			out->frag_next = nh;
+			out->frag_data = p + w.pos;
+			out->frag_len = have < declared ? have : declared;
+			return PKT_FRAGMENT;
 		}
 		case 51: { /* AH: length in 4-byte units + 2 */
 			size_t at = w.pos;
@@ -165,6 +189,8 @@ static pkt_status ipv6(const uint8_t *p, uint32_t len, pkt *out)
 		}
 		break;
 	}
+	if (next == 44)
+		return malformed(out, "IPv6 extension header chain too long");
 	out->ipproto = next;
 	uint32_t avail = (uint32_t)wire_left(&w);
 	if (avail > declared)

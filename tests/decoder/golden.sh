@@ -24,6 +24,15 @@ for c in base frag null raw sll2 vlan; do
 	check "$c.frames" "$AMTSCOPE" decode --frames -r "captures/$c.pcap"
 	check "$c.json" "$AMTSCOPE" analyze --format json -r "captures/$c.pcap"
 done
+# IPv6 fragments reassembled (dns-ipv6-frag), and refused when they overlap (RFC 5722)
+for c in dns-ipv6-frag dns-ipv6-frag-overlap; do
+	check "$c.decode" "$AMTSCOPE" decode -V -r "ipv6frag/$c.pcap"
+	check "$c.frames" "$AMTSCOPE" decode --frames -r "ipv6frag/$c.pcap"
+done
+# the overlap capture is what make_overlap.py makes of the recorded one
+python3 ipv6frag/make_overlap.py ipv6frag/dns-ipv6-frag.pcap /tmp/overlap.$$.pcap
+cmp -s /tmp/overlap.$$.pcap ipv6frag/dns-ipv6-frag-overlap.pcap || { echo "FAIL dns-ipv6-frag-overlap.pcap is not make_overlap.py's output"; fail=1; }
+rm -f /tmp/overlap.$$.pcap
 check "base.pcapng.json" "$AMTSCOPE" analyze --format json -r captures/base.pcapng
 # two files read as one timeline: frames interleave by time, numbered per file
 check "merged.frames" "$AMTSCOPE" decode --frames -r captures/base.pcap -r captures/raw.pcap
