@@ -15,6 +15,7 @@
 
 typedef struct pending_query {
 	uint16_t id, qtype;
+	uint8_t opcode;
 	char *qname;
 	uint32_t frame;
 	int64_t ts;
@@ -24,27 +25,6 @@ typedef struct pending_query {
 typedef struct dns_state {
 	GArray *pending;  /* pending_query, oldest first */
 } dns_state;
-
-const char *dns_type_name(uint16_t t)
-{
-	switch (t) {
-	case DNS_T_A: return "A";
-	case DNS_T_NS: return "NS";
-	case DNS_T_CNAME: return "CNAME";
-	case DNS_T_SOA: return "SOA";
-	case DNS_T_PTR: return "PTR";
-	case DNS_T_MX: return "MX";
-	case DNS_T_TXT: return "TXT";
-	case DNS_T_AAAA: return "AAAA";
-	case DNS_T_SRV: return "SRV";
-	case DNS_T_OPT: return "OPT";
-	case 64: return "SVCB";
-	case 65: return "HTTPS";
-	case 252: return "AXFR";
-	case DNS_T_ANY: return "ANY";
-	}
-	return NULL;
-}
 
 const char *dns_rcode_name(uint8_t rc)
 {
@@ -109,7 +89,8 @@ static void emit_unanswered(dis_ctx *c, const pending_query *q, const char *why)
 		d->server = *ev_dst(e);
 	}
 	e->data = d;
-	ev_set_info(e, "Standard query 0x%04x %s %s: no response (%s)", q->id,
+	d->opcode = q->opcode;
+	ev_set_info(e, "%s 0x%04x %s %s: no response (%s)", dns_opcode_name(q->opcode), q->id,
 		    type_text(c->scratch, q->qtype), shown_name(q->qname), why);
 	ev_uint(e, "dns.id", q->id);
 	ev_str(e, "dns.qry.name", shown_name(d->qname));
@@ -146,7 +127,7 @@ static void remember_query(dns_state *st, dis_ctx *c, const ev_dns *d, const eve
 				"too many outstanding queries");
 		g_array_remove_index(st->pending, 0);
 	}
-	pending_query q = {d->id, d->qtype, g_strdup(d->qname ? d->qname : ""), e->frame_first,
+	pending_query q = {d->id, d->qtype, d->opcode, g_strdup(d->qname ? d->qname : ""), e->frame_first,
 			   e->ts, e->dir};
 	g_array_append_val(st->pending, q);
 }
@@ -174,9 +155,10 @@ static void add_fields(event *e, const ev_dns *d)
 		ev_uint(e, "dns.flags.rcode", d->rcode);
 	}
 	ev_bool(e, "dns.flags.truncated", d->truncated);
-	ev_uint(e, "dns.count.queries", d->qdcount);
-	ev_uint(e, "dns.count.answers", d->ancount);
-	ev_uint(e, "dns.count.auth_rr", d->nscount);
+	bool update = d->opcode == DNS_OP_UPDATE;  /* RFC 2136 names the sections differently */
+	ev_uint(e, update ? "dns.count.zones" : "dns.count.queries", d->qdcount);
+	ev_uint(e, update ? "dns.count.prerequisites" : "dns.count.answers", d->ancount);
+	ev_uint(e, update ? "dns.count.updates" : "dns.count.auth_rr", d->nscount);
 	ev_uint(e, "dns.count.add_rr", d->arcount);
 	if (d->qname) {
 		ev_str(e, "dns.qry.name", shown_name(d->qname));
@@ -193,7 +175,7 @@ static void add_fields(event *e, const ev_dns *d)
 
 static void set_info(event *e, const ev_dns *d)
 {
-	GString *s = g_string_new(d->opcode == 0 ? "Standard query" : "Query");
+	GString *s = g_string_new(dns_opcode_name(d->opcode));
 	if (d->response)
 		g_string_append(s, " response");
 	g_string_append_printf(s, " 0x%04x", d->id);
@@ -204,6 +186,8 @@ static void set_info(event *e, const ev_dns *d)
 	for (size_t i = 0; i < d->nrrs && s->len < 400; i++) {
 		const dns_rr *r = &d->rrs[i];
 		g_string_append_printf(s, " %s", type_text(e->a, r->type));
+		if (r->rclass == DNS_C_ANY || r->rclass == DNS_C_NONE)
+			g_string_append_printf(s, " %s", dns_class_name(r->rclass));
 		if (r->type != DNS_T_OPT && r->text && *r->text)
 			g_string_append_printf(s, " %s", r->text);
 	}
@@ -266,6 +250,7 @@ static void parse_message(dns_state *st, dis_ctx *c, const uint8_t *msg, size_t 
 	}
 
 	bool questions_done = !problem;
+	const char *rdata_problem = NULL;
 	uint32_t total = (uint32_t)d->ancount + d->nscount + d->arcount;
 	uint32_t room = total < cap ? total : (uint32_t)cap;
 	d->rrs = arena_alloc(c->scratch, (room ? room : 1) * sizeof(dns_rr));
@@ -280,10 +265,13 @@ static void parse_message(dns_state *st, dis_ctx *c, const uint8_t *msg, size_t 
 									   : DNS_SEC_ADDITIONAL;
 		dns_rr *r = &d->rrs[d->nrrs];
 		problem = dns_rr_read(c->scratch, msg, len, &pos, sec, r);
-		if (problem)
+		if (problem) {
 			problem = arena_printf(c->scratch, "record %u: %s", i + 1, problem);
-		else
+		} else {
+			if (r->rdata_problem && !rdata_problem)
+				rdata_problem = arena_printf(c->scratch, "record %u: %s", i + 1, r->rdata_problem);
 			d->nrrs++;
+		}
 	}
 	if (limited)
 		dis_limit(c, "dns", LIM_DNS_RECORDS, off);
@@ -293,7 +281,10 @@ static void parse_message(dns_state *st, dis_ctx *c, const uint8_t *msg, size_t 
 	else if (problem)
 		dis_note(c, "dns", NOTE_MALFORMED, off, "DNS message 0x%04x: %s; decoded %zu of %u records",
 			 d->id, problem, d->nrrs, total);
-	else if (pos < len && !limited)
+	if (rdata_problem)
+		dis_note(c, "dns", NOTE_MALFORMED, off, "DNS message 0x%04x: %s; the other records decoded",
+			 d->id, rdata_problem);
+	if (!problem && pos < len && !limited)
 		dis_note(c, "dns", NOTE_MALFORMED, off, "DNS message 0x%04x: %zu bytes after the last record",
 			 d->id, len - pos);
 	dns_resolve_chain(c->scratch, d);
@@ -309,7 +300,7 @@ static void parse_message(dns_state *st, dis_ctx *c, const uint8_t *msg, size_t 
 	expire_pending(st, c, e->ts, false);
 	if (d->response)
 		match_response(st, d, e->dir);
-	else if (d->opcode == 0 && d->qname)
+	else if (d->qname)
 		remember_query(st, c, d, e);  /* a query without a readable question cannot be answered */
 	e->data = d;
 	add_fields(e, d);
