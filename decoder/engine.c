@@ -773,9 +773,22 @@ void dis_inner_feed(dis_ctx *c, const uint8_t *p, size_t len)
 		return;
 	flow *f = (flow *)((char *)c->flow - offsetof(flow, info));
 	if (!f->inner_dis) {
-		f->inner_dis = dispatch_inner(f->info.sport);
-		if (!f->inner_dis)
+		if (f->inner_unknown)
 			return;
+		f->inner_dis = dispatch_inner(f->info.sport);
+		if (!f->inner_dis) {
+			/* not an AMT port: the bytes say what they are (HTTP by its request line) */
+			bool more;
+			const dissector *d = dispatch_by_probe(6, p, len, c->dir, &more);
+			if (d && d != f->dis)
+				f->inner_dis = d;
+		}
+		if (!f->inner_dis) {
+			f->inner_unknown = true;
+			dis_note(c, f->dis ? f->dis->name : "tls", NOTE_INFO, 0,
+				 "the %zu readable byte(s) inside TLS are no protocol amtscope knows; not decoded", len);
+			return;
+		}
 		dis_ctx ic;
 		ctx_init(e, f, f->inner_dis, c->dir, &ic, c->marks, c->nmarks);
 		f->inner_st = f->inner_dis->state_new ? f->inner_dis->state_new(&ic) : NULL;

@@ -50,6 +50,7 @@ typedef struct flow {
 	/* inner stream (TLS-decrypted bytes) */
 	const dissector *inner_dis;
 	void *inner_st;
+	bool inner_unknown;    /* the inner bytes matched no dissector: said once */
 	flow_dir *inner_dir[2];
 } flow;
 
