@@ -52,6 +52,9 @@ typedef enum ev_kind {
 	EV_RMCP_PONG,
 	/* rules/logs */
 	EV_LOG_RECORD,
+	/* http_emit.c: a SOAP envelope that is not WS-Management (data: ev_wsman) */
+	EV_SOAP_REQUEST,
+	EV_SOAP_RESPONSE,
 	EV_KIND_COUNT
 } ev_kind;
 
