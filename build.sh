@@ -12,7 +12,7 @@ BUILD_PKGS=(meson ninja-build pkg-config gcc libc6-dev libpcap-dev libssl-dev li
             libcunit1-dev libxml2-dev)
 TEST_PKGS=(clang libclang-rt-14-dev tshark tcpdump python3 valgrind dnsmasq-base dnsutils
            isc-dhcp-client busybox iproute2 curl openssl chromium procps time
-           python3-jsonschema bind9)
+           python3-jsonschema bind9 nftables)
 
 install_missing() {
 	local missing=()
