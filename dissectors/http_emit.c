@@ -258,6 +258,7 @@ void http_end_of_stream(dis_ctx *c, http_state *s, http_dir *d, size_t len)
 	case PH_HEAD:
 	case PH_RESYNC:
 	case PH_DEAD:
+	case PH_TUNNEL:
 		return;
 	}
 	d->ph = PH_HEAD;
