@@ -394,24 +394,6 @@ static dis_result give_up(dis_ctx *c, http_state *s, http_dir *d, size_t pos)
 	return dis_error(pos);
 }
 
-/* The tunnel's bytes from buffer offset `at`, with the frames they came in. */
-static void tunnel_feed(dis_ctx *c, size_t at, const uint8_t *p, size_t n)
-{
-	size_t first = 0;
-	while (first + 1 < c->nmarks && c->marks[first + 1].off <= at)
-		first++;
-	size_t nm = c->nmarks - first;
-	dis_mark *m = arena_alloc(c->scratch, nm * sizeof(*m));
-	for (size_t i = 0; i < nm; i++) {
-		m[i] = c->marks[first + i];
-		m[i].off = m[i].off > at ? m[i].off - at : 0;
-	}
-	dis_ctx ic = *c;
-	ic.marks = m;
-	ic.nmarks = nm;
-	dis_inner_feed(&ic, p, n);
-}
-
 static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 {
 	http_state *s = st;
@@ -585,7 +567,7 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 			break;
 		}
 		case PH_TUNNEL:
-			tunnel_feed(c, pos, q, left);
+			dis_inner_feed_at(c, pos, q, left);
 			pos = len;
 			break;
 		case PH_DEAD:
