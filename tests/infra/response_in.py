@@ -23,7 +23,8 @@ def captures():
     seen = set()
     for p in pats:
         for f in sorted(glob.glob(os.path.join(SRC, p))):
-            if f not in seen:
+            # the hostile captures are malformed on purpose: no oracle there
+            if f not in seen and not os.path.basename(f).startswith("hostile-"):
                 seen.add(f)
                 yield f
 
