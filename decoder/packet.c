@@ -162,7 +162,7 @@ static pkt_status ipv6(const uint8_t *p, uint32_t len, pkt *out)
 			bool more = (offm & 1) != 0;
 			if (off == 0 && !more) { /* atomic fragment (RFC 6946): the whole datagram */
 				next = nh;
-				break;
+				continue;
 			}
 			uint32_t have = (uint32_t)wire_left(&w);
 			out->ipproto = 44;
