@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Key-log decryption of the suites recorded by record.sh (DHE-DSS AES-CBC
-SHA/SHA256, PSK and ECDHE-PSK AES-CBC SHA256/SHA384), on ports no AMT
-dissector claims:
+SHA/SHA256, PSK and ECDHE-PSK AES-CBC SHA256/SHA384, AES-CCM_8, ARIA-GCM,
+Camellia-CBC SHA256/SHA384), on ports no AMT dissector claims:
   - `decode -V --keylog` equals expected/<name>.decode byte for byte;
   - every session says "decrypted" (tls.decrypt.status), none "not_decrypted";
   - the HTTP requests inside (frame, method, URI) are the ones tshark finds
@@ -21,8 +21,13 @@ import sys
 HERE = os.path.join(os.environ["SRCDIR"], "tests", "decrypt", "suites")
 AMTSCOPE = os.environ["AMTSCOPE"]
 HTTP = ["dhe-dss-aes128-sha", "dhe-dss-aes256-sha", "dhe-dss-aes256-sha256", "psk-aes128-cbc-sha256",
-        "ecdhe-psk-aes256-cbc-sha384"]
+        "ecdhe-psk-aes256-cbc-sha384", "aes128-ccm8", "ecdhe-aria128-gcm", "dhe-camellia256-sha256",
+        "ecdhe-camellia256-sha384"]
 ALL = HTTP + ["dhe-dss-rev"]
+# tshark (libgcrypt) does not decrypt ARIA: there the oracle is the AEAD tags
+# (a record that does not authenticate is never returned) and the request and
+# 200 answer s_server -www gives
+NO_TSHARK = {"ecdhe-aria128-gcm"}
 problems = []
 
 
@@ -65,7 +70,7 @@ for name in ALL:
         ours = ours_http(events)
         if len(ours) != 2:
             problems.append(f"{name}: expected a request and a response, got {ours}")
-        if shutil.which("tshark"):
+        if shutil.which("tshark") and name not in NO_TSHARK:
             theirs = [r for r in tshark_http(cap, keylog) if r[1]]
             if theirs != [r for r in ours if r[1]] or [r[3] for r in ours if not r[1]] != ["200"]:
                 problems.append(f"{name}: tshark {theirs} amtscope {ours}")
