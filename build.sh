@@ -2,9 +2,11 @@
 # Set-up, build and test on Debian 12, as root (or with sudo for apt-get).
 #   ./build.sh demo    install what is missing, build, analyse the bundled sample
 #   ./build.sh test    install what is missing, build, run every test (also under
-#                      ASan/UBSan, the fuzz harnesses for a bounded time, valgrind)
+#                      ASan/UBSan, the fuzz harnesses with a fixed seed and number
+#                      of runs, valgrind): the same commit gives the same result
+#   ./build.sh fuzz    random fuzzing for longer, to look for new crashes (not part
+#                      of `test`): FUZZ_SECONDS (default 300) each harness
 #   ./build.sh build   install the build dependencies and build only
-# FUZZ_SECONDS (default 12) bounds each fuzz harness in `test`.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -12,7 +14,9 @@ BUILD_PKGS=(meson ninja-build pkg-config gcc libc6-dev libpcap-dev libssl-dev li
             libcunit1-dev libxml2-dev)
 TEST_PKGS=(clang libclang-rt-14-dev tshark tcpdump python3 valgrind dnsmasq-base dnsutils
            isc-dhcp-client busybox iproute2 curl openssl chromium procps time
-           python3-jsonschema bind9 nftables)
+           python3-jsonschema
+           build-essential debhelper dpkg-dev fakeroot bash-completion man-db
+           bind9 nftables)
 
 install_missing() {
 	local missing=()
@@ -49,8 +53,15 @@ test)
 	install_missing "${BUILD_PKGS[@]}" "${TEST_PKGS[@]}"
 	exec tests/run-all.sh
 	;;
+fuzz)
+	install_missing "${BUILD_PKGS[@]}" clang libclang-rt-14-dev
+	[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true -Dwerror=false \
+		-Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link >/dev/null
+	meson compile -C build-fuzz >/dev/null
+	exec tests/robust/run-fuzz.sh build-fuzz --random "${FUZZ_SECONDS:-300}"
+	;;
 *)
-	echo "usage: $0 demo|test|build" >&2
+	echo "usage: $0 demo|test|fuzz|build" >&2
 	exit 2
 	;;
 esac

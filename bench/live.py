@@ -17,6 +17,8 @@ import sys
 import tempfile
 import threading
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+import children  # noqa: E402  every process started here is stopped at exit, also on failure
 
 ADDR, PORT = "127.0.9.2", 16992
 HERE = os.path.dirname(os.path.abspath(__file__))

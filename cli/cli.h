@@ -16,6 +16,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode);
 int cmd_certs(int argc, char **argv);
 int cmd_logs(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
 
 /* One line on stderr: "amtscope: <what>". */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
@@ -23,7 +24,7 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Opens an output file; mode 0600 since it may hold captured payloads.
  * "-" or NULL is stdout. NULL on failure (message printed). */
 FILE *cli_open_output(const char *path);
-/* Where rules/formats and rules/kb are found. */
+/* Where formats/ and kb/ are found (amt_data_dir, rules/datadir.h). */
 const char *cli_data_dir(void);
 /* --log-offset SECONDS (e.g. -3600 or 2.5) into µs; false (and one line on
  * stderr) when it is no number. */

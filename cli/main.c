@@ -2,12 +2,13 @@
  * and say what is wrong and how to fix it. */
 #include <errno.h>
 #include <fcntl.h>
+#include <glib.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "../rules/datadir.h"
 #include "cli.h"
 #include "version.h"
 
@@ -60,13 +61,20 @@ bool cli_log_offset(const char *arg, int64_t *us)
 
 const char *cli_data_dir(void)
 {
-	const char *env = getenv("AMTSCOPE_DATA");
-	if (env && *env)
-		return env;
-	struct stat st;
-	if (stat(AMT_SOURCE_DIR "/rules/kb", &st) == 0)
-		return AMT_SOURCE_DIR "/rules";
-	return AMT_DATA_DIR;
+	static bool checked;
+	const char *dir = amt_data_dir();
+	if (!checked) {
+		checked = true;
+		char *kb = g_build_filename(dir, "kb", NULL);
+		char *formats = g_build_filename(dir, "formats", NULL);
+		if (!g_file_test(kb, G_FILE_TEST_IS_DIR) || !g_file_test(formats, G_FILE_TEST_IS_DIR))
+			cli_warn("no data under %s (formats/ and kb/): log formats, error codes and AMT's trusted "
+				 "root hashes are unknown; reinstall amtscope or set AMTSCOPE_DATA to the folder "
+				 "holding them", dir);
+		g_free(kb);
+		g_free(formats);
+	}
+	return dir;
 }
 
 static void usage(FILE *f)
@@ -79,6 +87,7 @@ static void usage(FILE *f)
 	      "  logs      print the records amtscope understood in log files\n"
 	      "  certs     check certificate files (PEM, DER, PKCS#12)\n"
 	      "  check     active pre-deployment check of DNS, setup service, certificates\n"
+	      "  rules     list every finding id with its severity and when it fires\n"
 	      "\n"
 	      "amtscope <command> --help lists the options of a command; man amtscope for all.\n"
 	      "exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error, 3 internal error\n",
@@ -110,6 +119,8 @@ int main(int argc, char **argv)
 		return cmd_logs(argc - 1, argv + 1);
 	if (!strcmp(cmd, "check"))
 		return cmd_check(argc - 1, argv + 1);
+	if (!strcmp(cmd, "rules"))
+		return cmd_rules(argc - 1, argv + 1);
 	cli_error("unknown command '%s' (try amtscope --help)", cmd);
 	return EXIT_USAGE;
 }

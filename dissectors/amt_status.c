@@ -1,4 +1,6 @@
-/* Status code tables: ../shared/specs/wsman-redirection.md §3.5-3.7. */
+/* Status code tables: Intel's StatusCodeDefinitions.h (PT_STATUS/AMT_STATUS),
+ * the AMT SDK's "Errors and Return Values" page and go-wsman-messages'
+ * decoders (method return values). */
 #include "amt_status.h"
 
 #include <stdbool.h>

@@ -3,7 +3,9 @@
  * AMT connects to the setup service, writes one hello and closes; the
  * service never answers on this connection. There is no length field: the
  * message is the whole AMT->service stream, so it is decoded at FIN.
- * Layout and validation: ../shared/specs/provisioning.md sections 2.2-2.5. */
+ * Layout and validation: the Intel AMT SDK's remote configuration pages and
+ * MeshCentral's amtprovisioningserver.js parser; real samples in
+ * tests/data/public/hello/. */
 #include <glib.h>
 #include <stdio.h>
 

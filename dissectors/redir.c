@@ -3,7 +3,7 @@
  * A console opens a session (0x10 with the session type), authenticates
  * (0x13/0x14) and then speaks SOL or IDE-R framed messages, or switches KVM
  * to raw RFB (rfb.c). Message boundaries follow
- * ../shared/specs/wsman-redirection.md section 2.6; opcode meaning depends on
+ * the reference clients (MeshCommander amt-redir, kraxel/amtterm redir.c); opcode meaning depends on
  * the session type (0x40/0x41 are KVM start on KVMR, IDE-R start on IDER).
  * An unknown opcode ends decoding of that direction, as the reference clients
  * abort there. Passwords and digest responses never leave this file. */

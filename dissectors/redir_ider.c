@@ -1,5 +1,6 @@
 /* IDE-R (storage redirection) messages of the redirection protocol: lengths
- * and fields per ../shared/specs/wsman-redirection.md section 2.4. */
+ * and fields as MeshCommander's amt-ider and kraxel/amtterm's ider.c send
+ * and read them (Intel publishes no wire spec for redirection). */
 #include "redir_int.h"
 
 #define IDER_DATA_MAX 8192  /* MC rejects larger read buffers */

@@ -2,7 +2,7 @@
  * messages each direction of a redirection connection is raw RFB. It follows
  * the handshake and the message framing (so that every message is seen) and
  * recognises Intel's CutText extensions; it does not decode pixels.
- * ../shared/specs/wsman-redirection.md section 2.5. */
+ * RFC 6143, with Intel's extensions as MeshCommander's amt-desktop reads them. */
 #include <stdio.h>
 
 #include "redir_int.h"

@@ -2,8 +2,9 @@
  *
  * Consoles and scanners send an ASF presence ping; AMT answers with a pong
  * whose OEM bytes carry its open port, version, provisioning state and
- * whether TLS is on. Layout: ../shared/specs/provisioning.md section 6 and
- * wsman-redirection.md section 4. */
+ * whether TLS is on. Layout: DMTF ASF 2.0 (RMCP presence ping/pong), the
+ * OEM bytes as MeshCentral's amtscanner.js and Wireshark's packet-asf.c read
+ * them. */
 #include "../decoder/dissector.h"
 #include "../decoder/events/rmcp.h"
 

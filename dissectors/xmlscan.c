@@ -306,14 +306,36 @@ static const char *lookup_ns(const scanner *s, span prefix)
 	return NULL;
 }
 
-/* "p:local" -> prefix p. No colon, an empty side, or a local part that is
- * no name (p:0w) -> the whole is the local name, unprefixed, as libxml2
- * reads such names (a namespace error, not a well-formedness one). */
+/* Whether the character at p may start a name: NameStartChar of XML 1.0
+ * fifth edition (2.3), which libxml2 follows. Name bytes only reach here, so
+ * the ASCII ones left to refuse are digits, '-', '.' and ':'. Combining marks
+ * (U+0300-U+036F), U+00B7 and U+203F-U+2040 may follow a name's first
+ * character but not be it. */
+static bool name_start(const uint8_t *p, const uint8_t *end)
+{
+	if (*p < 0x80)
+		return !(*p >= '0' && *p <= '9') && *p != '-' && *p != '.' && *p != ':';
+	size_t n = utf8_len(p, end);
+	if (!n)
+		return false;
+	uint32_t c = n == 2 ? (uint32_t)(p[0] & 0x1f) << 6 | (p[1] & 0x3f)
+		   : n == 3 ? (uint32_t)(p[0] & 0x0f) << 12 | (uint32_t)(p[1] & 0x3f) << 6 | (p[2] & 0x3f)
+			    : (uint32_t)(p[0] & 0x07) << 18 | (uint32_t)(p[1] & 0x3f) << 12 |
+				      (uint32_t)(p[2] & 0x3f) << 6 | (p[3] & 0x3f);
+	return (c >= 0xc0 && c <= 0xd6) || (c >= 0xd8 && c <= 0xf6) || (c >= 0xf8 && c <= 0x2ff) ||
+	       (c >= 0x370 && c <= 0x37d) || (c >= 0x37f && c <= 0x1fff) || (c >= 0x200c && c <= 0x200d) ||
+	       (c >= 0x2070 && c <= 0x218f) || (c >= 0x2c00 && c <= 0x2fef) || (c >= 0x3001 && c <= 0xd7ff) ||
+	       (c >= 0xf900 && c <= 0xfdcf) || (c >= 0xfdf0 && c <= 0xfffd) || (c >= 0x10000 && c <= 0xeffff);
+}
+
+/* "p:local" -> prefix p. No colon, an empty side, or a local part that does
+ * not start a name (p:0w, p:U+0348) -> the whole is the local name,
+ * unprefixed, as libxml2 reads such names (a namespace error, not a
+ * well-formedness one). */
 static void split_qname(span q, span *prefix, span *local)
 {
 	const uint8_t *c = memchr(q.p, ':', q.n);
-	bool named = c && c != q.p && c != q.p + q.n - 1 && c[1] != ':' && !(c[1] >= '0' && c[1] <= '9') &&
-		     c[1] != '-' && c[1] != '.';
+	bool named = c && c != q.p && c != q.p + q.n - 1 && name_start(c + 1, q.p + q.n);
 	if (!named) {
 		*prefix = (span){q.p, 0};
 		*local = q;

@@ -1,4 +1,5 @@
-/* --format json: exactly the contract of ../shared/specs/findings.md. */
+/* --format json: exactly the contract in docs/findings.md (schema:
+ * docs/json-schema/). */
 #include "jsonw.h"
 #include "report.h"
 

@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "version.h"
+#include "datadir.h"
 
 struct amt_hashes {
 	GHashTable *names;  /* lower-case hex -> name */
@@ -141,7 +141,7 @@ bool amt_hashes_load_list(amt_hashes *h, const char *path, char **err)
 
 bool amt_hashes_load_default(amt_hashes *h, const char *data_dir, const char *extra_file, char **err)
 {
-	char *csv = g_build_filename(data_dir ? data_dir : AMT_SOURCE_DIR "/rules", "kb",
+	char *csv = g_build_filename(data_dir ? data_dir : amt_data_dir(), "kb",
 				     "amt-root-hashes.csv", NULL);
 	bool ok = amt_hashes_load_csv(h, csv, err);
 	g_free(csv);

@@ -1,5 +1,5 @@
 /* Findings: what amtscope concludes, with evidence and remedy. The JSON
- * contract is ../shared/specs/findings.md; ids are stable forever. */
+ * contract is in docs/findings.md; ids are stable forever. */
 #ifndef AMT_FINDINGS_H
 #define AMT_FINDINGS_H
 #include <glib.h>

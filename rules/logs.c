@@ -8,14 +8,14 @@
 
 #include "../decoder/events/flow.h"
 #include "../decoder/events/log.h"
+#include "datadir.h"
 #include "logread.h"
-#include "version.h"
 
 #define RECORD_MAX_LINES 1000
 
 const char *logs_data_dir(const amt_config *cfg)
 {
-	return cfg->data_dir ? cfg->data_dir : AMT_SOURCE_DIR "/rules";
+	return cfg->data_dir ? cfg->data_dir : amt_data_dir();
 }
 
 static bool looks_like_file(const char *s)

@@ -18,7 +18,7 @@ bool logs_load(amt_run *run, const char *path, char **err);
 GPtrArray *logs_formats(const amt_config *cfg, const logfmt **forced, char **err);
 /* logs_load with an already loaded set (fmt NULL: detect). */
 bool logs_read(amt_run *run, const char *path, GPtrArray *set, const logfmt *fmt, char **err);
-/* Where formats/ and kb/ are: cfg->data_dir, else the source tree's rules/. */
+/* Where formats/ and kb/ are: cfg->data_dir, else amt_data_dir(). */
 const char *logs_data_dir(const amt_config *cfg);
 
 #endif

@@ -3,7 +3,7 @@
 provisioning goes wrong in the ways the seed documents describe. Real
 programs and kernel sockets on loopback (dnsmasq + dig for DNS, openssl for
 TLS, Python stand-ins for the AMT device and the setup service whose payloads
-follow ../shared/specs), captured with tcpdump. Needs root.
+follow the layouts in decoder/events/*.h), captured with tcpdump. Needs root.
 
   127.0.2.21  the AMT device (amt-07.corp.example; UUID of MeshCentral's hello s1)
   127.0.2.10  the setup service (listens on 9971, never connects back)
@@ -14,9 +14,11 @@ follow ../shared/specs), captured with tcpdump. Needs root.
 usage: record-demo.py [OUT.pcap]
 """
 import hashlib, os, re, socket, struct, subprocess, sys, tempfile, threading, time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests"))
+import children  # noqa: E402  every process started here is stopped at exit, also on failure
 
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), 'provisioning-demo.pcap')
-SHARED = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'shared')
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'tests', 'data', 'public')
 DEV, SCS, CONA, CONB, DNS = '127.0.2.21', '127.0.2.10', '127.0.2.30', '127.0.2.31', '127.0.2.53'
 REALM, NONCE, PASSWORD = 'Digest:727734D63A1FC0423736E48DA554E462', 'B9AX94iAAAAAAAAAx6rrSfPHGUrx/3uA', 'Demo-Passw0rd!'
 tmp = tempfile.mkdtemp()
@@ -24,7 +26,7 @@ tmp = tempfile.mkdtemp()
 
 def hello_samples():
     out = {}
-    with open(os.path.join(SHARED, 'captures/public/meshcentral-amt-hello-v3-samples.hex')) as f:
+    with open(os.path.join(DATA, 'hello', 'meshcentral-amt-hello-v3-samples.hex')) as f:
         for line in f:
             if line.startswith('s'):
                 name, _, _, hx = line.split()
@@ -33,7 +35,7 @@ def hello_samples():
 
 
 def http_sample(name):
-    with open(os.path.join(SHARED, 'wsman-samples/http', name), 'rb') as f:
+    with open(os.path.join(DATA, 'wsman', 'http', name), 'rb') as f:
         return f.read()
 
 
@@ -146,7 +148,7 @@ def post(c, body, auth=''):
 
 
 def wsman_consoles():
-    req_dir = os.path.join(SHARED, 'wsman-samples/requests')
+    req_dir = os.path.join(DATA, 'wsman', 'requests')
     get = open(os.path.join(req_dir, 'amt_generalsettings_get.xml'), 'rb').read()
     create = get.replace(b'transfer/Get<', b'transfer/Create<')
     # console A: challenge, then the right password (keep-alive), then a Create that faults

@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# The whole test suite: normal build, ASan+UBSan build, fuzz harnesses for a
-# bounded time, valgrind on the samples. Ends with "N passed, M failed".
+# The whole test suite: normal build, ASan+UBSan build, the fuzz harnesses
+# (committed corpora replayed, then a fixed seed and a fixed number of runs:
+# the same commit gives the same result), valgrind on the samples. Ends with
+# "N passed, M failed". Random fuzzing for longer is `./build.sh fuzz`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-FUZZ_SECONDS=${FUZZ_SECONDS:-10}
+# Every process the suite starts inherits this mark, also daemons and the
+# processes of the namespaces tests create; the last step looks for it.
+export AMTSCOPE_SUITE_RUN="run-$$-$(date +%s%N)"
 passed=0
 failed=0
 failures=()
@@ -47,16 +51,17 @@ else
 fi
 
 if command -v clang >/dev/null; then
-	echo "== fuzz harnesses (${FUZZ_SECONDS}s each)"
+	echo "== fuzz harnesses (corpora replayed; seed ${FUZZ_SEED:-1}, runs from tests/robust/fuzz-runs.txt)"
 	[ -f build-fuzz/build.ninja ] || CC=clang meson setup build-fuzz -Dfuzz=true -Dwerror=false \
 		-Db_sanitize=address,undefined -Db_lundef=false -Dc_args=-fsanitize=fuzzer-no-link >/dev/null
 	if meson compile -C build-fuzz >/dev/null; then
-		step "fuzz" tests/robust/run-fuzz.sh build-fuzz "$FUZZ_SECONDS"
+		step "fuzz" tests/robust/run-fuzz.sh build-fuzz
 	else
 		failed=$((failed + 1)); failures+=("fuzz build")
 	fi
 fi
 
+step "debian package" tests/package/deb.sh
 if command -v valgrind >/dev/null; then
 	vg() {
 		local rc=0
@@ -70,6 +75,34 @@ if command -v valgrind >/dev/null; then
 	}
 	step "valgrind on samples" vg
 fi
+
+# Processes still alive that carry this run's mark: a test that did not stop
+# what it started. Read with builtins only, so the check itself starts none.
+marked() {
+	local e p name var
+	for e in /proc/[0-9]*/environ; do
+		p=${e#/proc/}; p=${p%/environ}
+		[ "$p" = "$$" ] || [ "$p" = "$BASHPID" ] && continue
+		while IFS= read -r -d '' var; do
+			if [ "$var" = "AMTSCOPE_SUITE_RUN=$AMTSCOPE_SUITE_RUN" ]; then
+				name=?; read -r name 2>/dev/null <"/proc/$p/comm"
+				echo "$p $name"
+				break
+			fi
+		done 2>/dev/null <"$e"
+	done
+}
+nothing_left() {
+	local left
+	left=$(marked)
+	[ -z "$left" ] || { sleep 3; left=$(marked); }  # give exiting processes a moment
+	[ -z "$left" ] && return 0
+	echo "processes the suite started are still running (pid name):"
+	echo "$left" | sed 's/^/  /'
+	echo "$left" | while read -r p _; do kill -9 "$p" 2>/dev/null; done
+	return 1
+}
+step "no process left behind" nothing_left
 
 [ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"
 echo "$passed passed, $failed failed"

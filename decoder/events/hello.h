@@ -1,5 +1,6 @@
 /* Payload of EV_HELLO (dissectors/hello.c): one AMT hello message, TCP 9971,
- * AMT -> setup service. See ../shared/specs/provisioning.md section 2. */
+ * AMT -> setup service. Layout: Intel AMT SDK (remote configuration) and
+ * MeshCentral's amtprovisioningserver.js; samples in tests/data/public/hello/. */
 #ifndef AMT_EV_HELLO_H
 #define AMT_EV_HELLO_H
 #include <stdbool.h>

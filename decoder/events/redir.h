@@ -1,6 +1,6 @@
 /* Payloads of EV_REDIR_MESSAGE, EV_REDIR_SESSION and EV_RFB_MESSAGE
  * (dissectors/redir.c, dissectors/rfb.c): Intel AMT redirection on TCP
- * 16994/16995. See ../shared/specs/wsman-redirection.md section 2. */
+ * 16994/16995, as MeshCommander and kraxel/amtterm implement it. */
 #ifndef AMT_EV_REDIR_H
 #define AMT_EV_REDIR_H
 #include <stdbool.h>

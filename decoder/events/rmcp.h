@@ -1,6 +1,6 @@
 /* Payloads of EV_RMCP_PING and EV_RMCP_PONG (dissectors/rmcp.c): the ASF
  * presence ping and Intel AMT's pong on UDP 623.
- * See ../shared/specs/provisioning.md section 6, wsman-redirection.md section 4. */
+ * Layout: DMTF ASF 2.0; AMT's OEM bytes per MeshCentral's amtscanner.js. */
 #ifndef AMT_EV_RMCP_H
 #define AMT_EV_RMCP_H
 #include <stdbool.h>

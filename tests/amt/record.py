@@ -2,9 +2,9 @@
 """Records the AMT test captures over real loopback sockets (127.0.5.0/24).
 
 Stand-ins written with the standard library play AMT, the setup service and
-the consoles; payloads follow ../shared/specs/provisioning.md (hello, RMCP)
-and wsman-redirection.md section 2 (redirection), and the hellos are the
-three real payloads of shared/captures/public. tcpdump records each scenario
+the consoles; payloads follow the layouts in decoder/events/hello.h, rmcp.h and redir.h
+(Intel AMT SDK, MeshCentral's amtprovisioningserver.js and amt-redir), and the
+hellos are the three real payloads of tests/data/public/hello/. tcpdump records each scenario
 into tests/amt/captures/<name>.pcap.
 
 usage: record.py [OUTDIR] [SCENARIO...]     (needs root for tcpdump and UDP 623)
@@ -18,9 +18,11 @@ import subprocess
 import sys
 import threading
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import children  # noqa: E402  every process started here is stopped at exit, also on failure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SHARED = os.environ.get("SHARED", os.path.join(HERE, "..", "..", "..", "shared"))
+DATA = os.environ.get("TESTDATA", os.path.join(HERE, "..", "data", "public"))
 SERVICE = "127.0.5.1"
 CONSOLE1 = "127.0.5.2"
 CONSOLE2 = "127.0.5.3"
@@ -38,7 +40,7 @@ URI = "/RedirectionService"
 
 def samples():
     out = {}
-    with open(os.path.join(SHARED, "captures/public/meshcentral-amt-hello-v3-samples.hex")) as f:
+    with open(os.path.join(DATA, "hello", "meshcentral-amt-hello-v3-samples.hex")) as f:
         for line in f:
             if line.startswith("s"):
                 name, _ip, _len, hexdata = line.split()

@@ -8,12 +8,12 @@
 
 extern const dissector dissector_hello;
 
-/* Sample s<n> of the shared hex file. */
+/* Sample s<n> of tests/data/public/hello/ (MeshCentral). */
 static GByteArray *sample(int n)
 {
-	const char *shared = getenv("SHARED");
-	char *path = g_strdup_printf("%s/captures/public/meshcentral-amt-hello-v3-samples.hex",
-				     shared ? shared : "../shared");
+	const char *data = getenv("TESTDATA");
+	char *path = g_strdup_printf("%s/hello/meshcentral-amt-hello-v3-samples.hex",
+				     data ? data : "../tests/data/public");
 	char *text = NULL;
 	GByteArray *b = NULL;
 	if (g_file_get_contents(path, &text, NULL, NULL)) {

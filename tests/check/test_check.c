@@ -378,7 +378,7 @@ static void test_wsman_pieces(void)
 	CU_ASSERT_FALSE(http_reply_parse("SSH-2.0-x\r\n\r\n", 15, &status, &www, &body));
 
 	/* the firmware sample: the instance's properties */
-	char *path = g_build_filename(g_getenv("SHARED") ? g_getenv("SHARED") : "../shared", "wsman-samples",
+	char *path = g_build_filename(g_getenv("TESTDATA") ? g_getenv("TESTDATA") : "../tests/data/public", "wsman",
 				      "responses", "amt_setupandconfiguration_get.xml", NULL);
 	gchar *xml = NULL;
 	gsize len = 0;
@@ -390,7 +390,7 @@ static void test_wsman_pieces(void)
 		CU_ASSERT_STRING_EQUAL(g_hash_table_lookup(p, "ZeroTouchConfigurationEnabled"), "true");
 		g_hash_table_destroy(p);
 	} else {
-		CU_FAIL("shared WS-Man sample missing");
+		CU_FAIL("public WS-Man sample missing");
 	}
 	g_free(xml);
 	g_free(path);

@@ -2,6 +2,8 @@
 """Live capture on loopback while this test sends traffic; checks what was
 seen and that the capture process dropped root. Skipped (77) unless root."""
 import json, os, signal, socket, subprocess, sys, tempfile, time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import children  # noqa: E402  every process started here is stopped at exit, also on failure
 
 amtscope = sys.argv[1]
 if os.geteuid() != 0:

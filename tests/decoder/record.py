@@ -15,6 +15,8 @@ frag.pcap       IPv4 datagrams split into fragments, out of order
 base.pcapng     the base capture as pcapng (editcap)
 """
 import os, socket, struct, subprocess, sys, threading, time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import children  # noqa: E402  every process started here is stopped at exit, also on failure
 
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)

@@ -20,14 +20,16 @@ import subprocess
 import sys
 import threading
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import children  # noqa: E402  every process started here is stopped at exit, also on failure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SRC = os.path.join(HERE, "..", "..")
-SHARED = os.environ.get("SHARED", os.path.join(SRC, "..", "shared"))
+DATA = os.environ.get("TESTDATA", os.path.join(SRC, "tests", "data", "public"))
 CERTS = os.path.join(SRC, "tests", "tls", "certs")
 CONSOLE = "127.0.11.1"
 PASSWORD = "Adm1n-Test!"
-REQ = os.path.join(SHARED, "wsman-samples", "requests")
+REQ = os.path.join(DATA, "wsman", "requests")
 SSL_OP_NO_ENCRYPT_THEN_MAC = 1 << 19  # OpenSSL's option; Python has no name for it
 
 sys.argv = [sys.argv[0]] + sys.argv[1:]
@@ -35,7 +37,7 @@ ARGS = sys.argv[1:]
 sys.path.insert(0, os.path.join(SRC, "tests", "http"))
 sys.path.insert(0, os.path.join(SRC, "tests", "amt"))
 _saved = sys.argv
-sys.argv = ["amt_standin.py", SHARED, "127.0.11.255", "0", PASSWORD]
+sys.argv = ["amt_standin.py", DATA, "127.0.11.255", "0", PASSWORD]
 standin = importlib.import_module("amt_standin")
 sys.argv = _saved
 redir = importlib.import_module("record")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A stand-in for Intel AMT's HTTP/WS-Man service on 16992, for recording
 test captures over loopback. It answers with the recorded AMT 15 bytes from
-../shared/wsman-samples/http/ as they are, and checks HTTP Digest answers
+tests/data/public/wsman/http/ as they are, and checks HTTP Digest answers
 against a known test password (RFC 2617, qop=auth, MD5) like the firmware:
 
   no or wrong Authorization  -> the recorded 401 challenge (Connection: close)
@@ -14,7 +14,8 @@ against a known test password (RFC 2617, qop=auth, MD5) like the firmware:
   GET /index.htm             -> plays vulnerable firmware (CVE-2017-5689): a Digest
                                 answer with an empty response is accepted there
 
-Standard library only. usage: amt_standin.py SHARED ADDR PORT PASSWORD
+Standard library only. usage: amt_standin.py DATADIR ADDR PORT PASSWORD
+(DATADIR: tests/data/public)
 """
 import hashlib
 import os
@@ -23,8 +24,8 @@ import socket
 import sys
 import threading
 
-SHARED, ADDR, PORT, PASSWORD = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
-HTTP_DIR = os.path.join(SHARED, "wsman-samples", "http")
+DATA, ADDR, PORT, PASSWORD = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+HTTP_DIR = os.path.join(DATA, "wsman", "http")
 
 
 def recorded(name):
@@ -49,7 +50,7 @@ def framed_like_200(body):
     return bytes(out + b"0\r\n\r\n")
 
 
-with open(os.path.join(SHARED, "wsman-samples", "responses", "ips_hostbasedsetup_adminsetup.xml"), "rb") as f:
+with open(os.path.join(DATA, "wsman", "responses", "ips_hostbasedsetup_adminsetup.xml"), "rb") as f:
     ADMINSETUP_200 = framed_like_200(f.read())
 
 LEGACY_BODY = (b'<?xml version="1.0" encoding="UTF-8"?>'

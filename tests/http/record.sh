@@ -10,22 +10,32 @@
 #   legacy             legacy SOAP 1.1 POST /RemoteControlService with SOAPAction
 #   cve_accepted       CVE-2017-5689: empty Digest response accepted (/index.htm)
 #   cve_refused        the same refused with 401 (/wsman)
-# usage: record.sh OUTDIR [SHARED]   (root: tcpdump on lo)
+# usage: record.sh OUTDIR [DATADIR]   (root: tcpdump on lo)
 # AMT_IP / CONSOLE_IP override the addresses (127.0.6.0/24 only).
 set -euo pipefail
 out=${1:?outdir}
 here=$(cd "$(dirname "$0")" && pwd)
-shared=${2:-$here/../../../shared}
-samples=$shared/wsman-samples/requests
+data=${2:-$here/../data/public}
+samples=$data/wsman/requests
 amt=${AMT_IP:-127.0.6.2}
 console=${CONSOLE_IP:-127.0.6.1}
 password='Adm1n-Test!'
 url=http://$amt:16992
 mkdir -p "$out"
 
-python3 "$here/amt_standin.py" "$shared" "$amt" 16992 "$password" >"$out/.standin.log" 2>&1 &
+python3 "$here/amt_standin.py" "$data" "$amt" 16992 "$password" >"$out/.standin.log" 2>&1 &
 standin=$!
-trap 'kill $standin 2>/dev/null || true' EXIT
+td=
+# set -e leaves at the first failed step: stop the stand-in and any tcpdump here
+stop() {
+	[ -z "$td" ] || { kill -INT "$td" 2>/dev/null; wait "$td" 2>/dev/null || true; }
+	kill "$standin" 2>/dev/null || true
+	wait "$standin" 2>/dev/null || true
+}
+trap stop EXIT
+# bash runs no EXIT trap when a signal kills it (meson's timeout sends SIGTERM)
+trap 'exit 143' TERM HUP
+trap 'exit 130' INT
 for _ in $(seq 50); do grep -q listening "$out/.standin.log" && break; sleep 0.1; done
 
 soap=(-H 'Content-Type: application/soap+xml;charset=UTF-8' --interface "$console" -s -o /dev/null -w '%{http_code} ')
@@ -34,13 +44,14 @@ record() {
 	local name=$1; shift
 	rm -f "$out/.tcpdump.log"
 	tcpdump --immediate-mode -i lo -w "$out/$name.pcap" -U "host $amt and tcp port 16992" 2>"$out/.tcpdump.log" &
-	local td=$!
+	td=$!
 	for _ in $(seq 50); do grep -qs listening "$out/.tcpdump.log" && break; sleep 0.1; done
 	sleep 1  # "listening" comes a moment before packets are really seen
 	echo "$name: $("$@" 2>&1 || echo "curl failed: $?")"
 	sleep 1
 	kill -INT $td
 	wait $td 2>/dev/null || true
+	td=
 	grep captured "$out/.tcpdump.log"
 }
 

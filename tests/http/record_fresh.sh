@@ -11,7 +11,7 @@ attempt() {
 	dir=$(mktemp -d)
 	# an address of our /24 that parallel runs are unlikely to share
 	export AMT_IP=127.0.6.$((20 + RANDOM % 200)) CONSOLE_IP=127.0.6.1
-	if ! "$SRCDIR/tests/http/record.sh" "$dir" "$SHARED" >"$dir/record.log" 2>&1; then
+	if ! "$SRCDIR/tests/http/record.sh" "$dir" "$TESTDATA" >"$dir/record.log" 2>&1; then
 		cat "$dir/record.log"; rm -rf "$dir"; return 1
 	fi
 	CAPDIR=$dir "$SRCDIR/tests/http/findings_check.sh"

@@ -49,7 +49,7 @@ static const char *REQ_GET_GS =
 
 static char *wsman_post(const char *sample, const char *extra_headers)
 {
-	GBytes *b = shared_file(sample);
+	GBytes *b = public_file(sample);
 	gsize n;
 	const char *body = g_bytes_get_data(b, &n);
 	char *r = g_strdup_printf("%sContent-Length: %zu\r\n%s\r\n%.*s", REQ_GET_GS, (size_t)n,
@@ -62,9 +62,9 @@ static void test_challenge_sample(void)
 {
 	conv v;
 	conv_open(&v);
-	char *req = wsman_post("wsman-samples/requests/amt_generalsettings_get.xml", NULL);
+	char *req = wsman_post("wsman/requests/amt_generalsettings_get.xml", NULL);
 	feed_str(&v, DIR_C2S, req, false);
-	GBytes *b = shared_file("wsman-samples/http/amt15_wsman_401_digest_challenge.http");
+	GBytes *b = public_file("wsman/http/amt15_wsman_401_digest_challenge.http");
 	gsize n;
 	const uint8_t *p = g_bytes_get_data(b, &n);
 	feed(&v, DIR_S2C, p, n, 0, true);
@@ -100,7 +100,7 @@ static void test_challenge_sample(void)
 /* The chunked 200 decodes the same whole and byte by byte. */
 static void test_chunked_sample(void)
 {
-	GBytes *b = shared_file("wsman-samples/http/amt15_wsman_get_generalsettings_200_chunked.http");
+	GBytes *b = public_file("wsman/http/amt15_wsman_get_generalsettings_200_chunked.http");
 	gsize n;
 	const uint8_t *p = g_bytes_get_data(b, &n);
 	size_t chunks[] = {0, 1, 7, 300};
@@ -132,9 +132,9 @@ static void test_fault_sample(void)
 {
 	conv v;
 	conv_open(&v);
-	char *req = wsman_post("wsman-samples/requests/amt_setupandconfiguration_unprovision.xml", NULL);
+	char *req = wsman_post("wsman/requests/amt_setupandconfiguration_unprovision.xml", NULL);
 	feed_str(&v, DIR_C2S, req, true);
-	GBytes *b = shared_file("wsman-samples/http/amt15_wsman_400_fault_alreadyexists_chunked.http");
+	GBytes *b = public_file("wsman/http/amt15_wsman_400_fault_alreadyexists_chunked.http");
 	gsize n;
 	const uint8_t *p = g_bytes_get_data(b, &n);
 	feed(&v, DIR_S2C, p, n, 0, true);
@@ -273,7 +273,7 @@ static void test_legacy_soap(void)
 {
 	conv v;
 	conv_open(&v);
-	GBytes *b = shared_file("wsman-samples/requests/eoi_remotecontrol_remotecontrol_powerdown.xml");
+	GBytes *b = public_file("wsman/requests/eoi_remotecontrol_remotecontrol_powerdown.xml");
 	gsize n;
 	const char *body = g_bytes_get_data(b, &n);
 	char *req = g_strdup_printf(

@@ -51,7 +51,7 @@ static void send_str(world *w, uint8_t dir, const char *s, uint32_t frame)
 
 static void send_sample(world *w, const char *rel, uint32_t frame)
 {
-	GBytes *b = shared_file(rel);
+	GBytes *b = public_file(rel);
 	gsize n;
 	const uint8_t *p = g_bytes_get_data(b, &n);
 	w->t.mark.frame = frame;
@@ -61,7 +61,7 @@ static void send_sample(world *w, const char *rel, uint32_t frame)
 
 static char *post(const char *body_sample, const char *auth)
 {
-	GBytes *b = shared_file(body_sample);
+	GBytes *b = public_file(body_sample);
 	gsize n;
 	const char *body = g_bytes_get_data(b, &n);
 	char *r = g_strdup_printf("POST /wsman HTTP/1.1\r\nHost: 127.0.6.2:16992\r\n%s%s%sContent-Length: %zu\r\n\r\n%.*s",
@@ -78,7 +78,7 @@ static char *post_xml(const char *xml)
 
 static char *ok_response(const char *sample)
 {
-	GBytes *b = shared_file(sample);
+	GBytes *b = public_file(sample);
 	gsize n;
 	const char *body = g_bytes_get_data(b, &n);
 	char *r = g_strdup_printf("HTTP/1.1 200 OK\r\nContent-Type: application/soap+xml; charset=UTF-8\r\n"
@@ -111,13 +111,13 @@ static const finding *get_rule(world *w, const char *id)
 static void test_challenge_then_success(void)
 {
 	world *w = world_new();
-	char *rq = post("wsman-samples/requests/amt_generalsettings_get.xml", NULL);
+	char *rq = post("wsman/requests/amt_generalsettings_get.xml", NULL);
 	send_str(w, DIR_C2S, rq, 1);
-	send_sample(w, "wsman-samples/http/amt15_wsman_401_digest_challenge.http", 2);
+	send_sample(w, "wsman/http/amt15_wsman_401_digest_challenge.http", 2);
 	reconnect(w);
-	char *rq2 = post("wsman-samples/requests/amt_generalsettings_get.xml", DIGEST_OK);
+	char *rq2 = post("wsman/requests/amt_generalsettings_get.xml", DIGEST_OK);
 	send_str(w, DIR_C2S, rq2, 3);
-	send_sample(w, "wsman-samples/http/amt15_wsman_get_generalsettings_200_chunked.http", 4);
+	send_sample(w, "wsman/http/amt15_wsman_get_generalsettings_200_chunked.http", 4);
 	analysis_end(&w->an);
 	CU_ASSERT_EQUAL(w->an.fnd.list->len, 0);
 	device *amt = dev_by_ip_str(&w->an.dev, "127.0.6.2", false);
@@ -136,13 +136,13 @@ static void test_challenge_then_success(void)
 static void test_wrong_password(void)
 {
 	world *w = world_new();
-	char *rq = post("wsman-samples/requests/amt_generalsettings_get.xml", NULL);
+	char *rq = post("wsman/requests/amt_generalsettings_get.xml", NULL);
 	send_str(w, DIR_C2S, rq, 1);
-	send_sample(w, "wsman-samples/http/amt15_wsman_401_digest_challenge.http", 2);
+	send_sample(w, "wsman/http/amt15_wsman_401_digest_challenge.http", 2);
 	reconnect(w);
-	char *rq2 = post("wsman-samples/requests/amt_generalsettings_get.xml", DIGEST_OK);
+	char *rq2 = post("wsman/requests/amt_generalsettings_get.xml", DIGEST_OK);
 	send_str(w, DIR_C2S, rq2, 3);
-	send_sample(w, "wsman-samples/http/amt15_wsman_401_digest_challenge.http", 4);
+	send_sample(w, "wsman/http/amt15_wsman_401_digest_challenge.http", 4);
 	analysis_end(&w->an);
 	CU_ASSERT_EQUAL(w->an.fnd.list->len, 1);
 	const finding *f = get_rule(w, "wsman.auth.failed");
@@ -164,9 +164,9 @@ static void test_wrong_password(void)
 static void test_fault_finding(void)
 {
 	world *w = world_new();
-	char *rq = post("wsman-samples/requests/amt_setupandconfiguration_unprovision.xml", DIGEST_OK);
+	char *rq = post("wsman/requests/amt_setupandconfiguration_unprovision.xml", DIGEST_OK);
 	send_str(w, DIR_C2S, rq, 1);
-	send_sample(w, "wsman-samples/http/amt15_wsman_400_fault_alreadyexists_chunked.http", 2);
+	send_sample(w, "wsman/http/amt15_wsman_400_fault_alreadyexists_chunked.http", 2);
 	analysis_end(&w->an);
 	CU_ASSERT_EQUAL(w->an.fnd.list->len, 1);
 	const finding *f = get_rule(w, "wsman.fault");
@@ -209,12 +209,12 @@ static void test_facts_and_timeline(void)
 {
 	world *w = world_new();
 	static const char *const exchanges[][2] = {
-		{"wsman-samples/requests/amt_generalsettings_get.xml", "wsman-samples/responses/amt_setupandconfiguration_get.xml"},
-		{"wsman-samples/requests/amt_generalsettings_get.xml", "wsman-samples/responses/ips_hostbasedsetup_get.xml"},
-		{"wsman-samples/requests/amt_generalsettings_get.xml", "wsman-samples/responses/cim_software_identity_pull.xml"},
-		{"wsman-samples/requests/amt_generalsettings_get.xml", "wsman-samples/responses/amt_ethernetport_pull.xml"},
-		{"wsman-samples/requests/amt_generalsettings_get.xml", "wsman-samples/responses/amt_tls_settingdata_pull.xml"},
-		{"wsman-samples/requests/ips_hostbasedsetup_adminsetup.xml", "wsman-samples/responses/ips_hostbasedsetup_adminsetup.xml"},
+		{"wsman/requests/amt_generalsettings_get.xml", "wsman/responses/amt_setupandconfiguration_get.xml"},
+		{"wsman/requests/amt_generalsettings_get.xml", "wsman/responses/ips_hostbasedsetup_get.xml"},
+		{"wsman/requests/amt_generalsettings_get.xml", "wsman/responses/cim_software_identity_pull.xml"},
+		{"wsman/requests/amt_generalsettings_get.xml", "wsman/responses/amt_ethernetport_pull.xml"},
+		{"wsman/requests/amt_generalsettings_get.xml", "wsman/responses/amt_tls_settingdata_pull.xml"},
+		{"wsman/requests/ips_hostbasedsetup_adminsetup.xml", "wsman/responses/ips_hostbasedsetup_adminsetup.xml"},
 	};
 	uint32_t frame = 1;
 	for (size_t i = 0; i < G_N_ELEMENTS(exchanges); i++) {
@@ -293,7 +293,7 @@ static void test_facts_and_timeline(void)
 static void test_closed_unanswered(void)
 {
 	world *w = world_new();
-	char *rq = post("wsman-samples/requests/amt_setupandconfiguration_unprovision.xml", DIGEST_OK);
+	char *rq = post("wsman/requests/amt_setupandconfiguration_unprovision.xml", DIGEST_OK);
 	send_str(w, DIR_C2S, rq, 1);
 	event *close = ev_new(&w->t.scratch, EV_FLOW_CLOSE, "tcp");
 	close->flow = &w->t.flow;

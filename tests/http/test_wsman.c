@@ -1,4 +1,4 @@
-/* SOAP / WS-Man extraction on every shared sample body, the status names,
+/* SOAP / WS-Man extraction on every public sample body, the status names,
  * and hostile XML (DTD/entity bombs, depth, size, invalid UTF-8). */
 #include "testutil.h"
 
@@ -15,7 +15,7 @@ static wsman_status parse_mem(const char *xml, size_t len, ev_wsman *w, bool red
 
 static wsman_status parse_sample(const char *rel, ev_wsman *w)
 {
-	GBytes *b = shared_file(rel);
+	GBytes *b = public_file(rel);
 	gsize n;
 	const char *p = g_bytes_get_data(b, &n);
 	char *copy = arena_strndup(&A, p, n);
@@ -76,9 +76,9 @@ static void test_every_sample(void)
 {
 	/* the table must cover the whole sample directories */
 	size_t on_disk = 0;
-	const char *shared = getenv("SHARED");
+	const char *data = getenv("TESTDATA");
 	for (int i = 0; i < 2; i++) {
-		char *dir = g_build_filename(shared ? shared : "../shared", "wsman-samples", i ? "responses" : "requests", NULL);
+		char *dir = g_build_filename(data ? data : "../tests/data/public", "wsman", i ? "responses" : "requests", NULL);
 		GDir *d = g_dir_open(dir, 0, NULL);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 		while (g_dir_read_name(d))
@@ -89,7 +89,7 @@ static void test_every_sample(void)
 	CU_ASSERT_EQUAL(on_disk, G_N_ELEMENTS(samples));
 	for (size_t i = 0; i < G_N_ELEMENTS(samples); i++) {
 		const struct expect *x = &samples[i];
-		char *rel = g_strconcat("wsman-samples/", x->file, NULL);
+		char *rel = g_strconcat("wsman/", x->file, NULL);
 		ev_wsman w;
 		wsman_status st = parse_sample(rel, &w);
 		g_free(rel);
@@ -127,7 +127,7 @@ static void test_every_sample(void)
 static void test_headers_and_selectors(void)
 {
 	ev_wsman w;
-	CU_ASSERT_EQUAL(parse_sample("wsman-samples/requests/cim_powermanagementservice_requestpowerstatechange.xml", &w), WSMAN_OK);
+	CU_ASSERT_EQUAL(parse_sample("wsman/requests/cim_powermanagementservice_requestpowerstatechange.xml", &w), WSMAN_OK);
 	STR_EQ(w.action, "http://schemas.dmtf.org/wbem/wscim/1/cim-schema/2/CIM_PowerManagementService/RequestPowerStateChange");
 	STR_EQ(w.to, "/wsman");
 	STR_EQ(w.message_id, "0");
@@ -166,42 +166,42 @@ static void test_headers_and_selectors(void)
 static void test_class_properties(void)
 {
 	ev_wsman w;
-	CU_ASSERT_EQUAL(parse_sample("wsman-samples/responses/amt_general_get.xml", &w), WSMAN_OK);
+	CU_ASSERT_EQUAL(parse_sample("wsman/responses/amt_general_get.xml", &w), WSMAN_OK);
 	STR_EQ(prop(&w, "HostName", NULL), "Test Host Name");
 	STR_EQ(prop(&w, "DomainName", NULL), "Test Domain Name");
 	STR_EQ(prop(&w, "DigestRealm", NULL), "Digest:F3EB554784E729164447A89F60B641C5");
 
-	CU_ASSERT_EQUAL(parse_sample("wsman-samples/responses/amt_setupandconfiguration_get.xml", &w), WSMAN_OK);
+	CU_ASSERT_EQUAL(parse_sample("wsman/responses/amt_setupandconfiguration_get.xml", &w), WSMAN_OK);
 	STR_EQ(prop(&w, "ProvisioningState", NULL), "2");
 	STR_EQ(prop(&w, "ProvisioningMode", NULL), "1");
 	STR_EQ(prop(&w, "ProvisioningServerOTP", NULL), "<redacted>");
 
-	CU_ASSERT_EQUAL(parse_sample("wsman-samples/responses/cim_software_identity_pull.xml", &w), WSMAN_OK);
+	CU_ASSERT_EQUAL(parse_sample("wsman/responses/cim_software_identity_pull.xml", &w), WSMAN_OK);
 	STR_EQ(prop(&w, "VersionString", "AMT"), "12.0.67");
 	STR_EQ(prop(&w, "VersionString", "Build Number"), "1579");
 
-	CU_ASSERT_EQUAL(parse_sample("wsman-samples/responses/amt_ethernetport_pull.xml", &w), WSMAN_OK);
+	CU_ASSERT_EQUAL(parse_sample("wsman/responses/amt_ethernetport_pull.xml", &w), WSMAN_OK);
 	STR_EQ(prop(&w, "MACAddress", "Intel(r) AMT Ethernet Port Settings 0"), "00-be-43-d8-22-a4");
 	STR_EQ(prop(&w, "LinkIsUp", "Intel(r) AMT Ethernet Port Settings 1"), "false");
 
-	CU_ASSERT_EQUAL(parse_sample("wsman-samples/responses/amt_tls_settingdata_pull.xml", &w), WSMAN_OK);
+	CU_ASSERT_EQUAL(parse_sample("wsman/responses/amt_tls_settingdata_pull.xml", &w), WSMAN_OK);
 	STR_EQ(prop(&w, "Enabled", "Intel(r) AMT 802.3 TLS Settings"), "false");
 	STR_EQ(prop(&w, "AcceptNonSecureConnections", "Intel(r) AMT LMS TLS Settings"), "true");
 
-	CU_ASSERT_EQUAL(parse_sample("wsman-samples/responses/ips_hostbasedsetup_get.xml", &w), WSMAN_OK);
+	CU_ASSERT_EQUAL(parse_sample("wsman/responses/ips_hostbasedsetup_get.xml", &w), WSMAN_OK);
 	STR_EQ(prop(&w, "CurrentControlMode", NULL), "2");
 }
 
 static void test_secrets_redacted(void)
 {
 	ev_wsman w;
-	CU_ASSERT_EQUAL(parse_sample("wsman-samples/requests/ips_hostbasedsetup_adminsetup.xml", &w), WSMAN_OK);
+	CU_ASSERT_EQUAL(parse_sample("wsman/requests/ips_hostbasedsetup_adminsetup.xml", &w), WSMAN_OK);
 	STR_EQ(prop(&w, "NetworkAdminPassword", NULL), "<redacted>");
 	event *e = ev_new(&A, EV_WSMAN_REQUEST, "wsman");
 	wsman_add_fields(e, &w);
 	CU_ASSERT_FALSE(event_mentions(e, "bebb3497d69b544c732651365cc3462d"));
 	/* --no-redact shows it */
-	GBytes *b = shared_file("wsman-samples/requests/ips_hostbasedsetup_adminsetup.xml");
+	GBytes *b = public_file("wsman/requests/ips_hostbasedsetup_adminsetup.xml");
 	gsize n;
 	const char *p = g_bytes_get_data(b, &n);
 	CU_ASSERT_EQUAL(parse_mem(p, n, &w, false), WSMAN_OK);

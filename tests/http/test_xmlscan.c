@@ -66,6 +66,15 @@ static void test_namespaces(void)
 	 * nothing, it is an attribute; p:0w is one unprefixed name */
 	expect_trace("<a xmlns:0='urn:p' xmlns:p='urn:q'><p:0w/><p:b/></a>",
 		     "<{}a @xmlns:0=urn:p><{}p:0w></><{urn:q}b></></>");
+	/* a local part that starts with a character names may hold but not start
+	 * with (XML 1.0 fifth edition NameStartChar; found by fuzz_xmlscan):
+	 * U+0348, a combining mark, makes p:U+0348 one unprefixed name, while
+	 * U+00E9 starts a name and U+0348 may follow one */
+	expect_trace("<xxmls:\xcd\x88/>", "<{}xxmls:\xcd\x88></>");
+	expect_trace("<a xmlns:p='urn:q'><p:\xcd\x88/><p:\xc3\xa9/><p:a\xcd\x88/><p:\xc2\xb7/><p:\xe2\x80\xbf/></a>",
+		     "<{}a><{}p:\xcd\x88></><{urn:q}\xc3\xa9></><{urn:q}a\xcd\x88></><{}p:\xc2\xb7></><{}p:\xe2\x80\xbf></></>");
+	expect_trace("<a xmlns:p='urn:q' p:\xcc\x80='1' p:\xf0\x90\x80\x80='2'/>",
+		     "<{}a @p:\xcc\x80=1 @p:\xf0\x90\x80\x80=2></>");
 }
 
 static void test_text(void)

@@ -9,11 +9,11 @@
 
 #include "decoder/event.h"
 
-/* Reads $SHARED/<rel> (the shared samples); aborts the test run if missing. */
-static inline GBytes *shared_file(const char *rel)
+/* Reads $TESTDATA/<rel> (tests/data/public); aborts the test run if missing. */
+static inline GBytes *public_file(const char *rel)
 {
-	const char *shared = getenv("SHARED");
-	char *path = g_build_filename(shared ? shared : "../shared", rel, NULL);
+	const char *dir = getenv("TESTDATA");
+	char *path = g_build_filename(dir ? dir : "../tests/data/public", rel, NULL);
 	gchar *data = NULL;
 	gsize len = 0;
 	if (!g_file_get_contents(path, &data, &len, NULL)) {

@@ -19,11 +19,18 @@ pids=()
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	sleep 0.3
+	# a namespace outlives nothing: whatever still runs in it is stopped first
+	for ns in infra-srv infra-cli; do
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
+	done
 	ip netns del infra-srv 2>/dev/null || true
 	ip netns del infra-cli 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
+# bash runs no EXIT trap when a signal kills it (meson's timeout sends SIGTERM)
+trap 'exit 143' TERM HUP
+trap 'exit 130' INT
 
 # tcpdump in the background until it says it is listening
 start_capture() { # file netns-or-"" iface filter

@@ -11,7 +11,7 @@ here="$SRCDIR/tests/logs"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-cd "$SHARED/logs/public"
+cd "$TESTDATA/logs"
 for exp in "$here"/golden/*.expected; do
 	name=$(basename "$exp" .expected)
 	[ "$name" = contact-back-scs.log ] && continue
@@ -69,7 +69,7 @@ check "local log without --log-tz: log.time_zone UTC+01:00" '[[ "$out" == *"log.
 if [ "$(id -u)" = 0 ] && command -v tcpdump >/dev/null; then
 	mkdir -p "$tmp/rec/captures"
 	cp record.sh record_contact_back.py "$tmp/rec/"
-	if (cd "$tmp/rec" && SHARED="$SHARED" ./record.sh) >/dev/null 2>&1; then
+	if (cd "$tmp/rec" && TESTDATA="$TESTDATA" ./record.sh) >/dev/null 2>&1; then
 		check "fresh recording: same finding" 'verify "$tmp/rec/captures/contact-back.pcap" "$tmp/rec/captures/contact-back-scs.log" 2.5'
 	else
 		echo "skip: fresh recording failed (port 9971 on 127.0.7.1 busy?)"

@@ -4,9 +4,13 @@
 set -u
 fail=0
 check() { if ! eval "$2"; then echo "FAIL: $1"; fail=1; else echo "ok: $1"; fi; }
-pub="$SHARED/logs/public"
+pub="$TESTDATA/logs"
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+pid=
+trap '[ -z "$pid" ] || kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+# bash runs no EXIT trap when a signal kills it (meson's timeout sends SIGTERM)
+trap 'exit 143' TERM HUP
+trap 'exit 130' INT
 
 while read -r file fmt; do
 	out=$("$AMTSCOPE" logs --detect "$pub/$file")
@@ -43,12 +47,14 @@ limit=400000
 peak_kb() { awk '/VmHWM/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 run_bounded() {
 	( ulimit -v $limit; exec "$AMTSCOPE" "$@" ) &
-	local pid=$! peak=0 p
+	pid=$!  # global: the EXIT trap stops it when the test ends early
+	local peak=0 p
 	while kill -0 $pid 2>/dev/null; do
 		p=$(peak_kb $pid); [ -n "$p" ] && [ "$p" -gt "$peak" ] && peak=$p
 		sleep 0.05
 	done
 	wait $pid; local rc=$?
+	pid=
 	echo "$peak" > "$tmp/peak"
 	return $rc
 }

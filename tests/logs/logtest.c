@@ -82,10 +82,10 @@ const rec *collected_rec(const collected *c, guint i)
 	return i < c->recs->len ? c->recs->pdata[i] : NULL;
 }
 
-char *shared_path(const char *name)
+char *public_path(const char *name)
 {
-	const char *s = getenv("SHARED");
-	return g_build_filename(s ? s : "../shared", "logs", "public", name, NULL);
+	const char *s = getenv("TESTDATA");
+	return g_build_filename(s ? s : "../tests/data/public", "logs", name, NULL);
 }
 
 char *src_path(const char *name)

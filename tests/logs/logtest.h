@@ -23,8 +23,8 @@ typedef struct collected {
 void collect_init(collected *c, amt_run *run);
 void collect_free(collected *c);
 const rec *collected_rec(const collected *c, guint i);
-/* $SHARED/logs/public/<name>, $SRCDIR/<name> */
-char *shared_path(const char *name);
+/* $TESTDATA/logs/<name>, $SRCDIR/<name> */
+char *public_path(const char *name);
 char *src_path(const char *name);
 /* A temp file holding data; caller unlinks and frees. */
 char *temp_file(const void *data, size_t n);

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Plays both sides of the seeds' "Cannot contact back AMT" story over
 loopback (127.0.7.0/24 only): an AMT device at 127.0.7.21 sends its hello
-(a real v3 payload, sample s1 of shared/captures/public) to the setup service
+(a real v3 payload, sample s1 of tests/data/public/hello/) to the setup service
 at 127.0.7.1:9971, three times; after each hello the setup service connects
 back to 127.0.7.21:16993, where nothing listens, and writes an SCS-style
 debug log line for each step with its own clock SKEW seconds ahead.
@@ -30,8 +30,8 @@ def stamp():
 
 def main():
     logfile = sys.argv[1]
-    shared = os.environ.get("SHARED", os.path.join(os.path.dirname(__file__), "../../../shared"))
-    hexfile = sys.argv[2] if len(sys.argv) > 2 else os.path.join(shared, "captures/public/meshcentral-amt-hello-v3-samples.hex")
+    data = os.environ.get("TESTDATA", os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data", "public"))
+    hexfile = sys.argv[2] if len(sys.argv) > 2 else os.path.join(data, "hello", "meshcentral-amt-hello-v3-samples.hex")
     hello = hello_payload(hexfile)
     srv = socket.socket()
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

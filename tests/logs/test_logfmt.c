@@ -52,7 +52,7 @@ typedef struct sample {
 
 static void check_sample(const sample *s)
 {
-	char *path = shared_path(s->file);
+	char *path = public_path(s->file);
 	amt_run run;
 	run_init(&run);
 	collected c;
@@ -127,7 +127,7 @@ static void test_public_samples(void)
 
 static void test_cmtrace_multiline_lines(void)
 {
-	char *path = shared_path("sccm-smsts-intel-scs-ts.log");
+	char *path = public_path("sccm-smsts-intel-scs-ts.log");
 	amt_run run;
 	run_init(&run);
 	collected c;
@@ -146,7 +146,7 @@ static void test_cmtrace_multiline_lines(void)
 /* Windows tools write UTF-16 LE, usually with a BOM: same records. */
 static void test_utf16(void)
 {
-	char *path = shared_path("rpc-go-activation.log");
+	char *path = public_path("rpc-go-activation.log");
 	char *text = NULL;
 	gsize len = 0;
 	CU_ASSERT_TRUE_FATAL(g_file_get_contents(path, &text, &len, NULL));

@@ -479,7 +479,7 @@ static void test_windows_time_skew(void)
 static void test_user_rules_example(void)
 {
 	char *rules = src_path("docs/examples/user-rules.rules");
-	char *log = shared_path("rpc-go-activation.log");
+	char *log = public_path("rpc-go-activation.log");
 	const char *scs = "2026-11-23 11:50:01 [7] E SCS poller: SQL connection timeout talking to AMT database\n";
 	char *p = temp_file(scs, strlen(scs));
 	world w;

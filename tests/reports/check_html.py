@@ -24,6 +24,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import children  # noqa: E402  every process started here is stopped at exit, also on failure
 
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run",
@@ -41,7 +43,12 @@ def chromium():
 def run(browser, html, extra):
     with tempfile.TemporaryDirectory(prefix="amtscope-chromium-") as profile:
         cmd = [browser, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *extra, pathlib.Path(html).resolve().as_uri()]
-        p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=120)
+        # its own session: the browser's helper processes are stopped with it
+        try:
+            p = subprocess.run(cmd, capture_output=True, text=True, errors="replace", timeout=120,
+                               start_new_session=True)
+        finally:
+            children.stop_all()
         return p.returncode, p.stdout, p.stderr
 
 

@@ -168,11 +168,12 @@ def main():
             if tail:
                 print("     stderr:\n       " + "\n       ".join(tail))
     # Damaged copies of the real log samples, through `analyze -l`.
-    shared = os.environ.get("SHARED", "")
-    samples = sorted(os.path.join(shared, "logs", "public", n) for n in
-                     (os.listdir(os.path.join(shared, "logs", "public"))
-                      if os.path.isdir(os.path.join(shared, "logs", "public")) else [])
+    logs_dir = os.path.join(os.environ.get("TESTDATA", ""), "logs")
+    samples = sorted(os.path.join(logs_dir, n) for n in
+                     (os.listdir(logs_dir) if os.path.isdir(logs_dir) else [])
                      if n.endswith((".log", ".txt")))
+    if not samples and not sys.argv[1:]:
+        failures.append("no log samples in %s (tests/data/public/logs)" % logs_dir)
     logdir = os.path.join(outdir, "logs")
     if samples and not sys.argv[1:]:
         probe = subprocess.run([amtscope, "analyze", "-l", samples[0], "--format", "json", "-o", os.devnull],

@@ -22,6 +22,8 @@ import sys
 import tempfile
 import threading
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import children  # noqa: E402  every process started here is stopped at exit, also on failure
 
 ADDR = "127.0.9.1"
 

@@ -6,7 +6,7 @@ AMT device (127.0.4.20) first sends its hello to the setup service
   remote-config-untrusted.pcap  the hello lists only other roots
   remote-config-dhcp-mismatch.pcap  trusted, but DHCP gave the device option 15 corp.example
                                 while the provisioning certificate is for prov.test
-The hello layout is ../shared/specs/provisioning.md section 2.3. Standard library only."""
+The hello layout is decoder/events/hello.h (interface version 3). Standard library only."""
 import hashlib
 import os
 import struct

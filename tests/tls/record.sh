@@ -45,6 +45,19 @@ wait_for() {  # wait_for CMD...: up to 5 s
 	return 1
 }
 
+tdpid= srvpid= log=
+# set -e leaves at the first failed step: stop tcpdump and the server here
+stop() {
+	[ -z "$srvpid" ] || kill "$srvpid" 2>/dev/null || true
+	[ -z "$tdpid" ] || kill -INT "$tdpid" 2>/dev/null || true
+	wait 2>/dev/null || true
+	[ -z "$log" ] || rm -f "$log"
+}
+trap stop EXIT
+# bash runs no EXIT trap when a signal kills it (meson's timeout sends SIGTERM)
+trap 'exit 143' TERM HUP
+trap 'exit 130' INT
+
 cd "$certs"
 for s in "${scenarios[@]}"; do
 	a=${ADDR[$s]}
@@ -61,9 +74,12 @@ for s in "${scenarios[@]}"; do
 	# shellcheck disable=SC2086
 	timeout 10 openssl s_client -connect "$a:$port" -bind "127.0.4.1:0" ${CLIENT[$s]} </dev/null >/dev/null 2>&1 || true
 	wait "$srvpid" 2>/dev/null || true
+	srvpid=
 	sleep 1
 	kill -INT "$tdpid"
 	wait "$tdpid" 2>/dev/null || true
+	tdpid=
 	rm -f "$log"
+	log=
 	echo "$s: $(tcpdump -r "$pcap" 2>/dev/null | wc -l) packets"
 done

@@ -29,9 +29,11 @@ import sys
 import tempfile
 import threading
 import time
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+import children  # noqa: E402  every process started here is stopped at exit, also on failure
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SHARED = os.environ.get("SHARED", os.path.join(HERE, "..", "..", "..", "..", "shared"))
+DATA = os.environ.get("TESTDATA", os.path.join(HERE, "..", "..", "data", "public"))
 AMT1, AMT2, SCS, DNS, DHCP, CONSOLE = "127.0.8.21", "127.0.8.22", "127.0.8.5", "127.0.8.2", "127.0.8.1", "127.0.8.30"
 DIGEST_USER, DIGEST_PASSWORD = "admin", "Rep0rts-P@ss-8"
 
@@ -141,7 +143,7 @@ def dns_query(src, qid, name):
 
 # --- hello and the connection back ------------------------------------------
 def hello_payload():
-    with open(os.path.join(SHARED, "captures", "public", "meshcentral-amt-hello-v3-samples.hex")) as f:
+    with open(os.path.join(DATA, "hello", "meshcentral-amt-hello-v3-samples.hex")) as f:
         for line in f:
             if line.startswith("s1 "):
                 return bytes.fromhex(line.split()[3])
@@ -229,9 +231,9 @@ def tls_failure(tmp):
 
 # --- WS-Man with a refused digest -------------------------------------------
 def wsman_401():
-    with open(os.path.join(SHARED, "wsman-samples", "http", "amt15_wsman_401_digest_challenge.http"), "rb") as f:
+    with open(os.path.join(DATA, "wsman", "http", "amt15_wsman_401_digest_challenge.http"), "rb") as f:
         challenge = f.read()
-    with open(os.path.join(SHARED, "wsman-samples", "requests", "amt_generalsettings_get.xml"), "rb") as f:
+    with open(os.path.join(DATA, "wsman", "requests", "amt_generalsettings_get.xml"), "rb") as f:
         body = f.read()
 
     def server(s):
