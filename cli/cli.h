@@ -29,5 +29,10 @@ const char *cli_data_dir(void);
 /* --log-offset SECONDS (e.g. -3600 or 2.5) into µs; false (and one line on
  * stderr) when it is no number. */
 bool cli_log_offset(const char *arg, int64_t *us);
+/* --sensor and --run-id, or their defaults (the host name; a random UUID,
+ * returned in *allocated for the caller to free); false (and one line on
+ * stderr) when one is empty or holds a control character. */
+bool cli_record_ids(const char *sensor, const char *run_id, const char **sensor_out, const char **run_id_out,
+		    char **allocated);
 
 #endif

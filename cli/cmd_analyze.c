@@ -14,10 +14,11 @@
 #include "../rules/logs.h"
 #include "../rules/rule.h"
 #include "../rules/user_rules.h"
+#include "../rules/volume.h"
 #include "cli.h"
 #include "version.h"
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_HTML };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_HTML, FMT_ECS };
 
 typedef struct opts {
 	GPtrArray *reads, *logs, *keylogs, *rules;
@@ -25,6 +26,9 @@ typedef struct opts {
 	bool live_mode;
 	enum fmt format;
 	const char *out, *events_out;
+	const char *sensor, *run_id;
+	GPtrArray *suppress;
+	int min_sev;
 	bool quiet, verbose, fields, frames;
 	int fail_on;
 	bool no_color;
@@ -32,7 +36,8 @@ typedef struct opts {
 
 enum {
 	O_DURATION = 1000, O_LOG_FORMAT, O_LOG_TZ, O_LOG_OFFSET, O_RULES, O_CA_FILE, O_AMT_HASHES,
-	O_KEYLOG, O_FORMAT, O_EVENTS, O_FAIL_ON, O_NO_REDACT, O_SHOW_SOL, O_NO_COLOR, O_HELP, O_FRAMES, O_HELLO_WINDOW, O_VLAN_KEY,
+	O_KEYLOG, O_FORMAT, O_EVENTS, O_FAIL_ON, O_NO_REDACT, O_SHOW_SOL, O_NO_COLOR, O_HELP, O_FRAMES, O_HELLO_WINDOW,
+	O_SENSOR, O_RUN_ID, O_SUPPRESS, O_MIN_SEVERITY, O_VLAN_KEY,
 	O_LIMIT_BASE = 2000,
 };
 
@@ -55,7 +60,7 @@ static void help(bool decode)
 	     "  --hello-window S   how long the setup service may take to connect back after a hello [60]\n"
 	     "  --vlan-in-flow-key VLAN ids part of a flow's identity (overlapping addresses on a trunk)\n"
 	     "output:\n"
-	     "  --format text|json|jsonl|html   (decode: text|json)\n"
+	     "  --format text|json|jsonl|ecs|html   (decode: text|json; ecs: Elastic Common Schema lines)\n"
 	     "  -o FILE            write the report to FILE     --events FILE  events as JSON lines\n"
 	     "  -q                 findings only                -v  add the timeline\n"
 	     "  -V                 decode: every field of each message\n"
@@ -63,6 +68,10 @@ static void help(bool decode)
 	     "  --fail-on error|warning|info|never   exit 1 when findings reach this level (default error)\n"
 	     "  --no-redact        show secrets (local debugging only)  --show-sol-data  SOL text\n"
 	     "  --no-color\n"
+	     "  --sensor NAME      records name their sensor (default: the host name)\n"
+	     "  --run-id ID        records name their run (default: a random UUID)\n"
+	     "  --suppress FILE    drop expected findings: RULE-or-GLOB DEVICE|* REASON a line (repeatable)\n"
+	     "  --min-severity error|warning|info   drop findings below it (default info: none)\n"
 	     "limits (default in brackets):");
 	for (int i = 0; i < LIM_COUNT; i++)
 		printf("  %-22s %s [%llu]\n", amt_limits[i].option, amt_limits[i].what,
@@ -129,6 +138,12 @@ static void frame_cb(void *user, const frame_info *fi)
 		fi->ipproto ? amt_addr_str(&fi->dst, b) : "-", fi->dport);
 }
 
+static void ecs_cb(void *user, const event *e)
+{
+	decode_sink *s = user;
+	ecs_event(s->f, s->run, e, AMTSCOPE_VERSION);
+}
+
 static void events_cb(void *user, const event *e)
 {
 	decode_sink *s = user;
@@ -143,10 +158,15 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	o.logs = g_ptr_array_new();
 	o.keylogs = g_ptr_array_new();
 	o.rules = g_ptr_array_new();
+	o.suppress = g_ptr_array_new();
+	volume vol;
+	volume_init(&vol);
+	GArray *by_rule = NULL;
 	o.fail_on = SEV_ERROR;
 	amt_run run;
 	run_init(&run);
 	int rc = EXIT_CLEAN;
+	char *random_run_id = NULL;
 
 	static struct option base[] = {
 		{"log", required_argument, 0, 'l'},
@@ -167,6 +187,10 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		{"help", no_argument, 0, O_HELP},
 		{"frames", no_argument, 0, O_FRAMES},
 		{"hello-window", required_argument, 0, O_HELLO_WINDOW},
+		{"sensor", required_argument, 0, O_SENSOR},
+		{"run-id", required_argument, 0, O_RUN_ID},
+		{"suppress", required_argument, 0, O_SUPPRESS},
+		{"min-severity", required_argument, 0, O_MIN_SEVERITY},
 		{"vlan-in-flow-key", no_argument, 0, O_VLAN_KEY},
 	};
 	size_t nbase = sizeof(base) / sizeof(base[0]);
@@ -224,9 +248,10 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			else if (!strcmp(optarg, "json")) o.format = FMT_JSON;
 			else if (!strcmp(optarg, "jsonl") && !decode_mode) o.format = FMT_JSONL;
 			else if (!strcmp(optarg, "html") && !decode_mode) o.format = FMT_HTML;
+			else if (!strcmp(optarg, "ecs") && !decode_mode) o.format = FMT_ECS;
 			else {
 				cli_error("unknown --format '%s' (use %s)", optarg,
-					  decode_mode ? "text or json" : "text, json, jsonl or html");
+					  decode_mode ? "text or json" : "text, json, jsonl, ecs or html");
 				rc = EXIT_USAGE;
 				goto out;
 			}
@@ -255,6 +280,16 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 				goto out;
 			}
 			run.cfg.hello_window_us = (int64_t)v * 1000000;
+			break;
+		case O_SENSOR: o.sensor = optarg; break;
+		case O_RUN_ID: o.run_id = optarg; break;
+		case O_SUPPRESS: g_ptr_array_add(o.suppress, optarg); break;
+		case O_MIN_SEVERITY:
+			if (!severity_parse(optarg, &o.min_sev) || o.min_sev > SEV_ERROR) {
+				cli_error("--min-severity takes error, warning or info, not '%s'", optarg);
+				rc = EXIT_USAGE;
+				goto out;
+			}
 			break;
 		case 'h':
 		case O_HELP: help(decode_mode); goto out;
@@ -298,6 +333,11 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	run.cfg.keylog_files = (char **)o.keylogs->pdata;
 	run.cfg.rules_files = (char **)o.rules->pdata;
 	run.cfg.data_dir = cli_data_dir();
+	run.cfg.run_started_us = g_get_real_time();
+	if (!cli_record_ids(o.sensor, o.run_id, &run.cfg.sensor, &run.cfg.run_id, &random_run_id)) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 
 	FILE *out = cli_open_output(o.out);
 	if (!out) {
@@ -324,9 +364,22 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	decode_sink es = {evout ? evout : out, &run, true, false};
 	if (decode_mode && !o.frames)
 		bus_subscribe(&run.bus, decode_cb, &ds);
+	decode_sink ecs = {out, &run, true, false};
 	if (evout || o.format == FMT_JSONL)
 		bus_subscribe(&run.bus, events_cb, &es);
+	if (o.format == FMT_ECS && !decode_mode)
+		bus_subscribe(&run.bus, ecs_cb, &ecs);
 
+	for (guint i = 0; !decode_mode && i < o.suppress->len; i++) {
+		char *err = NULL;
+		if (!volume_load(&vol, o.suppress->pdata[i], &err)) {
+			cli_error("%s", err);
+			g_free(err);
+			rc = EXIT_USAGE;
+			goto done;
+		}
+	}
+	vol.min_sev = o.min_sev;
 	for (guint i = 0; !decode_mode && o.rules->pdata[i]; i++) {
 		char *err = NULL;
 		if (!user_rules_load(&an, o.rules->pdata[i], &err)) {
@@ -379,9 +432,16 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			input_error = true;
 		}
 	}
-	if (!decode_mode)
+	if (!decode_mode) {
 		analysis_end(&an);
+		volume_apply(&vol, &an);
+		by_rule = rule_summaries(&an.fnd);
+	}
 	engine_free(eng);
+	if (!decode_mode && (evout || o.format == FMT_JSONL))
+		findings_jsonl(es.f, &an);
+	if (!decode_mode && o.format == FMT_ECS)
+		ecs_findings(out, &an, AMTSCOPE_VERSION);
 
 	if (!decode_mode) {
 		report_opts ro = {
@@ -389,12 +449,15 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			.quiet = o.quiet,
 			.verbose = o.verbose,
 			.version = AMTSCOPE_VERSION,
+			.by_rule = by_rule,
+			.vol = &vol,
 		};
 		switch (o.format) {
 		case FMT_TEXT: report_text(out, &an, &ro); break;
 		case FMT_JSON: report_json(out, &an, &ro); break;
 		case FMT_HTML: report_html(out, &an, &ro); break;
-		case FMT_JSONL: break;
+		case FMT_JSONL:
+		case FMT_ECS: break;
 		}
 		if (o.fail_on <= SEV_ERROR && findings_count_at_least(&an.fnd, (severity)o.fail_on))
 			rc = EXIT_FINDINGS;
@@ -413,6 +476,11 @@ close_out:
 		fflush(stdout);
 out:
 	g_free(lo);
+	g_free(random_run_id);
+	if (by_rule)
+		rule_summaries_free(by_rule);
+	volume_free(&vol);
+	g_ptr_array_free(o.suppress, TRUE);
 	g_ptr_array_free(o.reads, TRUE);
 	g_ptr_array_free(o.logs, TRUE);
 	g_ptr_array_free(o.keylogs, TRUE);

@@ -379,6 +379,8 @@ int cmd_check(int argc, char **argv)
 		.quiet = c.quiet,
 		.version = AMTSCOPE_VERSION,
 	};
+	GArray *by_rule = rule_summaries(&an.fnd);
+	ro.by_rule = by_rule;
 	switch (c.format) {
 	case FMT_TEXT:
 		/* the capture header (packets, flows) means nothing here: a check header instead */
@@ -396,6 +398,7 @@ int cmd_check(int argc, char **argv)
 		rc = EXIT_FINDINGS;
 	if (!input_ok)
 		rc = EXIT_USAGE;
+	rule_summaries_free(by_rule);
 	check_state_free(&st);
 	analysis_free(&an);
 	run_free(&run);

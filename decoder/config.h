@@ -29,6 +29,12 @@ typedef struct amt_config {
 	const char *log_tz;      /* --log-tz */
 	int64_t log_offset_us;   /* --log-offset */
 	const char *data_dir;    /* where formats/ and kb/ live */
+	/* who wrote the records, so outputs of many sensors and runs merge
+	 * (--sensor, default the host name; --run-id, default a random UUID);
+	 * NULL: records carry neither */
+	const char *sensor;
+	const char *run_id;
+	int64_t run_started_us;  /* wall clock when the run began (µs UTC), 0 unknown */
 } amt_config;
 
 void amt_config_defaults(amt_config *c);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "community_id.h"
 #include "dispatch.h"
 #include "events/flow.h"
 #include "flow.h"
@@ -494,6 +495,7 @@ static flow *new_flow(engine *e, const flow_key *k, const pkt *p, uint32_t frame
 	fi->first_frame = frame;
 	fi->first_ts = ts;
 	fi->midstream = p->ipproto == 6 && !(p->tcp_flags & TH_SYN);
+	community_id_v1(fi->community_id, fi->ipproto, &fi->cli, fi->cport, &fi->srv, fi->sport);
 	f->state = p->ipproto != 6 ? FLOW_UDP : fi->midstream ? FLOW_ESTABLISHED : FLOW_SYN_SENT;
 	f->last_ts = ts;
 	f->last_frame = frame;

@@ -73,6 +73,9 @@ typedef struct flow_info {
 	uint32_t first_frame;
 	int64_t first_ts;
 	bool midstream;  /* no SYN seen: capture started late */
+	/* Community ID v1 of the 5-tuple, computed once when the flow is made
+	 * (decoder/community_id.h); empty when not computed */
+	char community_id[32];
 } flow_info;
 
 enum { DIR_C2S = 0, DIR_S2C = 1 };

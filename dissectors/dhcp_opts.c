@@ -153,7 +153,7 @@ static void one_option(dhcp_opts *o, uint8_t code, const uint8_t *v, size_t n, s
 	case 61:
 		if (n >= 1) {
 			ev_uint(e, "dhcp.client_id.type", v[0]);
-			ev_hex(e, "dhcp.client_id", v + 1, n - 1);
+			ev_hex(e, "dhcp.client_id.value", v + 1, n - 1);
 		}
 		break;
 	case 81:

@@ -62,7 +62,7 @@ static void common_fields(event *e, const ev_http *h)
 	ev_str_ref(e, "http.host", h->host);
 	ev_str_ref(e, "http.user_agent", h->user_agent);
 	ev_str_ref(e, "http.server", h->server);
-	ev_str_ref(e, "http.server.amt_version", h->amt_version);
+	ev_str_ref(e, "http.amt_version", h->amt_version);
 	ev_str_ref(e, "http.content_type", h->content_type);
 	if (h->has_content_length)
 		ev_uint(e, "http.content_length", h->content_length);

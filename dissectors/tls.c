@@ -290,7 +290,7 @@ static void describe_certificates(event *e)
 	else
 		ev_set_info(e, "Certificate (%s, empty)", who);
 	ev_uint(e, "tls.handshake.type", HS_CERTIFICATE);
-	ev_str_ref(e, "tls.handshake.certificate.sender", who);
+	ev_str_ref(e, "tls.handshake.certificates.sender", who);
 	ev_uint(e, "tls.handshake.certificates.count", m->total);
 	for (uint32_t i = 0; i < m->ncerts; i++)
 		cert_fields(e, &m->certs[i], e->a);

@@ -162,6 +162,8 @@ void events_jsonl(FILE *f, const amt_run *run, const event *e)
 	if (e->ts)
 		jw_ktime(&w, "timestamp", e->ts);
 	jw_kstr(&w, "event_type", ev_kind_name(e->kind));
+	jw_kstr(&w, "sensor", run->cfg.sensor);
+	jw_kstr(&w, "run_id", run->cfg.run_id);
 	jw_kstr(&w, "app_proto", e->proto);
 	if (e->input < run->inputs->len)
 		jw_kstr(&w, "input", ((const amt_input *)run->inputs->pdata[e->input])->path);
@@ -175,6 +177,8 @@ void events_jsonl(FILE *f, const amt_run *run, const event *e)
 		jw_kuint(&w, "line", e->line);
 	if (e->flow) {
 		jw_kuint(&w, "flow_id", e->flow->id);
+		if (e->flow->community_id[0])
+			jw_kstr(&w, "community_id", e->flow->community_id);
 		jw_kstr(&w, "proto", e->flow->ipproto == 6 ? "TCP" : e->flow->ipproto == 17 ? "UDP" : "IP");
 		jw_kstr(&w, "src_ip", amt_addr_str(ev_src(e), a));
 		jw_kuint(&w, "src_port", ev_sport(e));

@@ -34,6 +34,8 @@ static const char css[] =
 	".finding.info .sev{color:var(--info)}\n"
 	"ol.top{margin:6px 0 10px;padding-left:22px}ol.top .sev-error{color:var(--err);font-weight:700}"
 	"ol.top .sev-warning{color:var(--warn);font-weight:700}ol.top .sev-info{color:var(--info);font-weight:700}\n"
+	".finding .on{margin-left:6px}table.rules td{padding:2px 10px 2px 0}table.rules .sev-error{color:var(--err)}"
+	"table.rules .sev-warning{color:var(--warn)}table.rules .sev-info{color:var(--info)}\n"
 	".finding p{margin:4px 0}.finding dl{margin:4px 0;display:grid;grid-template-columns:110px 1fr;"
 	"gap:2px 8px}.finding dt{color:var(--muted)}.finding dd{margin:0}\n"
 	"svg.tl{width:100%;height:auto;border:1px solid var(--line);border-radius:4px;background:#fff}\n"
@@ -76,7 +78,7 @@ void html_rel_time(FILE *f, int64_t ts, int64_t t0)
 }
 
 /* Up to 12 findings, errors first, each a link to its full text. */
-static void summary_list(FILE *f, GPtrArray *grouped)
+static void summary_list(FILE *f, const GPtrArray *grouped)
 {
 	GPtrArray *sorted = g_ptr_array_sized_new(grouped->len);
 	for (int s = SEV_ERROR; s >= SEV_INFO; s--)
@@ -105,7 +107,35 @@ static void summary_list(FILE *f, GPtrArray *grouped)
 	g_ptr_array_free(sorted, TRUE);
 }
 
-static void summary(FILE *f, analysis *an, GPtrArray *grouped)
+/* The per-rule table: each row links to its group in the findings. */
+static void rule_table(FILE *f, const report_opts *o)
+{
+	const volume *v = o->vol;
+	if (v && (v->suppressed || v->below_min)) {
+		fputs("<p class=\"muted\">Not shown: ", f);
+		if (v->suppressed)
+			fprintf(f, "%llu suppressed (<code>--suppress</code>)", (unsigned long long)v->suppressed);
+		if (v->suppressed && v->below_min)
+			fputs(", ", f);
+		if (v->below_min)
+			fprintf(f, "%llu below <code>--min-severity %s</code>", (unsigned long long)v->below_min,
+				severity_name((severity)v->min_sev));
+		fputs(".</p>\n", f);
+	}
+	if (!o->by_rule || !o->by_rule->len)
+		return;
+	fputs("<table class=\"rules\"><tr><th>rule</th><th>severity</th><th>findings</th><th>devices</th></tr>\n", f);
+	for (guint i = 0; i < o->by_rule->len; i++) {
+		const rule_summary *r = &g_array_index(o->by_rule, rule_summary, i);
+		fprintf(f, "<tr><td><a href=\"#rule-%u\"><code>", i + 1);
+		out_html(f, r->rule);
+		fprintf(f, "</code></a></td><td class=\"sev-%s\">%s</td><td>%u</td><td>%u</td></tr>\n",
+			severity_name(r->sev), severity_name(r->sev), r->count, r->devices);
+	}
+	fputs("</table>\n", f);
+}
+
+static void summary(FILE *f, analysis *an, const GPtrArray *grouped, const report_opts *o)
 {
 	const amt_run *run = an->run;
 	char a[40], b[40];
@@ -120,6 +150,7 @@ static void summary(FILE *f, analysis *an, GPtrArray *grouped)
 		if (n[s])
 			fprintf(f, "<span class=\"badge %s\">%zu %s</span>", names[s][0], n[s], names[s][n[s] != 1]);
 	fputs("</p>\n", f);
+	rule_table(f, o);
 	summary_list(f, grouped);
 	fputs("<table class=\"kv\">\n", f);
 	int64_t first = 0, last = 0;
@@ -212,27 +243,6 @@ static void evidence_html(FILE *f, analysis *an, const finding *x)
 	}
 }
 
-static void one_finding(FILE *f, analysis *an, const finding *x, unsigned n)
-{
-	const char *sev = severity_name(x->sev);
-	fprintf(f, "<article class=\"finding %s\" id=\"finding-%u\" data-rule=\"", sev, n);
-	out_html(f, x->rule);
-	fprintf(f, "\" data-severity=\"%s\">\n<div><span class=\"sev\">%s</span><code class=\"rule\">", sev, sev);
-	out_html(f, x->rule);
-	fputs("</code></div>\n", f);
-	if (x->summary)
-		html_elem(f, "p", "summary", x->summary);
-	fputs("\n<dl>\n", f);
-	if (x->evidence->len)
-		evidence_html(f, an, x);
-	if (x->remedy) {
-		fputs("<dt>remedy</dt><dd>", f);
-		out_html(f, x->remedy);
-		fputs("</dd>\n", f);
-	}
-	fputs("</dl>\n</article>\n", f);
-}
-
 static void device_title(FILE *f, analysis *an, const char *label)
 {
 	if (!label) {
@@ -253,21 +263,96 @@ static void device_title(FILE *f, analysis *an, const char *label)
 	}
 }
 
-/* The findings, numbered in the order shown (finding-1 ...), which the
- * summary's list links to. */
-static void findings_html(FILE *f, analysis *an, GPtrArray *grouped)
+static void one_finding(FILE *f, analysis *an, const finding *x, unsigned n)
+{
+	const char *sev = severity_name(x->sev);
+	fprintf(f, "<article class=\"finding %s\" id=\"finding-%u\" data-rule=\"", sev, n);
+	out_html(f, x->rule);
+	fprintf(f, "\" data-severity=\"%s\">\n<div><span class=\"sev\">%s</span><code class=\"rule\">", sev, sev);
+	out_html(f, x->rule);
+	fputs("</code> ", f);
+	fputs("<span class=\"on\">", f);
+	device_title(f, an, x->device);
+	fputs("</span></div>\n", f);
+	if (x->summary)
+		html_elem(f, "p", "summary", x->summary);
+	fputs("\n<dl>\n", f);
+	if (x->evidence->len)
+		evidence_html(f, an, x);
+	if (x->remedy) {
+		fputs("<dt>remedy</dt><dd>", f);
+		out_html(f, x->remedy);
+		fputs("</dd>\n", f);
+	}
+	fputs("</dl>\n</article>\n", f);
+}
+
+/* The findings grouped by rule (the order of the per-rule table), each
+ * rule's first HTML_PER_RULE findings in full and the rest counted, so the
+ * page stays small however many devices share a problem. Numbered in the
+ * order shown (finding-1 ...), which the summary's list links to. */
+#define HTML_PER_RULE 10
+#define HTML_MORE_DEVICES 40  /* device names listed for the findings not shown */
+
+static GPtrArray *shown_findings(const report_opts *o)
+{
+	GPtrArray *shown = g_ptr_array_new();
+	for (guint i = 0; o->by_rule && i < o->by_rule->len; i++) {
+		const rule_summary *r = &g_array_index(o->by_rule, rule_summary, i);
+		for (guint k = 0; k < r->findings->len && k < HTML_PER_RULE; k++)
+			g_ptr_array_add(shown, r->findings->pdata[k]);
+	}
+	return shown;
+}
+
+static void more_of_rule(FILE *f, const rule_summary *r)
+{
+	if (r->findings->len <= HTML_PER_RULE)
+		return;
+	GHashTable *named = g_hash_table_new(g_str_hash, g_str_equal);
+	for (guint k = 0; k < HTML_PER_RULE; k++) {
+		const finding *x = r->findings->pdata[k];
+		if (x->device)
+			g_hash_table_add(named, x->device);
+	}
+	GPtrArray *rest = g_ptr_array_new();
+	for (guint k = HTML_PER_RULE; k < r->findings->len; k++) {
+		const finding *x = r->findings->pdata[k];
+		if (x->device && g_hash_table_add(named, x->device))
+			g_ptr_array_add(rest, x->device);
+	}
+	unsigned more = r->findings->len - HTML_PER_RULE;
+	fprintf(f, "<p class=\"more muted\" data-more=\"%u\">and %u more finding%s of this rule", more, more,
+		more == 1 ? "" : "s");
+	if (rest->len) {
+		fprintf(f, " on %u more device%s: ", rest->len, rest->len == 1 ? "" : "s");
+		for (guint k = 0; k < rest->len && k < HTML_MORE_DEVICES; k++) {
+			fputs(k ? ", " : "", f);
+			out_html(f, rest->pdata[k]);
+		}
+		if (rest->len > HTML_MORE_DEVICES)
+			fprintf(f, " and %u more", rest->len - HTML_MORE_DEVICES);
+	}
+	fputs("; the JSON report lists every one.</p>\n", f);
+	g_ptr_array_free(rest, TRUE);
+	g_hash_table_destroy(named);
+}
+
+static void findings_html(FILE *f, analysis *an, const report_opts *o)
 {
 	fputs("<section id=\"findings\"><h2>Findings</h2>\n", f);
-	if (!grouped->len)
+	if (!o->by_rule || !o->by_rule->len)
 		fputs("<p>No findings.</p>\n", f);
-	for (guint i = 0; i < grouped->len; i++) {
-		const finding *x = grouped->pdata[i];
-		if (!i || g_strcmp0(((const finding *)grouped->pdata[i - 1])->device, x->device)) {
-			fputs("<h3>", f);
-			device_title(f, an, x->device);
-			fputs("</h3>\n", f);
-		}
-		one_finding(f, an, x, i + 1);
+	unsigned n = 0;
+	for (guint i = 0; o->by_rule && i < o->by_rule->len; i++) {
+		const rule_summary *r = &g_array_index(o->by_rule, rule_summary, i);
+		fprintf(f, "<h3 id=\"rule-%u\"><code>", i + 1);
+		out_html(f, r->rule);
+		fprintf(f, "</code> <span class=\"muted\">%u finding%s, %u device%s</span></h3>\n", r->count,
+			r->count == 1 ? "" : "s", r->devices, r->devices == 1 ? "" : "s");
+		for (guint k = 0; k < r->findings->len && k < HTML_PER_RULE; k++)
+			one_finding(f, an, r->findings->pdata[k], ++n);
+		more_of_rule(f, r);
 	}
 	fputs("</section>\n", f);
 }
@@ -316,12 +401,20 @@ void report_html(FILE *f, analysis *an, const report_opts *o)
 	fputs("</style></head>\n<body>\n<header><h1>amtscope report</h1>\n<p class=\"muted\">Intel AMT / vPro "
 	      "provisioning and management: what went wrong, where, and what to change.</p></header>\n",
 	      f);
-	GPtrArray *grouped = findings_grouped(&an->fnd);
-	summary(f, an, grouped);
-	findings_html(f, an, grouped);
-	g_ptr_array_free(grouped, TRUE);
+	/* a caller that passed no per-rule summary still gets every finding */
+	report_opts own = *o;
+	GArray *made = o->by_rule ? NULL : rule_summaries(&an->fnd);
+	if (made)
+		own.by_rule = made;
+	o = &own;
+	GPtrArray *shown = shown_findings(o);
+	summary(f, an, shown, o);
+	findings_html(f, an, o);
 	devices_html(f, an);
-	html_timelines(f, an);
+	html_timelines(f, an, o->by_rule);
+	g_ptr_array_free(shown, TRUE);
+	if (made)
+		rule_summaries_free(made);
 	fputs("<footer>amtscope ", f);
 	out_html(f, o->version);
 	fputs(" · times are UTC · hover a mark in a timeline for its frames</footer>\n</body></html>\n", f);

@@ -14,7 +14,9 @@ void html_event_anchor(FILE *f, unsigned input, uint32_t frame, uint32_t line);
 void html_rel_time(FILE *f, int64_t ts, int64_t t0);
 
 /* The "Timelines" section: per device, SVG lanes, certificate chains, and the
- * events as a table. */
-void html_timelines(FILE *f, analysis *an);
+ * events as a table. Beyond HTML_MAX_TIMELINES devices, only those with the
+ * worst findings (the order of the per-rule summary) are drawn. */
+#define HTML_MAX_TIMELINES 20
+void html_timelines(FILE *f, analysis *an, const GArray *by_rule);
 
 #endif

@@ -432,7 +432,56 @@ static void one_group(FILE *f, tl_view *v, const group *g)
 	fputs("</section>\n", f);
 }
 
-void html_timelines(FILE *f, analysis *an)
+static device *device_of_label(analysis *an, const char *label)
+{
+	device *d = dev_by_ip_str(&an->dev, label, false);
+	if (!d)
+		d = dev_by_uuid(&an->dev, label, false);
+	if (!d) {
+		GPtrArray *ds = dev_by_fqdn(&an->dev, label);
+		d = ds && ds->len ? ds->pdata[0] : NULL;
+	}
+	return d ? dev_resolve(d) : NULL;
+}
+
+/* Which groups get a timeline: all when they are few, else the devices of
+ * the findings shown, worst first, up to the cap. */
+static bool *chosen_groups(analysis *an, GPtrArray *gs, const GArray *by_rule, guint *hidden)
+{
+	bool *draw = g_new0(bool, gs->len);
+	guint with_entries = 0;
+	for (guint i = 0; i < gs->len; i++)
+		with_entries += ((group *)gs->pdata[i])->entries->len != 0;
+	*hidden = 0;
+	if (with_entries <= HTML_MAX_TIMELINES) {
+		for (guint i = 0; i < gs->len; i++)
+			draw[i] = true;
+		return draw;
+	}
+	GHashTable *pos = g_hash_table_new(g_direct_hash, g_direct_equal);
+	for (guint i = 0; i < gs->len; i++)
+		if (((group *)gs->pdata[i])->dev)
+			g_hash_table_insert(pos, (gpointer)((group *)gs->pdata[i])->dev, GUINT_TO_POINTER(i + 1));
+	guint n = 0;
+	for (guint r = 0; by_rule && r < by_rule->len && n < HTML_MAX_TIMELINES; r++) {
+		const GPtrArray *fs = g_array_index(by_rule, rule_summary, r).findings;
+		for (guint k = 0; k < fs->len && n < HTML_MAX_TIMELINES; k++) {
+			const finding *x = fs->pdata[k];
+			device *d = x->device ? device_of_label(an, x->device) : NULL;
+			guint at = d ? GPOINTER_TO_UINT(g_hash_table_lookup(pos, d)) : 0;
+			if (at && !draw[at - 1] && ((group *)gs->pdata[at - 1])->entries->len) {
+				draw[at - 1] = true;
+				n++;
+			}
+		}
+	}
+	g_hash_table_destroy(pos);
+	for (guint i = 0; i < gs->len; i++)
+		*hidden += !draw[i] && ((group *)gs->pdata[i])->entries->len;
+	return draw;
+}
+
+void html_timelines(FILE *f, analysis *an, const GArray *by_rule)
 {
 	tl_view v = {an, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
 	fputs("<section id=\"timelines\"><h2>Timelines</h2>\n", f);
@@ -442,8 +491,25 @@ void html_timelines(FILE *f, analysis *an)
 		fprintf(f, "<p class=\"muted\">%llu events were not kept; raise <code>%s</code> to see them.</p>\n",
 			(unsigned long long)an->tl.dropped, amt_limits[LIM_EVENTS].option);
 	GPtrArray *gs = group_entries(an);
+	guint hidden;
+	bool *draw = chosen_groups(an, gs, by_rule, &hidden);
+	if (hidden)
+		fprintf(f, "<p class=\"muted\" data-hidden-timelines=\"%u\">Only the timelines of the devices with the "
+			   "worst findings are drawn (at most %u); %u more are not: <code>--format jsonl</code> "
+			   "gives every event.", hidden, HTML_MAX_TIMELINES, hidden);
+	/* the links to a device's timeline land on this note when it is not drawn */
+	for (guint i = 0; hidden && i < gs->len; i++) {
+		const group *g = gs->pdata[i];
+		if (!draw[i] && g->entries->len)
+			fprintf(f, g->dev ? "<span id=\"timeline-%u\"></span>" : "<span id=\"timeline-other\"></span>",
+				g->dev ? g->dev->id : 0);
+	}
+	if (hidden)
+		fputs("</p>\n", f);
 	for (guint i = 0; i < gs->len; i++)
-		one_group(f, &v, gs->pdata[i]);
+		if (draw[i])
+			one_group(f, &v, gs->pdata[i]);
+	g_free(draw);
 	free_groups(gs);
 	fputs("</section>\n", f);
 	g_hash_table_destroy(v.anchors);

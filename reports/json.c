@@ -89,6 +89,10 @@ static void write_findings(jsonw *w, analysis *an)
 		jw_kstr(w, "device", x->device);
 		jw_kstr(w, "summary", x->summary);
 		jw_kstr(w, "remedy", x->remedy);
+		if (x->first_seen) {
+			jw_ktime(w, "first_seen", x->first_seen);
+			jw_ktime(w, "last_seen", x->last_seen);
+		}
 		jw_key(w, "evidence");
 		jw_arr(w);
 		for (guint k = 0; k < x->evidence->len; k++) {
@@ -107,6 +111,57 @@ static void write_findings(jsonw *w, analysis *an)
 	}
 	jw_arr_end(w);
 	g_ptr_array_free(fs, TRUE);
+}
+
+/* The per-rule summary, first: what a reader of a big capture wants. */
+static void write_rules(jsonw *w, const report_opts *o)
+{
+	if (!o->by_rule)
+		return;
+	jw_key(w, "rules");
+	jw_arr(w);
+	for (guint i = 0; i < o->by_rule->len; i++) {
+		const rule_summary *r = &g_array_index(o->by_rule, rule_summary, i);
+		jw_obj(w);
+		jw_kstr(w, "rule", r->rule);
+		jw_kstr(w, "severity", severity_name(r->sev));
+		jw_kuint(w, "count", r->count);
+		jw_kuint(w, "devices", r->devices);
+		if (r->first_seen) {
+			jw_ktime(w, "first_seen", r->first_seen);
+			jw_ktime(w, "last_seen", r->last_seen);
+		}
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+}
+
+/* What --suppress and --min-severity removed, by line of the suppress file. */
+static void write_suppressed(jsonw *w, const report_opts *o)
+{
+	const volume *v = o->vol;
+	if (!v || (!v->sup->len && v->min_sev == SEV_INFO))
+		return;
+	jw_key(w, "suppressed");
+	jw_obj(w);
+	jw_kuint(w, "findings", v->suppressed);
+	jw_kstr(w, "min_severity", severity_name((severity)v->min_sev));
+	jw_kuint(w, "below_min_severity", v->below_min);
+	jw_key(w, "by");
+	jw_arr(w);
+	for (guint i = 0; i < v->sup->len; i++) {
+		const suppression *s = v->sup->pdata[i];
+		jw_obj(w);
+		jw_kstr(w, "file", s->file);
+		jw_kuint(w, "line", s->line);
+		jw_kstr(w, "rule", s->rule);
+		jw_kstr(w, "device", s->device);
+		jw_kstr(w, "reason", s->reason);
+		jw_kuint(w, "findings", s->hits);
+		jw_obj_end(w);
+	}
+	jw_arr_end(w);
+	jw_obj_end(w);
 }
 
 static void write_stats(jsonw *w, analysis *an)
@@ -153,6 +208,8 @@ void report_json(FILE *f, analysis *an, const report_opts *o)
 	jw_obj(&w);
 	jw_kstr(&w, "version", o->version);
 	jw_obj_end(&w);
+	write_rules(&w, o);
+	write_suppressed(&w, o);
 	write_inputs(&w, an->run);
 	write_devices(&w, an);
 	write_findings(&w, an);

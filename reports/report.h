@@ -5,12 +5,17 @@
 #include <stdio.h>
 
 #include "../rules/rule.h"
+#include "../rules/volume.h"
 
 typedef struct report_opts {
 	bool color;       /* ANSI colours (a terminal, NO_COLOR unset) */
 	bool quiet;       /* -q: findings only */
 	bool verbose;     /* -v: add the timeline */
 	const char *version;
+	/* the per-rule summary (rules/volume.h: rule_summaries) shown first,
+	 * and what --suppress/--min-severity removed; NULL: not shown */
+	const GArray *by_rule;
+	const volume *vol;
 } report_opts;
 
 void report_text(FILE *f, analysis *an, const report_opts *o);
@@ -23,6 +28,12 @@ void decode_text(FILE *f, const amt_run *run, const event *e, bool verbose);
 void decode_json(FILE *f, const amt_run *run, const event *e);
 /* JSON lines, one per event, for --format jsonl / --events (eve-style). */
 void events_jsonl(FILE *f, const amt_run *run, const event *e);
+/* --format ecs (reports/ecs.c): one Elastic Common Schema document per
+ * event, then one per finding (event.kind alert). */
+void ecs_event(FILE *f, const amt_run *run, const event *e, const char *version);
+void ecs_findings(FILE *f, analysis *an, const char *version);
+/* One `finding` record per finding, after the events (reports/stream.c). */
+void findings_jsonl(FILE *f, analysis *an);
 
 /* Shared by renderers: findings grouped by device (devices in the order of
  * their most severe finding; service-wide ones have device NULL), each group

@@ -191,6 +191,53 @@ static void device_heading(FILE *f, analysis *an, const char *label, const repor
 	fputc('\n', f);
 }
 
+#define TEXT_RULE_ROWS 15  /* the per-rule table fits one screen */
+
+/* What --suppress and --min-severity removed, one line. */
+static void volume_line(FILE *f, const report_opts *o)
+{
+	const volume *v = o->vol;
+	if (!v || (!v->suppressed && !v->below_min))
+		return;
+	fputs("  not shown: ", f);
+	if (v->suppressed)
+		fprintf(f, "%llu suppressed (--suppress)", (unsigned long long)v->suppressed);
+	if (v->suppressed && v->below_min)
+		fputs(", ", f);
+	if (v->below_min)
+		fprintf(f, "%llu below --min-severity %s", (unsigned long long)v->below_min,
+			severity_name((severity)v->min_sev));
+	fputc('\n', f);
+}
+
+/* Rule, severity, count, devices: the first thing to read on a big capture. */
+static void by_rule_table(FILE *f, const report_opts *o)
+{
+	const GArray *rs = o->by_rule;
+	if (!rs || !rs->len)
+		return;
+	int w = 4;
+	for (guint i = 0; i < rs->len && i < TEXT_RULE_ROWS; i++) {
+		int n = text_width(g_array_index(rs, rule_summary, i).rule);
+		w = n > w ? n : w;
+	}
+	fprintf(f, "  %s%-*s  %-8s %7s %8s%s\n", DIM(o), w, "RULE", "SEVERITY", "COUNT", "DEVICES", RESET(o));
+	for (guint i = 0; i < rs->len && i < TEXT_RULE_ROWS; i++) {
+		const rule_summary *r = &g_array_index(rs, rule_summary, i);
+		fputs("  ", f);
+		out_text(f, r->rule);
+		fprintf(f, "%*s  %s%-8s%s %7u %8u\n", w - text_width(r->rule), "", sev_color(o, r->sev),
+			severity_name(r->sev), RESET(o), r->count, r->devices);
+	}
+	if (rs->len > TEXT_RULE_ROWS) {
+		unsigned more = 0;
+		for (guint i = TEXT_RULE_ROWS; i < rs->len; i++)
+			more += g_array_index(rs, rule_summary, i).count;
+		fprintf(f, "  ... %u more rules (%u findings); --format json lists them all\n", rs->len - TEXT_RULE_ROWS,
+			more);
+	}
+}
+
 static void findings_section(FILE *f, analysis *an, const report_opts *o)
 {
 	GPtrArray *fs = findings_sorted(&an->fnd);
@@ -207,6 +254,8 @@ static void findings_section(FILE *f, analysis *an, const report_opts *o)
 	else
 		fprintf(f, "%zu error%s, %zu warning%s, %zu info\n", count[SEV_ERROR], count[SEV_ERROR] == 1 ? "" : "s",
 			count[SEV_WARNING], count[SEV_WARNING] == 1 ? "" : "s", count[SEV_INFO]);
+	volume_line(f, o);
+	by_rule_table(f, o);
 	GPtrArray *grouped = findings_grouped(&an->fnd);
 	for (guint i = 0; i < grouped->len; i++) {
 		const finding *x = grouped->pdata[i];

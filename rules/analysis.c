@@ -4,7 +4,7 @@
 
 evidence ev_evidence(const event *e)
 {
-	evidence ev = {e->input, e->line ? 0 : e->frame_first, e->line};
+	evidence ev = {e->input, e->line ? 0 : e->frame_first, e->line, e->ts};
 	return ev;
 }
 

@@ -95,7 +95,7 @@ static device *lookup_lower(devtab *t, fact_kind k, const char *lower, const cha
 	if (d || !create)
 		return d;
 	d = dev_new(t);
-	evidence none = {0, 0, 0};
+	evidence none = {0, 0, 0, 0};
 	return dev_fact(t, d, k, value, "", none, 0);
 }
 

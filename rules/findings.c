@@ -77,6 +77,7 @@ static finding *over_cap(findings *f, uint64_t *counter, const char *rule, sever
 	x->key = g_strdup(key);
 	x->sev = sev;
 	g_array_set_size(x->evidence, 0);
+	x->first_seen = x->last_seen = 0;
 	if (is_new)
 		*is_new = true;
 	return x;
@@ -179,10 +180,19 @@ void finding_remedy(finding *x, const char *fmt, ...)
 
 static void add_ev(finding *x, evidence e)
 {
+	if (e.ts) {
+		if (!x->first_seen || e.ts < x->first_seen)
+			x->first_seen = e.ts;
+		if (e.ts > x->last_seen)
+			x->last_seen = e.ts;
+	}
 	for (guint i = 0; i < x->evidence->len; i++) {
 		evidence *o = &g_array_index(x->evidence, evidence, i);
-		if (o->input == e.input && o->frame == e.frame && o->line == e.line)
+		if (o->input == e.input && o->frame == e.frame && o->line == e.line) {
+			if (!o->ts)
+				o->ts = e.ts;
 			return;
+		}
 	}
 	/* a finding cites a handful of places, not thousands */
 	if (x->evidence->len >= FINDING_MAX_EVIDENCE)
@@ -190,31 +200,51 @@ static void add_ev(finding *x, evidence e)
 	g_array_append_val(x->evidence, e);
 }
 
-void finding_frame(finding *x, uint16_t input, uint32_t frame)
+void finding_frame_at(finding *x, uint16_t input, uint32_t frame, int64_t ts)
 {
 	if (!frame)
 		return;
-	evidence e = {input, frame, 0};
+	evidence e = {input, frame, 0, ts};
 	add_ev(x, e);
+}
+
+void finding_line_at(finding *x, uint16_t input, uint32_t line, int64_t ts)
+{
+	if (!line)
+		return;
+	evidence e = {input, 0, line, ts};
+	add_ev(x, e);
+}
+
+void finding_frame(finding *x, uint16_t input, uint32_t frame)
+{
+	finding_frame_at(x, input, frame, 0);
 }
 
 void finding_line(finding *x, uint16_t input, uint32_t line)
 {
-	if (!line)
-		return;
-	evidence e = {input, 0, line};
-	add_ev(x, e);
+	finding_line_at(x, input, line, 0);
+}
+
+void finding_evidence(finding *x, evidence e)
+{
+	if (e.line)
+		finding_line_at(x, e.input, e.line, e.ts);
+	else
+		finding_frame_at(x, e.input, e.frame, e.ts);
 }
 
 void finding_event(finding *x, const event *e)
 {
 	if (e->line) {
-		finding_line(x, e->input, e->line);
+		finding_line_at(x, e->input, e->line, e->ts);
 		return;
 	}
-	finding_frame(x, e->input, e->frame_first);
+	/* the time of an event is its last frame's: the first frame's is not
+	 * known here, and is at most the message's own span earlier */
+	finding_frame_at(x, e->input, e->frame_first, e->ts);
 	if (e->frame_last != e->frame_first)
-		finding_frame(x, e->input, e->frame_last);
+		finding_frame_at(x, e->input, e->frame_last, e->ts);
 }
 
 static gint cmp_finding(gconstpointer a, gconstpointer b)
@@ -244,4 +274,28 @@ size_t findings_count_at_least(const findings *f, severity s)
 		if (((finding *)f->list->pdata[i])->sev >= s)
 			n++;
 	return n;
+}
+
+static gboolean value_in(gpointer key, gpointer value, gpointer set)
+{
+	(void)key;
+	return g_hash_table_contains(set, value);
+}
+
+void findings_remove(findings *f, GHashTable *gone)
+{
+	if (!g_hash_table_size(gone))
+		return;
+	g_hash_table_foreach_remove(f->by_key, value_in, gone);
+	guint w = 0;
+	for (guint i = 0; i < f->list->len; i++) {
+		finding *x = f->list->pdata[i];
+		if (g_hash_table_contains(gone, x))
+			finding_free(x);
+		else
+			f->list->pdata[w++] = x;
+	}
+	g_ptr_array_set_free_func(f->list, NULL);
+	g_ptr_array_set_size(f->list, w);
+	g_ptr_array_set_free_func(f->list, finding_free);
 }

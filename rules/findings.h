@@ -18,6 +18,7 @@ typedef struct evidence {
 	uint16_t input;
 	uint32_t frame;  /* 1-based, or 0 */
 	uint32_t line;   /* 1-based, or 0 */
+	int64_t ts;      /* µs UTC of that frame or line, 0 when not known */
 } evidence;
 
 typedef struct finding {
@@ -28,6 +29,9 @@ typedef struct finding {
 	char *remedy;
 	GArray *evidence;  /* evidence */
 	char *key;         /* de-duplication identifier */
+	/* earliest and latest time of any evidence ever added (also beyond
+	 * FINDING_MAX_EVIDENCE), 0 when no evidence had a time */
+	int64_t first_seen, last_seen;
 } finding;
 
 typedef struct findings {
@@ -60,10 +64,18 @@ void finding_summary(finding *x, const char *fmt, ...) __attribute__((format(pri
 void finding_remedy(finding *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void finding_frame(finding *x, uint16_t input, uint32_t frame);
 void finding_line(finding *x, uint16_t input, uint32_t line);
+/* The same with the time of that frame or line (first_seen/last_seen). */
+void finding_frame_at(finding *x, uint16_t input, uint32_t frame, int64_t ts);
+void finding_line_at(finding *x, uint16_t input, uint32_t line, int64_t ts);
+/* A stored piece of evidence (a fact's, a rule's list): frame or line, with its time. */
+void finding_evidence(finding *x, evidence e);
 /* frame_first and frame_last (or the log line) of an event. */
 void finding_event(finding *x, const event *e);
 /* Sorted copy: severity (error first), then device, then rule. */
 GPtrArray *findings_sorted(const findings *f);
 size_t findings_count_at_least(const findings *f, severity s);
+/* Removes and frees the findings in `gone` (a set of finding*), after the
+ * analysis (rules/volume.c): finding_add no longer finds them. */
+void findings_remove(findings *f, GHashTable *gone);
 
 #endif

@@ -57,16 +57,13 @@ static void add_evs(finding *x, const GArray *evs)
 {
 	for (guint i = 0; i < evs->len; i++) {
 		const evidence *ev = &g_array_index(evs, evidence, i);
-		finding_frame(x, ev->input, ev->frame);
+		finding_evidence(x, *ev);
 	}
 }
 
 static void add_fact_ev(finding *x, evidence ev)
 {
-	if (ev.line)
-		finding_line(x, ev.input, ev.line);
-	else
-		finding_frame(x, ev.input, ev.frame);
+	finding_evidence(x, ev);
 }
 
 static char *join(const GPtrArray *a, const char *sep)
@@ -250,14 +247,8 @@ static void add_pair(finding *x, evidence a, evidence b)
 {
 	bool swap = a.input > b.input || (a.input == b.input && (a.frame > b.frame || a.line > b.line));
 	evidence first = swap ? b : a, second = swap ? a : b;
-	if (first.line)
-		finding_line(x, first.input, first.line);
-	else
-		finding_frame(x, first.input, first.frame);
-	if (second.line)
-		finding_line(x, second.input, second.line);
-	else
-		finding_frame(x, second.input, second.frame);
+	finding_evidence(x, first);
+	finding_evidence(x, second);
 }
 
 /* The other name(s) of the device DNS sends people to, for the summary. */

@@ -157,7 +157,7 @@ static int cite_frames(logs_state *s, finding *x, const log_mark *m, int64_t lo,
 			const wire_mark *w = &g_array_index(lists[l], wire_mark, i);
 			if (!logs_same_host(&m->ip, m->uuid, w) || (timed && (w->ts < lo || w->ts > hi)))
 				continue;
-			finding_frame(x, w->input, w->frame_first);
+			finding_frame_at(x, w->input, w->frame_first, w->ts);
 			n++;
 		}
 	return n;
@@ -168,7 +168,7 @@ static void raise_code(logs_state *s, analysis *an, const log_mark *m, const kb_
 	char buf[AMT_ADDRSTRLEN];
 	bool is_new;
 	finding *x = finding_add(&an->fnd, k->rule, k->sev, device_label(m, buf), NULL, &is_new);
-	finding_line(x, m->input, m->line);
+	finding_line_at(x, m->input, m->line, m->has_ts ? m->ts : 0);
 	int64_t t = m->ts - offset_of(s, m->input);
 	int frames = (m->ip.family || m->uuid) ? cite_frames(s, x, m, t - NEAR_US, t + NEAR_US, m->has_ts) : 0;
 	if (!is_new)
@@ -210,7 +210,7 @@ static void contact_back(logs_state *s, analysis *an, GPtrArray *lines)
 	int64_t first = INT64_MAX, last = INT64_MIN;
 	for (guint i = 0; i < lines->len; i++) {
 		const log_mark *l = lines->pdata[i];
-		finding_line(x, l->input, l->line);
+		finding_line_at(x, l->input, l->line, l->has_ts ? l->ts : 0);
 		timed &= l->has_ts;
 		int64_t t = l->ts - offset_of(s, l->input);
 		first = t < first ? t : first;
@@ -231,7 +231,7 @@ static void contact_back(logs_state *s, analysis *an, GPtrArray *lines)
 		    (timed && (w->ts < first - HELLO_LOOKBACK_US || w->ts > last + PAIR_SLACK_US)))
 			continue;
 		if (hellos < MAX_CITED_FRAMES)
-			finding_frame(x, w->input, w->frame_first);
+			finding_frame_at(x, w->input, w->frame_first, w->ts);
 		if (!hellos++)
 			first_hello = w->ts;
 	}
@@ -246,9 +246,9 @@ static void contact_back(logs_state *s, analysis *an, GPtrArray *lines)
 			continue;
 		back = c;
 		if (backs++ < MAX_CITED_FRAMES) {
-			finding_frame(x, c->input, c->frame_first);
+			finding_frame_at(x, c->input, c->frame_first, c->ts);
 			if (c->frame_last != c->frame_first)
-				finding_frame(x, c->input, c->frame_last);
+				finding_frame_at(x, c->input, c->frame_last, c->ts);
 		}
 	}
 	if (!have_capture(an)) {
@@ -317,10 +317,10 @@ static void skew_from_offsets(logs_state *s, analysis *an)
 		for (guint i = 0; i < s->marks->len; i++) {
 			const log_mark *m = s->marks->pdata[i];
 			if (m->input == input && m->event && !strcmp(m->event, "hello")) {
-				finding_line(x, m->input, m->line);
+				finding_line_at(x, m->input, m->line, m->has_ts ? m->ts : 0);
 				const wire_mark *w = nearest_hello(s, m, o->us);
 				if (w)
-					finding_frame(x, w->input, w->frame_first);
+					finding_frame_at(x, w->input, w->frame_first, w->ts);
 			}
 		}
 	}
@@ -365,7 +365,7 @@ void logs_correlate(void *st, analysis *an)
 				char buf[AMT_ADDRSTRLEN];
 				finding *x = finding_add(&an->fnd, "time.skew", SEV_WARNING, device_label(m, buf),
 							 kerberos_skew ? "win.skew" : "scs.602", NULL);
-				finding_line(x, m->input, m->line);
+				finding_line_at(x, m->input, m->line, m->has_ts ? m->ts : 0);
 				if (kerberos_skew)
 					finding_summary(x, "%s line %u: Kerberos refused a ticket for clock skew "
 							"(SEC_E_TIME_SKEW): clocks differ by more than its tolerance (5 "

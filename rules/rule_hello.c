@@ -167,7 +167,7 @@ static void on_flow(hello_rules *s, const event *e)
 		g_hash_table_insert(s->by_ip, x->ip, x);
 		g_ptr_array_add(s->order, x);
 	}
-	connect_back b = {back_of(f), e->flow->first_ts, {e->flow->input, e->flow->first_frame, 0}, ""};
+	connect_back b = {back_of(f), e->flow->first_ts, {e->flow->input, e->flow->first_frame, 0, e->flow->first_ts}, ""};
 	amt_addr_str(&e->flow->cli, b.from);
 	/* once the hellos named their setup service, a console's sessions to the
 	 * device are not answers (check_unanswered skips them): not kept, so a
@@ -225,7 +225,7 @@ static void add_evidence(finding *f, const GArray *evs)
 {
 	for (guint i = 0; i < evs->len && i < MAX_EVIDENCE; i++) {
 		const evidence *v = &g_array_index(evs, evidence, i);
-		finding_frame(f, v->input, v->frame);
+		finding_evidence(f, *v);
 	}
 }
 
@@ -293,7 +293,7 @@ static void check_unanswered(analysis *an, const hello_dev *x, int64_t end_ts)
 	}
 	add_evidence(f, x->evidence);
 	if (tried)
-		finding_frame(f, tried->ev.input, tried->ev.frame);
+		finding_evidence(f, tried->ev);
 }
 
 static void check_repeated(analysis *an, const hello_dev *x)
@@ -331,7 +331,7 @@ static void check_pongs(hello_rules *s, analysis *an)
 				  "until a local agent starts it); restart remote configuration from the host (a local "
 				  "agent such as ACU or rpc, or a MEBx partial unprovision), then capture again on port "
 				  "9971.");
-		finding_frame(f, p->ev.input, p->ev.frame);
+		finding_evidence(f, p->ev);
 	}
 }
 

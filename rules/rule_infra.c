@@ -87,7 +87,7 @@ static void add_addr_once(GArray *a, const amt_addr *x)
 	g_array_append_val(a, *x);
 }
 
-static void add_ev(GArray *a, uint16_t input, uint32_t frame)
+static void add_ev(GArray *a, uint16_t input, uint32_t frame, int64_t ts)
 {
 	if (!frame || a->len >= 64)
 		return;
@@ -96,7 +96,7 @@ static void add_ev(GArray *a, uint16_t input, uint32_t frame)
 		if (o->input == input && o->frame == frame)
 			return;
 	}
-	evidence ev = {input, frame, 0};
+	evidence ev = {input, frame, 0, ts};
 	g_array_append_val(a, ev);
 }
 
@@ -114,8 +114,8 @@ static void note_failure(infra_state *st, const char *name, const char *reason, 
 		g_free(key);
 	}
 	add_str_once(f->reasons, reason);
-	add_ev(f->ev, e->input, query_frame);
-	add_ev(f->ev, e->input, e->frame_first);
+	add_ev(f->ev, e->input, query_frame, 0);
+	add_ev(f->ev, e->input, e->frame_first, e->ts);
 }
 
 static ps_lookup *ps_for(infra_state *st, const amt_addr *client)
@@ -217,14 +217,14 @@ static void on_dns_answer(infra_state *st, analysis *an, const event *e, const e
 		/* NOERROR without an address (NODATA) fails the lookup as surely */
 		add_str_once(l->failed_names, d->qname);
 		add_str_once(l->reasons, "no address record");
-		add_ev(l->failed_ev, e->input, d->query_frame);
-		add_ev(l->failed_ev, e->input, e->frame_first);
+		add_ev(l->failed_ev, e->input, d->query_frame, 0);
+		add_ev(l->failed_ev, e->input, e->frame_first, e->ts);
 		return;
 	}
 	add_str_once(l->answered_names, d->qname);
 	for (size_t i = 0; i < d->naddrs; i++)
 		add_addr_once(l->addrs, &d->addrs[i]);
-	add_ev(l->answer_ev, e->input, e->frame_first);
+	add_ev(l->answer_ev, e->input, e->frame_first, e->ts);
 }
 
 static void on_dns_failure(infra_state *st, analysis *an, const event *e, const ev_dns *d)
@@ -244,8 +244,8 @@ static void on_dns_failure(infra_state *st, analysis *an, const event *e, const 
 		add_str_once(l->servers, amt_addr_str(&d->server, buf));
 	add_str_once(l->failed_names, d->qname);
 	add_str_once(l->reasons, reason);
-	add_ev(l->failed_ev, e->input, d->query_frame);
-	add_ev(l->failed_ev, e->input, e->frame_first);
+	add_ev(l->failed_ev, e->input, d->query_frame, 0);
+	add_ev(l->failed_ev, e->input, e->frame_first, e->ts);
 }
 
 static void on_lease(analysis *an, const event *e, const ev_dhcp_lease *l)
@@ -290,9 +290,9 @@ static void on_flow_close(infra_state *st, const event *e)
 	}
 	if (f->state == FLOW_REFUSED || f->state == FLOW_NO_ANSWER) {
 		s->how = f->state == FLOW_REFUSED ? "refused the connection (TCP reset)" : "did not answer the connection attempts";
-		add_ev(s->failed_ev, e->input, e->frame_first);
+		add_ev(s->failed_ev, e->input, e->frame_first, e->ts);
 		if (f->last_frame != e->frame_first)
-			add_ev(s->failed_ev, e->input, f->last_frame);
+			add_ev(s->failed_ev, e->input, f->last_frame, 0);
 	} else if (f->state != FLOW_SYN_SENT) {
 		s->answered = true;
 	}

@@ -100,7 +100,7 @@ static void report_busy(analysis *an, const event *e, const ev_redir_session *x,
 				"an authentication error",
 				redir_type_name(x->type), me->console, me->device, x->status, holder->console,
 				redir_type_name(holder->type), (double)(e->ts - holder->since) / 1e6);
-		finding_frame(f, holder->ev.input, holder->ev.frame);
+		finding_evidence(f, holder->ev);
 	} else {
 		finding_summary(f,
 				"%s redirection from console %s to %s was refused with status %u (busy): another "

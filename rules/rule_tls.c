@@ -20,6 +20,7 @@ typedef struct pending {
 	severity sev;
 	uint16_t input;
 	uint32_t frame_first, frame_last;
+	int64_t ts;
 } pending;
 
 typedef struct tls_rule {
@@ -135,7 +136,7 @@ static void defer(tls_rule *r, const event *e, const char *id, severity sev, con
 		  const char *key, char *summary, char *remedy)
 {
 	pending p = {flow_key(e), g_strdup(id), g_strdup(label), g_strdup(key), summary, remedy,
-		     sev, e->input, e->frame_first, e->frame_last};
+		     sev, e->input, e->frame_first, e->frame_last, e->ts};
 	g_array_append_val(r->pending, p);
 }
 
@@ -156,9 +157,9 @@ static void flush_pending(tls_rule *r, analysis *an, uint64_t flow, bool all)
 				finding_summary(x, "%s", p->summary ? p->summary : "");
 				finding_remedy(x, "%s", p->remedy ? p->remedy : "");
 			}
-			finding_frame(x, p->input, p->frame_first);
+			finding_frame_at(x, p->input, p->frame_first, p->ts);
 			if (p->frame_last != p->frame_first)
-				finding_frame(x, p->input, p->frame_last);
+				finding_frame_at(x, p->input, p->frame_last, p->ts);
 		}
 		g_array_remove_index(r->pending, i);
 	}

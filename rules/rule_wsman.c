@@ -477,7 +477,7 @@ static void auth_findings(wsman_rule *r, analysis *an)
 			       p->realm ? p->realm : "shown above");
 		for (guint j = 0; j < p->evidence->len; j++) {
 			evidence *ev = &g_array_index(p->evidence, evidence, j);
-			finding_frame(f, ev->input, ev->frame);
+			finding_evidence(f, *ev);
 		}
 	}
 }

@@ -328,7 +328,7 @@ static void test_dhcp_domain_mismatch(void)
 		lease(&f, "00:1c:69:7a:6b:07", "10.3.0.7", "amt-07", cases[i].dhcp, NULL, 4);
 		/* the TLS rule's work, by hand */
 		device *d = dev_by_ip_str(&f.an.dev, "10.3.0.7", false);
-		evidence tls = {0, 40, 0};
+		evidence tls = {0, 40, 0, 0};
 		dev_fact(&f.an.dev, d, FACT_PROV_DOMAIN, cases[i].cert, "tls.prov_cert", tls, 0);
 		analysis_end(&f.an);
 		size_t n = 0;

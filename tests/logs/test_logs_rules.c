@@ -357,7 +357,7 @@ static void test_link_by_fqdn(void)
 	world w;
 	world_init(&w);
 	emit_capture(&w);
-	evidence ev = {0, 2, 0};
+	evidence ev = {0, 2, 0, 0};
 	device *d = dev_by_ip_str(&w.an.dev, "127.0.7.21", true);
 	dev_fact(&w.an.dev, d, FACT_FQDN, "amt-07.corp.example", "dns", ev, T0);
 	const char *log = "Error 913 - No rows found in get UuidMap for AMT-07.corp.example\n";

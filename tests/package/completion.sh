@@ -65,14 +65,14 @@ expect() { # expected-words... -- words
 	[ "$got" = "$(printf '%s\n' "${want[@]}" | sort | tr '\n' ' ')" ] || bad "completing '$*': got '$got', want '${want[*]}'"
 }
 value_checks() {
-expect text json jsonl html -- analyze --format ""
+expect text json jsonl ecs html -- analyze --format ""
 expect text json -- decode --format ""
 expect text json html -- check --format ""
 expect error warning info never -- analyze --fail-on ""
 # bash splits --format=j at the '=' into three words
 expect json jsonl -- analyze --format = j
 expect error warning info never -- analyze --fail-on = ""
-expect text json jsonl html -- analyze --format =
+expect text json jsonl ecs html -- analyze --format =
 expect --max-flows --max-flow-bytes -- analyze --max-flow
 ids=$("$AMTSCOPE" logs --list-formats | awk '{print $1}' | grep '^rpc' | sort | tr '\n' ' ')
 got=$(complete_words logs --log-format rpc | sort | tr '\n' ' ')

@@ -123,9 +123,9 @@ outputs)
 		base="$dir/$n-$(basename "$c")"
 		cap="$SRCDIR/$c"
 		"$AMTSCOPE" analyze -r "$cap" --format json -o "$base.json" --fail-on never || fail "$c: json"
-		"$AMTSCOPE" analyze -r "$cap" --format html -o "$base.html" --events "$base.events.jsonl" --fail-on never \
+		"$AMTSCOPE" analyze -r "$cap" --format html -o "$base.html" --events "$base.events.jsonl" --run-id same --fail-on never \
 			|| fail "$c: html"
-		"$AMTSCOPE" analyze -r "$cap" --format jsonl --fail-on never >"$base.jsonl" || fail "$c: jsonl"
+		"$AMTSCOPE" analyze -r "$cap" --format jsonl --run-id same --fail-on never >"$base.jsonl" || fail "$c: jsonl"
 		"$AMTSCOPE" analyze -r "$cap" -v --fail-on never >"$base.txt" || fail "$c: text"
 		"$AMTSCOPE" decode -r "$cap" --format json >"$base.decode.jsonl" || fail "$c: decode json"
 		"$AMTSCOPE" decode -r "$cap" -V >"$base.decode.txt" || fail "$c: decode -V"

@@ -94,7 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	for (int round = 0; c.n && round < 16; round++) {
 		unsigned op = next_num(&c) % 4;
-		evidence ev = {(uint16_t)(next_num(&c) % 3), next_num(&c), next_num(&c)};
+		evidence ev = {(uint16_t)(next_num(&c) % 3), next_num(&c), next_num(&c), 0};
 		if (op == 0) {
 			device *d = dev_by_ip_str(&an.dev, next_num(&c) % 2 ? "10.0.0.1" : "10.0.0.2", true);
 			d = dev_fact(&an.dev, d, (fact_kind)(next_num(&c) % FACT_KIND_COUNT), next_str(&c, s1, sizeof(s1)),
@@ -142,14 +142,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	run.stats.limit_hits[next_num(&c) % LIM_COUNT] = next_num(&c);
 	timeline_sort(&an.tl);
-	report_opts plain = {.version = "fuzz"}, verbose = {.verbose = true, .version = "fuzz"},
-		    color = {.color = true, .verbose = true, .version = "fuzz"}, quiet = {.quiet = true};
+	GArray *by_rule = rule_summaries(&an.fnd);
+	report_opts plain = {.version = "fuzz", .by_rule = by_rule},
+		    verbose = {.verbose = true, .version = "fuzz", .by_rule = by_rule},
+		    color = {.color = true, .verbose = true, .version = "fuzz", .by_rule = by_rule},
+		    quiet = {.quiet = true, .by_rule = by_rule};
 	render(&an, 0, &plain);
 	render(&an, 0, &verbose);
 	render(&an, 0, &color);
 	render(&an, 0, &quiet);
 	render(&an, 1, &plain);
 	render(&an, 2, &plain);
+	rule_summaries_free(by_rule);
 
 	arena_free(&scratch);
 	timeline_free(&an.tl);

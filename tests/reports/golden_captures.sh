@@ -19,7 +19,7 @@ for cap in tests/reports/captures/*.pcap samples/*.pcap; do
 	case "$cap" in samples/*) name="samples-$name"; exts="txt json" ;; esac
 	"$AMTSCOPE" analyze -r "$cap" -v --fail-on never >"$out/$name.txt" 2>"$out/$name.err" || rc=1
 	"$AMTSCOPE" analyze -r "$cap" --format json --fail-on never >"$out/$name.json" 2>>"$out/$name.err" || rc=1
-	"$AMTSCOPE" analyze -r "$cap" --format jsonl --fail-on never >"$out/$name.jsonl" 2>>"$out/$name.err" || rc=1
+	"$AMTSCOPE" analyze -r "$cap" --format jsonl --sensor golden --run-id golden --fail-on never >"$out/$name.jsonl" 2>>"$out/$name.err" || rc=1
 	for ext in $exts; do
 		if [ "${UPDATE:-0}" = 1 ]; then
 			cp "$out/$name.$ext" "$golden/$name.$ext.expected"

@@ -74,7 +74,7 @@ static void emit(fixture *fx, event *e, bool failure, int failed_item)
 static void add_devices(fixture *fx)
 {
 	devtab *t = &fx->an.dev;
-	evidence e1 = {0, 5, 0}, e2 = {0, 9, 0}, l3 = {1, 3, 0};
+	evidence e1 = {0, 5, 0, 0}, e2 = {0, 9, 0, 0}, l3 = {1, 3, 0, 0};
 	l3.frame = 0;
 	l3.line = 3;
 	device *d = dev_by_ip_str(t, "10.8.0.21", true);
@@ -325,10 +325,11 @@ int main(int argc, char **argv)
 	timeline_sort(&fx.an.tl);
 	fclose(fx.events);
 
-	report_opts plain = {.version = "0.1.0"};
-	report_opts quiet = {.quiet = true, .version = "0.1.0"};
-	report_opts verbose = {.verbose = true, .version = "0.1.0"};
-	report_opts color = {.color = true, .version = "0.1.0"};
+	GArray *by_rule = rule_summaries(&fx.an.fnd);
+	report_opts plain = {.version = "0.1.0", .by_rule = by_rule};
+	report_opts quiet = {.quiet = true, .version = "0.1.0", .by_rule = by_rule};
+	report_opts verbose = {.verbose = true, .version = "0.1.0", .by_rule = by_rule};
+	report_opts color = {.color = true, .version = "0.1.0", .by_rule = by_rule};
 	struct { const char *name; void (*fn)(FILE *, analysis *, const report_opts *); const report_opts *o; } outs[] = {
 		{"fixture.txt", report_text, &plain},
 		{"fixture-q.txt", report_text, &quiet},
@@ -343,6 +344,7 @@ int main(int argc, char **argv)
 		fclose(f);
 	}
 
+	rule_summaries_free(by_rule);
 	arena_free(&fx.scratch);
 	timeline_free(&fx.an.tl);
 	findings_free(&fx.an.fnd);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """No output of amtscope carries a secret from its input. Runs every output
-form (analyze text/json/jsonl/html with -v, --events, decode -V, decode
+form (analyze text/json/jsonl/ecs/html with -v, --events, decode -V, decode
 --format json) on every capture of the suite (samples/, tests/*/captures/)
 and on a generated WS-Man capture, and greps the outputs for:
  - the secrets listed in secrets.txt files next to the captures and in
@@ -103,6 +103,7 @@ def run_outputs(amtscope, capture, keylogs, workdir):
         "analyze-text": ["analyze", "-r", capture, "-v", "--format", "text"],
         "analyze-json": ["analyze", "-r", capture, "-v", "--format", "json"],
         "analyze-jsonl": ["analyze", "-r", capture, "--format", "jsonl"],
+        "analyze-ecs": ["analyze", "-r", capture, "--format", "ecs"],
         "analyze-html": ["analyze", "-r", capture, "-v", "--format", "html"],
         "decode-text": ["decode", "-r", capture, "-V"],
         "decode-json": ["decode", "-r", capture, "--format", "json"],

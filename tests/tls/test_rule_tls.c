@@ -103,7 +103,7 @@ static void test_name_from_dns(void)
 	setup(&f, "10.0.0.1", "10.0.0.2", 16993, NULL);
 	f.run.cfg.ca_file = NULL;
 	device *d = dev_by_ip_str(&f.an.dev, "10.0.0.2", true);
-	evidence ev = {0, 1, 0};
+	evidence ev = {0, 1, 0, 0};
 	dev_fact(&f.an.dev, d, FACT_FQDN, "amt.tls.test", "dns", ev, 0);
 	const char *chain[] = {"leaf-other.pem", "issuing.pem", "policy.pem", "root.pem", NULL};
 	feed(&f, DIR_S2C, cert_record(chain));
@@ -134,7 +134,7 @@ static void test_self_signed_exemption(void)
 	/* remote configuration: the client presents its provisioning chain */
 	setup(&f, "10.0.0.1", "10.0.0.2", 16993, NULL);
 	device *amtdev = dev_by_ip_str(&f.an.dev, "10.0.0.2", true);
-	evidence ev = {0, 1, 0};
+	evidence ev = {0, 1, 0, 0};
 	/* the hello announced the provisioning root's hash */
 	dev_fact(&f.an.dev, amtdev, FACT_ROOT_HASH,
 		 "sha256:5e5a44a8cf7cb864fef64431d82bf2d7a847f14ba2b01499b166688e4943c04e", "hello", ev, 0);
@@ -173,7 +173,7 @@ static void test_announced_hashes_rule(void)
 	fixture f;
 	setup(&f, "10.0.0.1", "10.0.0.2", 16993, NULL);
 	device *amtdev = dev_by_ip_str(&f.an.dev, "10.0.0.2", true);
-	evidence ev = {0, 1, 0};
+	evidence ev = {0, 1, 0, 0};
 	/* the device announced only other roots: the default list is not consulted */
 	dev_fact(&f.an.dev, amtdev, FACT_ROOT_HASH,
 		 "sha256:c3846bf24b9e93ca64274c0ec67c1ecc5e024ffcacd2d74019350e81fe546ae4", "hello", ev, 0);

@@ -289,7 +289,7 @@ static void test_client_certificate_and_request(void)
 	const event *c = dis_test_find(&t, EV_TLS_CERTIFICATES, 0);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT_TRUE(((const ev_tls_certificates *)c->data)->from_client);
-	CU_ASSERT_STRING_EQUAL(field(c, "tls.handshake.certificate.sender"), "client");
+	CU_ASSERT_STRING_EQUAL(field(c, "tls.handshake.certificates.sender"), "client");
 	g_byte_array_free(dn, TRUE);
 	g_byte_array_free(req, TRUE);
 	g_byte_array_free(msg, TRUE);
