@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 BUILD_PKGS=(meson ninja-build pkg-config gcc libc6-dev libpcap-dev libssl-dev libglib2.0-dev
-            libcunit1-dev libxml2-dev)
+            libcunit1-dev libxml2-dev zlib1g-dev libzstd-dev liblzma-dev)
 TEST_PKGS=(clang libclang-rt-14-dev tshark tcpdump python3 valgrind dnsmasq-base dnsutils
            isc-dhcp-client busybox iproute2 curl openssl chromium procps time
            python3-jsonschema clickhouse-server clickhouse-client

@@ -1,7 +1,5 @@
 /* Read-only WS-Man Get with HTTP digest authentication (see wsman_get.h). */
 #include <errno.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/ssl.h>
@@ -11,6 +9,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../dissectors/xmlscan.h"
 #include "probe.h"
 #include "wsman_get.h"
 
@@ -125,40 +124,78 @@ bool http_reply_parse(const char *buf, size_t len, int *status, char **www_auth,
 	return true;
 }
 
-static void collect(xmlNode *n, GHashTable *props)
+/* The reply's first Body element and its child elements' text, read with
+ * the capture path's XML scanner: a device is a peer like any other, so a
+ * DOCTYPE (entities, external references) is refused and nothing expands. */
+#define PROPS_MAX 256
+#define PROP_TEXT_MAX 4096
+
+typedef struct props_walk {
+	GHashTable *props;
+	size_t depth;         /* elements open */
+	bool in_body, done;   /* done: the instance ended */
+	char *name;           /* the property open (depth 4), or NULL */
+	GString *text;
+} props_walk;
+
+static bool props_start(void *user, const char *local, const char *ns, const xml_attr *attrs, size_t nattrs)
 {
-	for (xmlNode *c = n->children; c; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE || g_hash_table_size(props) >= 256)
-			continue;
-		xmlChar *t = xmlNodeGetContent(c);
-		g_hash_table_replace(props, g_strdup((const char *)c->name), g_strdup(t ? (const char *)t : ""));
-		xmlFree(t);
+	props_walk *w = user;
+	w->depth++;
+	if (w->depth == 2)
+		w->in_body = !strcmp(local, "Body");
+	else if (w->depth == 3 && w->in_body && !w->props && !w->done) {
+		w->props = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+		g_hash_table_replace(w->props, g_strdup("@class"), g_strdup(local));
+	} else if (w->depth == 4 && w->props && !w->done && g_hash_table_size(w->props) < PROPS_MAX) {
+		w->name = g_strdup(local);
+		g_string_truncate(w->text, 0);
 	}
+	return true;
+}
+
+static bool props_end(void *user)
+{
+	props_walk *w = user;
+	if (w->depth == 4 && w->name) {
+		g_hash_table_replace(w->props, w->name, g_strndup(w->text->str, w->text->len));
+		w->name = NULL;
+	} else if (w->depth == 3 && w->props) {
+		w->done = true;
+	}
+	w->depth--;
+	return true;
+}
+
+static void props_text(void *user, const char *p, size_t n)
+{
+	props_walk *w = user;
+	if (w->name && w->text->len < PROP_TEXT_MAX)
+		g_string_append_len(w->text, p, (gssize)MIN(n, PROP_TEXT_MAX - w->text->len));
+}
+
+static void props_boundary(void *user)
+{
+	(void)user;
 }
 
 GHashTable *wsman_props(const char *xml, size_t len)
 {
 	if (len > WSMAN_MAX_REPLY)
 		return NULL;
-	xmlDoc *doc = xmlReadMemory(xml, (int)len, "wsman.xml", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
-				    XML_PARSE_NOWARNING);
-	if (!doc)
-		return NULL;
-	GHashTable *props = NULL;
-	xmlNode *env = xmlDocGetRootElement(doc);
-	for (xmlNode *c = env ? env->children : NULL; c; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "Body"))
-			continue;
-		for (xmlNode *inst = c->children; inst; inst = inst->next)
-			if (inst->type == XML_ELEMENT_NODE) {
-				props = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-				g_hash_table_replace(props, g_strdup("@class"), g_strdup((const char *)inst->name));
-				collect(inst, props);
-				break;
-			}
+	props_walk w = {.text = g_string_new(NULL)};
+	arena scratch;
+	arena_init(&scratch, 4096);
+	xml_handler h = {&w, props_start, props_end, props_text, props_boundary};
+	xml_status st = xml_scan((const uint8_t *)xml, len, 64, &scratch, &h);
+	arena_free(&scratch);
+	g_free(w.name);
+	g_string_free(w.text, TRUE);
+	if (st != XML_OK && w.props) {
+		g_hash_table_destroy(w.props);
+		w.props = NULL;
 	}
-	xmlFreeDoc(doc);
-	return props;
+	return w.props;
 }
 
 /* Has the whole reply arrived? AMT may keep the connection open after it. */

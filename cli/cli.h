@@ -21,9 +21,17 @@ int cmd_rules(int argc, char **argv);
 /* One line on stderr: "amtscope: <what>". */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Opens an output file; mode 0600 since it may hold captured payloads.
- * "-" or NULL is stdout. NULL on failure (message printed). */
-FILE *cli_open_output(const char *path);
+/* SIGINT/SIGTERM/SIGHUP remove unfinished temporary outputs, then end the
+ * program (live capture installs its own SIGINT meanwhile). */
+void cli_default_signals(void);
+/* "html", "json", "jsonl" or "text" from the extension of an output path
+ * (.html/.htm, .json, .jsonl/.ndjson, .txt); NULL for anything else. */
+const char *cli_ext_format(const char *path);
+/* --keylog, --ca-file, --amt-hashes and -l files checked before anything is
+ * read: missing, unreadable or without a single entry is a usage error (one
+ * line, the reason), not a finding that later blames the traffic. */
+bool inputs_preflight(const char *const *keylogs, unsigned nkeylogs, const char *ca_file,
+		      const char *hashes_file, const char *const *logs, unsigned nlogs, uint64_t max_sessions);
 /* Where formats/ and kb/ are found (amt_data_dir, rules/datadir.h). */
 const char *cli_data_dir(void);
 /* --log-offset SECONDS (e.g. -3600 or 2.5) into µs; false (and one line on

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <glib.h>
+#include <pcap/pcap.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdio_ext.h>
@@ -11,11 +12,16 @@
 
 #include "../decoder/engine.h"
 #include "../reports/report.h"
+#include "../rules/logread.h"
 #include "../rules/logs.h"
 #include "../rules/rule.h"
 #include "../rules/user_rules.h"
 #include "../rules/volume.h"
+#include "analyze.h"
+#include "annotate.h"
 #include "cli.h"
+#include "outfile.h"
+#include "progress.h"
 #include "version.h"
 
 enum fmt { FMT_TEXT, FMT_JSON, FMT_JSONL, FMT_HTML, FMT_ECS };
@@ -25,7 +31,7 @@ typedef struct opts {
 	live_opts live;
 	bool live_mode;
 	enum fmt format;
-	const char *out, *events_out;
+	const char *out, *events_out, *annotate;
 	const char *sensor, *run_id;
 	GPtrArray *suppress;
 	int min_sev;
@@ -33,51 +39,6 @@ typedef struct opts {
 	int fail_on;
 	bool no_color;
 } opts;
-
-enum {
-	O_DURATION = 1000, O_LOG_FORMAT, O_LOG_TZ, O_LOG_OFFSET, O_RULES, O_CA_FILE, O_AMT_HASHES,
-	O_KEYLOG, O_FORMAT, O_EVENTS, O_FAIL_ON, O_NO_REDACT, O_SHOW_SOL, O_NO_COLOR, O_HELP, O_FRAMES, O_HELLO_WINDOW,
-	O_SENSOR, O_RUN_ID, O_SUPPRESS, O_MIN_SEVERITY, O_VLAN_KEY,
-	O_LIMIT_BASE = 2000,
-};
-
-static void help(bool decode)
-{
-	printf("usage: amtscope %s [-r CAPTURE]... [-i IFACE] [options]\n\n", decode ? "decode" : "analyze");
-	puts("input:\n"
-	     "  -r FILE            read a pcap or pcapng file (repeatable; '-' = stdin)\n"
-	     "  -i IFACE           capture live on IFACE (Ctrl-C ends it, the report follows)\n"
-	     "  -f EXPR            BPF filter for live capture (default: the AMT ports)\n"
-	     "  -c N               stop after N packets;  --duration S  stop after S seconds\n"
-	     "  -w FILE            also save live packets to FILE (mode 0600)\n"
-	     "  -Z USER            drop privileges to USER after opening (default nobody)\n"
-	     "  -l, --log FILE     add an SCS/RCS/ACU/ConfigMgr/Open AMT/MeshCentral log (repeatable)\n"
-	     "  --log-format NAME|FILE  --log-tz ZONE  --log-offset SECONDS\n"
-	     "  --keylog FILE      TLS key log (NSS format; repeatable; SSLKEYLOGFILE also read)\n"
-	     "  --ca-file PEM      trust anchors for certificate chains\n"
-	     "  --amt-hashes FILE  more root hashes the AMT fleet trusts\n"
-	     "  --rules FILE       user rules (see docs/user-rules.md)\n"
-	     "  --hello-window S   how long the setup service may take to connect back after a hello [60]\n"
-	     "  --vlan-in-flow-key VLAN ids part of a flow's identity (overlapping addresses on a trunk)\n"
-	     "output:\n"
-	     "  --format text|json|jsonl|ecs|html   (decode: text|json; ecs: Elastic Common Schema lines)\n"
-	     "  -o FILE            write the report to FILE     --events FILE  events as JSON lines\n"
-	     "  -q                 findings only                -v  add the timeline\n"
-	     "  -V                 decode: every field of each message\n"
-	     "  --frames           decode: one line per frame (number, time, flow, addresses) instead\n"
-	     "  --fail-on error|warning|info|never   exit 1 when findings reach this level (default error)\n"
-	     "  --no-redact        show secrets (local debugging only)  --show-sol-data  SOL text\n"
-	     "  --no-color\n"
-	     "  --sensor NAME      records name their sensor (default: the host name)\n"
-	     "  --run-id ID        records name their run (default: a random UUID)\n"
-	     "  --suppress FILE    drop expected findings: RULE-or-GLOB DEVICE|* REASON a line (repeatable)\n"
-	     "  --min-severity error|warning|info   drop findings below it (default info: none)\n"
-	     "limits (default in brackets):");
-	for (int i = 0; i < LIM_COUNT; i++)
-		printf("  %-22s %s [%llu]\n", amt_limits[i].option, amt_limits[i].what,
-		       (unsigned long long)amt_limits[i].def);
-	puts("exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or input error, 3 internal error");
-}
 
 static bool parse_u64(const char *s, uint64_t *v)
 {
@@ -96,6 +57,11 @@ static void on_signal(int sig)
 	(void)sig;
 	if (live_engine)
 		engine_stop(live_engine);
+}
+
+static void stop_engine(void *user)
+{
+	engine_stop(user);
 }
 
 typedef struct decode_sink {
@@ -150,6 +116,130 @@ static void events_cb(void *user, const event *e)
 	events_jsonl(s->f, s->run, e);
 }
 
+/* --format when not given: from -o's extension (report.html), else text */
+static enum fmt format_for(const opts *o, bool decode)
+{
+	const char *x = cli_ext_format(o->out);
+	if (x && !strcmp(x, "json"))
+		return FMT_JSON;
+	if (x && !decode && !strcmp(x, "jsonl"))
+		return FMT_JSONL;
+	if (x && !decode && !strcmp(x, "html"))
+		return FMT_HTML;
+	return FMT_TEXT;
+}
+
+/* Everything that is read, against everything that is written. */
+static bool inputs_outputs_distinct(const opts *o, const amt_run *run)
+{
+	io_guard g;
+	io_guard_init(&g);
+	for (guint i = 0; i < o->reads->len; i++)
+		io_guard_input(&g, "-r", o->reads->pdata[i]);
+	for (guint i = 0; i < o->logs->len; i++)
+		io_guard_input(&g, "-l", o->logs->pdata[i]);
+	for (guint i = 0; o->keylogs->pdata[i]; i++)
+		io_guard_input(&g, "--keylog", o->keylogs->pdata[i]);
+	for (guint i = 0; o->rules->pdata[i]; i++)
+		io_guard_input(&g, "--rules", o->rules->pdata[i]);
+	io_guard_input(&g, "--log-format", run->cfg.log_format);
+	io_guard_input(&g, "--ca-file", run->cfg.ca_file);
+	io_guard_input(&g, "--amt-hashes", run->cfg.amt_hashes_file);
+	for (guint i = 0; i < o->suppress->len; i++)
+		io_guard_input(&g, "--suppress", o->suppress->pdata[i]);
+	io_guard_output(&g, "-o", o->out);
+	io_guard_output(&g, "--events", o->events_out);
+	io_guard_output(&g, "-w", o->live.write_file);
+	io_guard_output(&g, "--annotate", o->annotate);
+	bool ok = io_guard_check(&g);
+	io_guard_free(&g);
+	return ok;
+}
+
+/* -w while reading files: the packets read (after -f and -c), as pcap */
+typedef struct file_dump {
+	pcap_t *dead;
+	pcap_dumper_t *d;
+} file_dump;
+
+static void dump_packet(void *user, uint16_t input, const struct pcap_pkthdr *h, const uint8_t *data)
+{
+	file_dump *fd = user;
+	pcap_dump((u_char *)fd->d, h, data);
+}
+
+static bool file_dump_start(file_dump *fd, amt_run *run, FILE *f, const char *path)
+{
+	int lt = -1;
+	for (guint i = 0; i < run->inputs->len; i++) {
+		amt_input *in = run->inputs->pdata[i];
+		if (in->kind == INPUT_LOG)
+			continue;
+		if (lt >= 0 && in->linktype != lt) {
+			cli_error("-w %s: the captures have different link types and a pcap file holds one; "
+				  "write them with --annotate FILE.pcapng instead", path);
+			return false;
+		}
+		lt = in->linktype;
+	}
+	fd->dead = pcap_open_dead_with_tstamp_precision(lt < 0 ? DLT_EN10MB : lt, 262144,
+							 PCAP_TSTAMP_PRECISION_MICRO);
+	fd->d = fd->dead ? pcap_dump_fopen(fd->dead, f) : NULL;
+	if (!fd->d) {
+		cli_error("cannot write -w %s: %s", path, fd->dead ? pcap_geterr(fd->dead) : "out of memory");
+		return false;
+	}
+	return true;
+}
+
+typedef struct outputs {
+	const opts *o;
+	bool in_place, opened;
+	outfile of, ef, wf, af;  /* -o, --events, -w, --annotate */
+	decode_sink *ds, *es, *ecs;
+} outputs;
+
+static void outputs_abort(outputs *w)
+{
+	outfile_abort(&w->of);
+	outfile_abort(&w->ef);
+	outfile_abort(&w->wf);
+	outfile_abort(&w->af);
+}
+
+/* Opens every output (the messages are printed here: *err stays NULL). */
+static bool outputs_open(void *user, char **err)
+{
+	outputs *w = user;
+	const opts *o = w->o;
+	out_kind report = w->in_place ? OUT_REPORT_IN_PLACE : OUT_REPORT;
+	memset(&w->of, 0, sizeof(w->of));
+	memset(&w->ef, 0, sizeof(w->ef));
+	memset(&w->wf, 0, sizeof(w->wf));
+	memset(&w->af, 0, sizeof(w->af));
+	w->of.fd = w->ef.fd = w->wf.fd = w->af.fd = -1;
+	bool ok = outfile_open(&w->of, "-o", o->out, report) &&
+		  (!o->events_out || outfile_open(&w->ef, "--events", o->events_out, report)) &&
+		  (!o->live.write_file ||
+		   outfile_open(&w->wf, "-w", o->live.write_file, o->live_mode ? OUT_STREAM : OUT_CAPTURE)) &&
+		  (!o->annotate || outfile_open(&w->af, "--annotate", o->annotate, OUT_CAPTURE));
+	if (!ok) {
+		outputs_abort(w);
+		return false;
+	}
+	/* analyze and decode write from this thread alone: stdio's per-call
+	 * locking is pure cost when a report goes out a field at a time */
+	__fsetlocking(w->of.f, FSETLOCKING_BYCALLER);
+	if (w->ef.f)
+		__fsetlocking(w->ef.f, FSETLOCKING_BYCALLER);
+	w->ds->f = w->of.f;
+	w->es->f = w->ef.f ? w->ef.f : w->of.f;
+	w->ecs->f = w->of.f;
+	((opts *)o)->live.write_fp = w->wf.f;
+	w->opened = true;
+	return true;
+}
+
 int cmd_analyze(int argc, char **argv, int decode_mode)
 {
 	opts o;
@@ -166,6 +256,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	amt_run run;
 	run_init(&run);
 	int rc = EXIT_CLEAN;
+	bool format_given = false, duration_given = false;
 	char *random_run_id = NULL;
 
 	static struct option base[] = {
@@ -187,6 +278,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		{"help", no_argument, 0, O_HELP},
 		{"frames", no_argument, 0, O_FRAMES},
 		{"hello-window", required_argument, 0, O_HELLO_WINDOW},
+		{"annotate", required_argument, 0, O_ANNOTATE},
 		{"sensor", required_argument, 0, O_SENSOR},
 		{"run-id", required_argument, 0, O_RUN_ID},
 		{"suppress", required_argument, 0, O_SUPPRESS},
@@ -206,13 +298,17 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 	int c;
 	while ((c = getopt_long(argc, argv, "r:i:f:c:w:Z:l:o:qvVh", lo, NULL)) != -1) {
 		uint64_t v;
+		if (!analyze_option_applies(c, decode_mode)) {
+			rc = EXIT_USAGE;
+			goto out;
+		}
 		switch (c) {
 		case 'r': g_ptr_array_add(o.reads, optarg); break;
 		case 'i': o.live.iface = optarg; o.live_mode = true; break;
 		case 'f': o.live.filter = optarg; break;
 		case 'c':
-			if (!parse_u64(optarg, &o.live.count)) {
-				cli_error("-c takes a number of packets, not '%s'", optarg);
+			if (!parse_u64(optarg, &o.live.count) || !o.live.count) {
+				cli_error("-c takes a number of packets (1 or more), not '%s'", optarg);
 				rc = EXIT_USAGE;
 				goto out;
 			}
@@ -223,6 +319,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 				rc = EXIT_USAGE;
 				goto out;
 			}
+			duration_given = true;
 			break;
 		case 'w': o.live.write_file = optarg; break;
 		case 'Z': o.live.user = optarg; break;
@@ -244,6 +341,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		case O_AMT_HASHES: run.cfg.amt_hashes_file = optarg; break;
 		case O_KEYLOG: g_ptr_array_add(o.keylogs, optarg); break;
 		case O_FORMAT:
+			format_given = true;
 			if (!strcmp(optarg, "text")) o.format = FMT_TEXT;
 			else if (!strcmp(optarg, "json")) o.format = FMT_JSON;
 			else if (!strcmp(optarg, "jsonl") && !decode_mode) o.format = FMT_JSONL;
@@ -257,6 +355,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			}
 			break;
 		case O_EVENTS: o.events_out = optarg; break;
+		case O_ANNOTATE: o.annotate = optarg; break;
 		case O_FAIL_ON:
 			if (!severity_parse(optarg, &o.fail_on)) {
 				cli_error("--fail-on takes error, warning, info or never, not '%s'", optarg);
@@ -292,7 +391,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 			}
 			break;
 		case 'h':
-		case O_HELP: help(decode_mode); goto out;
+		case O_HELP: analyze_help(decode_mode); goto out;
 		default:
 			if (c >= O_LIMIT_BASE && c < O_LIMIT_BASE + LIM_COUNT) {
 				if (!parse_u64(optarg, &v) || v == 0) {
@@ -325,7 +424,36 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	if (!o.live_mode && (duration_given || o.live.user)) {
+		cli_error("%s applies to live capture (-i IFACE) only", duration_given ? "--duration" : "-Z");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (!o.live_mode && !o.reads->len && (o.live.filter || o.live.count || o.live.write_file || o.annotate)) {
+		cli_error("-f, -c, -w and --annotate apply to captures: give -r FILE or -i IFACE");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	if (o.annotate && o.live_mode) {
+		cli_error("--annotate re-reads the capture files: capture live with -w FILE, then analyze -r FILE --annotate OUT.pcapng");
+		rc = EXIT_USAGE;
+		goto out;
+	}
+	for (guint i = 0; o.annotate && i < o.reads->len; i++)
+		if (!strcmp(o.reads->pdata[i], "-")) {
+			cli_error("--annotate re-reads the capture files and cannot with -r - (standard input): save it to a file first");
+			rc = EXIT_USAGE;
+			goto out;
+		}
+	if (!format_given)
+		o.format = format_for(&o, decode_mode);
 	const char *env_keylog = getenv("SSLKEYLOGFILE");
+	if (!inputs_preflight((const char *const *)o.keylogs->pdata, o.keylogs->len, run.cfg.ca_file,
+			      run.cfg.amt_hashes_file, (const char *const *)o.logs->pdata, o.logs->len,
+			      run.cfg.limit[LIM_KEYLOG_ENTRIES])) {
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if (env_keylog && *env_keylog)
 		g_ptr_array_add(o.keylogs, (gpointer)env_keylog);
 	g_ptr_array_add(o.keylogs, NULL);
@@ -339,44 +467,52 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		goto out;
 	}
 
-	FILE *out = cli_open_output(o.out);
-	if (!out) {
+	if (!inputs_outputs_distinct(&o, &run)) {
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	FILE *evout = NULL;
-	if (o.events_out && !(evout = cli_open_output(o.events_out))) {
-		rc = EXIT_USAGE;
-		goto close_out;
-	}
-	/* analyze and decode write from this thread alone: stdio's per-call
-	 * locking is pure cost when a report goes out a field at a time */
-	__fsetlocking(out, FSETLOCKING_BYCALLER);
-	if (evout)
-		__fsetlocking(evout, FSETLOCKING_BYCALLER);
-
+	/* live as root: privileges are dropped before the report is written, and
+	 * nobody may not rename in the target's folder; the path is replaced at
+	 * the start instead */
+	bool in_place = o.live_mode && geteuid() == 0;
+	outputs outs = {.o = &o, .in_place = in_place};
 	/* decode prints what the dissectors saw: no rules, no device table */
 	analysis an;
 	if (!decode_mode)
 		analysis_init(&an, &run);
 	bus_subscribe(&run.bus, count_cb, &run);
-	decode_sink ds = {out, &run, o.format == FMT_JSON, o.fields};
-	decode_sink es = {evout ? evout : out, &run, true, false};
+	decode_sink ds = {NULL, &run, o.format == FMT_JSON, o.fields};
+	decode_sink es = {NULL, &run, true, false};
+	outs.ds = &ds;
+	outs.es = &es;
 	if (decode_mode && !o.frames)
 		bus_subscribe(&run.bus, decode_cb, &ds);
-	decode_sink ecs = {out, &run, true, false};
-	if (evout || o.format == FMT_JSONL)
+	decode_sink ecs = {NULL, &run, true, false};
+	outs.ecs = &ecs;
+	if (o.events_out || o.format == FMT_JSONL)
 		bus_subscribe(&run.bus, events_cb, &es);
 	if (o.format == FMT_ECS && !decode_mode)
 		bus_subscribe(&run.bus, ecs_cb, &ecs);
+	/* files: the outputs are opened now; live: once the interface is open
+	 * and the filter set, before privileges are dropped, so that a bad
+	 * interface or filter leaves an earlier report as it was */
+	if (!o.live_mode && !outputs_open(&outs, NULL)) {
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	o.live.before_drop = outputs_open;
+	o.live.before_drop_user = &outs;
 
+	/* a fatal input error (unreadable file, bad filter or interface, bad
+	 * rules or suppressions): one line, exit 2, and no report at all */
+	bool fatal = false;
 	for (guint i = 0; !decode_mode && i < o.suppress->len; i++) {
 		char *err = NULL;
 		if (!volume_load(&vol, o.suppress->pdata[i], &err)) {
 			cli_error("%s", err);
 			g_free(err);
-			rc = EXIT_USAGE;
-			goto done;
+			fatal = true;
+			break;
 		}
 	}
 	vol.min_sev = o.min_sev;
@@ -385,67 +521,122 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		if (!user_rules_load(&an, o.rules->pdata[i], &err)) {
 			cli_error("%s", err);
 			g_free(err);
-			rc = EXIT_USAGE;
-			goto done;
+			fatal = true;
+			break;
 		}
 	}
 
 	engine *eng = engine_new(&run);
+	outfile_on_error(stop_engine, eng);
 	if (decode_mode && o.frames)
 		engine_set_frame_hook(eng, frame_cb, &ds);
-	bool input_error = false;
-	for (guint i = 0; i < o.reads->len; i++) {
+	for (guint i = 0; !fatal && i < o.reads->len; i++) {
 		char *err = NULL;
 		if (!engine_add_file(eng, o.reads->pdata[i], &err)) {
 			cli_error("%s", err);
 			g_free(err);
-			input_error = true;
+			fatal = true;
 		}
 	}
-	if (o.live_mode) {
+	file_dump fdump = {0};
+	if (!fatal && o.reads->len) {
+		char *err = NULL;
+		if (o.live.filter && !engine_set_read_filter(eng, o.live.filter, &err)) {
+			cli_error("%s", err);
+			g_free(err);
+			fatal = true;
+		}
+		engine_set_read_count(eng, o.live.count);
+		if (!fatal && outs.wf.f) {
+			if (file_dump_start(&fdump, &run, outs.wf.f, o.live.write_file))
+				engine_set_packet_hook(eng, dump_packet, &fdump);
+			else
+				fatal = true;
+		}
+	}
+	/* live capture drops privileges: every file it reads later is opened
+	 * now (the logs, the log formats); key logs and rules are read already */
+	GPtrArray *log_formats = NULL;
+	const logfmt *forced_format = NULL;
+	if (!fatal && o.live_mode && o.logs->len) {
+		char *err = NULL;
+		if (!(log_formats = logs_formats(&run.cfg, &forced_format, &err))) {
+			cli_error("%s", err);
+			g_free(err);
+			fatal = true;
+		}
+		for (guint i = 0; !fatal && i < o.logs->len; i++)
+			if (!logread_keep_open(o.logs->pdata[i])) {
+				cli_error("cannot open log %s: %s", (char *)o.logs->pdata[i], g_strerror(errno));
+				fatal = true;
+			}
+	}
+	progress prog;
+	progress_init(&prog, eng, decode_mode ? NULL : &an, o.live_mode ? o.live.iface : NULL,
+		      !decode_mode && !o.quiet);
+	if (fatal) {
+		/* nothing is read */
+	} else if (o.live_mode) {
 		char *err = NULL;
 		live_engine = eng;
 		signal(SIGINT, on_signal);
 		signal(SIGTERM, on_signal);
-		if (!engine_run_live(eng, &o.live, &err)) {
-			cli_error("%s", err);
-			g_free(err);
-			input_error = true;
-		}
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
+		bool ok = engine_run_live(eng, &o.live, &err);
+		cli_default_signals();
 		live_engine = NULL;
+		if (!ok) {
+			if (err)
+				cli_error("%s", err);
+			g_free(err);
+			fatal = true;
+		}
 	} else {
 		engine_run_files(eng);
 	}
+	progress_end(&prog);
 	engine_finish(eng);
 	for (guint i = 0; i < run.inputs->len; i++) {
 		amt_input *in = run.inputs->pdata[i];
 		if (in->error && in->kind != INPUT_LOG)
 			cli_warn("%s: %s", in->path, in->error);
 	}
-	for (guint i = 0; i < o.logs->len; i++) {
+	for (guint i = 0; !fatal && i < o.logs->len; i++) {
 		char *err = NULL;
-		if (!logs_load(&run, o.logs->pdata[i], &err)) {
+		bool ok = log_formats ? logs_read(&run, o.logs->pdata[i], log_formats, forced_format, &err)
+				      : logs_load(&run, o.logs->pdata[i], &err);
+		if (!ok) {
 			cli_error("%s", err);
 			g_free(err);
-			input_error = true;
+			fatal = true;
 		}
+	}
+	if (log_formats) {
+		g_ptr_array_free(log_formats, TRUE);
+		logread_release_all();
 	}
 	if (!decode_mode) {
 		analysis_end(&an);
 		volume_apply(&vol, &an);
 		by_rule = rule_summaries(&an.fnd);
 	}
+	outfile_on_error(NULL, NULL);
 	engine_free(eng);
-	if (!decode_mode && (evout || o.format == FMT_JSONL))
+	if (fdump.dead)
+		pcap_close(fdump.dead);  /* the dumper is wf's FILE: committed below */
+
+	if (fatal || !outs.opened) {
+		outputs_abort(&outs);
+		rc = EXIT_USAGE;
+		goto done;
+	}
+	FILE *out = outs.of.f;
+	if (!decode_mode && (outs.ef.f || o.format == FMT_JSONL))
 		findings_jsonl(es.f, &an);
 	if (!decode_mode && o.format == FMT_ECS)
 		ecs_findings(out, &an, AMTSCOPE_VERSION);
-
 	if (!decode_mode) {
 		report_opts ro = {
-			.color = !o.no_color && o.out == NULL && isatty(fileno(out)) && !getenv("NO_COLOR"),
+			.color = !o.no_color && o.out == NULL && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
 			.quiet = o.quiet,
 			.verbose = o.verbose,
 			.version = AMTSCOPE_VERSION,
@@ -461,19 +652,26 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		}
 		if (o.fail_on <= SEV_ERROR && findings_count_at_least(&an.fnd, (severity)o.fail_on))
 			rc = EXIT_FINDINGS;
+		if (outs.af.f) {
+			char *err = NULL;
+			if (!annotate_write(outs.af.f, &an, (const char *const *)o.reads->pdata, o.reads->len,
+					    o.live.filter, o.live.count, &err)) {
+				cli_error("--annotate %s: %s", o.annotate, err);
+				g_free(err);
+				outfile_abort(&outs.af);
+				rc = EXIT_USAGE;
+			}
+		}
 	}
-	if (input_error)
+	/* the report last, and only when every other output is complete */
+	if (!outfile_commit(&outs.wf) || !outfile_commit(&outs.ef) || !outfile_commit(&outs.af) ||
+	    !outfile_commit(&outs.of)) {
+		outputs_abort(&outs);
 		rc = EXIT_USAGE;
+	}
 done:
 	if (!decode_mode)
 		analysis_free(&an);
-	if (evout && evout != stdout)
-		fclose(evout);
-close_out:
-	if (out != stdout)
-		fclose(out);
-	else
-		fflush(stdout);
 out:
 	g_free(lo);
 	g_free(random_run_id);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "../decoder/engine.h"
+#include "../decoder/smallfile.h"
 #include "../dissectors/x509.h"
 #include "../reports/jsonw.h"
 #include "../rules/amthashes.h"
@@ -204,8 +205,10 @@ static void describe_all(file_report *r, X509 **c, int n)
 	for (int i = 0; i < n; i++) {
 		unsigned char *der = NULL;
 		int len = i2d_X509(c[i], &der);
-		if (len > 0)
-			x509_decode(&r->a, der, (size_t)len, &r->info[i]);
+		/* OpenSSL parsed it already: one past the decoder's size cap is
+		 * still described, from the parsed certificate */
+		if (len <= 0 || !x509_decode(&r->a, der, (size_t)len, &r->info[i]))
+			x509_describe(&r->a, c[i], &r->info[i]);
 		OPENSSL_free(der);
 	}
 }
@@ -404,9 +407,13 @@ static bool leaves_from_capture(const char *path, GPtrArray *leaves)
 
 static char *read_password(const char *path)
 {
-	gchar *data = NULL;
-	if (!g_file_get_contents(path, &data, NULL, NULL))
+	char *data = NULL, *err = NULL;
+	size_t len;
+	if (!smallfile_read(path, "password file", SMALLFILE_PASSWORD_MAX, &data, &len, &err)) {
+		cli_warn("%s", err);  /* the caller says which option failed */
+		g_free(err);
 		return NULL;
+	}
 	data[strcspn(data, "\r\n")] = 0;
 	return data;
 }

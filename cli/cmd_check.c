@@ -12,11 +12,13 @@
 #include <unistd.h>
 
 #include "../check/check.h"
+#include "../decoder/smallfile.h"
 #include "../reports/report.h"
 #include "cli.h"
+#include "outfile.h"
 #include "version.h"
 
-enum fmt { FMT_TEXT, FMT_JSON, FMT_HTML };
+enum fmt { FMT_TEXT, FMT_JSON, FMT_HTML, FMT_UNSET };
 
 static void help(void)
 {
@@ -81,9 +83,13 @@ static bool split_host_port(const char *s, uint16_t def, char **host, uint16_t *
 
 static char *read_secret_file(const char *path)
 {
-	gchar *data = NULL;
-	if (!g_file_get_contents(path, &data, NULL, NULL))
+	char *data = NULL, *err = NULL;
+	size_t len;
+	if (!smallfile_read(path, "password file", SMALLFILE_PASSWORD_MAX, &data, &len, &err)) {
+		cli_warn("%s", err);  /* the caller says which option failed */
+		g_free(err);
 		return NULL;
+	}
 	data[strcspn(data, "\r\n")] = 0;
 	return data;
 }
@@ -129,7 +135,7 @@ typedef struct cli_check {
 	check_opts o;
 	char *dns_host, *scs_host, *password, *amt_password;
 	enum fmt format;
-	const char *out;
+	const char *out, *password_file, *amt_password_file;
 	bool quiet, no_color;
 	int fail_on;
 } cli_check;
@@ -150,6 +156,7 @@ static int parse(int argc, char **argv, cli_check *c)
 	check_opts *o = &c->o;
 	const char *password_file = NULL, *amt_password_file = NULL;
 	optind = 1;
+	c->format = FMT_UNSET;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "o:qh", lo, NULL)) != -1) {
 		char *end;
@@ -235,6 +242,12 @@ static int parse(int argc, char **argv, cli_check *c)
 	if (optind < argc) {
 		cli_error("unexpected argument '%s' (devices are given with --device FQDN)", argv[optind]);
 		return EXIT_USAGE;
+	}
+	c->password_file = password_file;
+	c->amt_password_file = amt_password_file;
+	if (c->format == FMT_UNSET) {  /* -o report.html: the format from the name */
+		const char *x = cli_ext_format(c->out);
+		c->format = x && !strcmp(x, "json") ? FMT_JSON : x && !strcmp(x, "html") ? FMT_HTML : FMT_TEXT;
 	}
 	if (!o->domain || !valid_domain(o->domain)) {
 		cli_error(o->domain ? "--domain '%s' is not a DNS domain" : "%s--domain DOMAIN is required: the DNS "
@@ -351,11 +364,22 @@ int cmd_check(int argc, char **argv)
 	c.o.now_us = (int64_t)(now_env && *now_env ? g_ascii_strtoll(now_env, NULL, 10) : time(NULL)) * 1000000;
 	c.o.progress = isatty(STDERR_FILENO) && !(getenv("AMTSCOPE_NO_PROGRESS") && *getenv("AMTSCOPE_NO_PROGRESS"));
 
-	FILE *out = cli_open_output(c.out);
-	if (!out) {
+	io_guard g;
+	io_guard_init(&g);
+	io_guard_input(&g, "--prov-cert", c.o.prov_cert);
+	io_guard_input(&g, "--ca-file", c.o.ca_file);
+	io_guard_input(&g, "--amt-hashes", c.o.amt_hashes);
+	io_guard_input(&g, "--password-file", c.password_file);
+	io_guard_input(&g, "--amt-password-file", c.amt_password_file);
+	io_guard_output(&g, "-o", c.out);
+	bool distinct = io_guard_check(&g);
+	io_guard_free(&g);
+	outfile of;
+	if (!distinct || !outfile_open(&of, "-o", c.out, OUT_REPORT)) {
 		rc = EXIT_USAGE;
 		goto out;
 	}
+	FILE *out = of.f;
 	amt_run run;
 	run_init(&run);
 	run.cfg.data_dir = cli_data_dir();
@@ -375,7 +399,7 @@ int cmd_check(int argc, char **argv)
 	check_progress_done(&c.o);
 
 	report_opts ro = {
-		.color = !c.no_color && !c.out && isatty(fileno(out)) && !getenv("NO_COLOR"),
+		.color = !c.no_color && !c.out && isatty(STDOUT_FILENO) && !getenv("NO_COLOR"),
 		.quiet = c.quiet,
 		.version = AMTSCOPE_VERSION,
 	};
@@ -393,6 +417,7 @@ int cmd_check(int argc, char **argv)
 		break;
 	case FMT_JSON: report_json(out, &an, &ro); break;
 	case FMT_HTML: report_html(out, &an, &ro); break;
+	case FMT_UNSET: break;
 	}
 	if (c.fail_on <= SEV_ERROR && findings_count_at_least(&an.fnd, (severity)c.fail_on))
 		rc = EXIT_FINDINGS;
@@ -402,10 +427,8 @@ int cmd_check(int argc, char **argv)
 	check_state_free(&st);
 	analysis_free(&an);
 	run_free(&run);
-	if (out != stdout)
-		fclose(out);
-	else
-		fflush(stdout);
+	if (!outfile_commit(&of))
+		rc = EXIT_USAGE;
 out:
 	if (c.password) {
 		memset(c.password, 0, strlen(c.password));

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 
 #include "../rules/datadir.h"
 #include "cli.h"
+#include "outfile.h"
 #include "version.h"
 
 void cli_error(const char *fmt, ...)
@@ -32,19 +34,19 @@ void cli_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
-FILE *cli_open_output(const char *path)
+const char *cli_ext_format(const char *path)
 {
-	if (!path || !strcmp(path, "-"))
-		return stdout;
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		cli_error("cannot write %s: %s (choose a writable path with -o)", path, strerror(errno));
+	static const struct {
+		const char *ext, *fmt;
+	} map[] = {{".html", "html"}, {".htm", "html"}, {".json", "json"}, {".jsonl", "jsonl"},
+		   {".ndjson", "jsonl"}, {".txt", "text"}};
+	const char *dot = path ? strrchr(path, '.') : NULL;
+	if (!dot || strchr(dot, '/'))
 		return NULL;
-	}
-	FILE *f = fdopen(fd, "w");
-	if (!f)
-		close(fd);
-	return f;
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (!g_ascii_strcasecmp(dot, map[i].ext))
+			return map[i].fmt;
+	return NULL;
 }
 
 bool cli_log_offset(const char *arg, int64_t *us)
@@ -94,7 +96,29 @@ static void usage(FILE *f)
 	      f);
 }
 
-int main(int argc, char **argv)
+/* Ctrl-C or a kill before the report is complete: the temporary files go,
+ * an earlier report stays as it was. */
+static void on_fatal_signal(int sig)
+{
+	outfile_abort_all_signal();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+void cli_default_signals(void)
+{
+	signal(SIGINT, on_fatal_signal);
+	signal(SIGTERM, on_fatal_signal);
+	signal(SIGHUP, on_fatal_signal);
+	/* a closed pipe ends the program as it always did (SIGPIPE), without
+	 * leaving temporary files; ignored by the caller, it stays ignored and
+	 * the write error is reported instead */
+	struct sigaction old;
+	if (sigaction(SIGPIPE, NULL, &old) == 0 && old.sa_handler != SIG_IGN)
+		signal(SIGPIPE, on_fatal_signal);
+}
+
+static int run_command(int argc, char **argv)
 {
 	if (argc < 2) {
 		usage(stderr);
@@ -123,4 +147,16 @@ int main(int argc, char **argv)
 		return cmd_rules(argc - 1, argv + 1);
 	cli_error("unknown command '%s' (try amtscope --help)", cmd);
 	return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+	cli_default_signals();
+	cli_stdout_install();
+	int rc = run_command(argc, argv);
+	/* every subcommand's standard output is checked once here: a full disk
+	 * or a closed pipe is an error, not a silent success */
+	if (!cli_stdout_ok())
+		rc = EXIT_USAGE;
+	return rc;
 }

@@ -13,17 +13,35 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "capfile.h"
 #include "engine_int.h"
 #include "packet.h"
 
-static int64_t ts_us(const struct pcap_pkthdr *h, bool nano)
+/* Packet times past this (3000-01-01) or before 1970 come from a clock
+ * nobody can use: a pcapng interface may claim any if_tsresol/if_tsoffset. */
+#define TS_MAX_SEC 32503680000LL
+
+/* The packet's time in µs, or 0 (unknown, as for a capture without times)
+ * with *bad set when the capture's clock is unusable. */
+static int64_t ts_us(const struct pcap_pkthdr *h, bool *bad)
 {
-	/* a pcapng block may claim any 64-bit time: clamp instead of overflowing */
-	int64_t us;
-	if (__builtin_mul_overflow((int64_t)h->ts.tv_sec, (int64_t)1000000, &us))
-		return h->ts.tv_sec < 0 ? INT64_MIN / 2 : INT64_MAX / 2;
-	int64_t frac = nano ? h->ts.tv_usec / 1000 : h->ts.tv_usec;
-	return us > INT64_MAX / 2 ? INT64_MAX / 2 : us < INT64_MIN / 2 ? INT64_MIN / 2 : us + frac;
+	int64_t sec = (int64_t)h->ts.tv_sec, frac = (int64_t)h->ts.tv_usec;
+	*bad = sec < 0 || sec > TS_MAX_SEC || frac < 0 || frac >= 1000000;
+	return *bad ? 0 : sec * 1000000 + frac;
+}
+
+/* Said once per input, at the first packet whose time is out of range. */
+static void clock_unusable(engine *e, capture_src *s, const struct pcap_pkthdr *h)
+{
+	if (s->clock_bad)
+		return;
+	s->clock_bad = true;
+	e->cur_input = s->input;
+	e->cur_frame = s->frame;
+	engine_note(e, NOTE_MALFORMED, -1,
+		    "frame %u: packet time %lld.%06lld s is outside 1970-3000: the capture's clock is unusable "
+		    "(a pcapng interface's if_tsresol/if_tsoffset?); such packets are shown without a time",
+		    s->frame, (long long)h->ts.tv_sec, (long long)h->ts.tv_usec);
 }
 
 static GArray *srcs(engine *e)
@@ -38,24 +56,11 @@ static GArray *srcs(engine *e)
 bool engine_add_file(engine *e, const char *path, char **err)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
-	FILE *fp;
 	bool is_stdin = strcmp(path, "-") == 0;
-	if (is_stdin) {
-		fp = stdin;
-	} else {
-		fp = fopen(path, "rb");
-		if (!fp) {
-			*err = g_strdup_printf("cannot open %s: %s%s", path, strerror(errno),
-					       errno == ENOENT ? " (check the path given with -r)" : "");
-			return false;
-		}
-		struct stat st;
-		if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
-			fclose(fp);
-			*err = g_strdup_printf("%s is a directory, not a capture file", path);
-			return false;
-		}
-	}
+	capfile_info ci;
+	FILE *fp = capfile_open(path, &ci, err);
+	if (!fp)
+		return false;
 	/* libpcap reads a record as two freads: from a 256 KiB buffer instead of
 	 * stdio's 4 KiB, a 100 MB file is 400 read calls rather than 24,000; and
 	 * only this thread touches the stream, so stdio need not lock it */
@@ -63,12 +68,14 @@ bool engine_add_file(engine *e, const char *path, char **err)
 	setvbuf(fp, iobuf, _IOFBF, IOBUF_SIZE);
 	__fsetlocking(fp, FSETLOCKING_BYCALLER);
 	input_kind kind = INPUT_PCAP;
-	if (!is_stdin) {
+	if (ci.seekable) {
 		uint8_t magic[4] = {0};
 		if (fread(magic, 1, 4, fp) == 4 && magic[0] == 0x0a && magic[1] == 0x0d && magic[2] == 0x0d &&
 		    magic[3] == 0x0a)
 			kind = INPUT_PCAPNG;
 		rewind(fp);
+	} else if (ci.pcapng) {  /* standard input: what capfile_open saw */
+		kind = INPUT_PCAPNG;
 	}
 	pcap_t *p = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, ebuf);
 	if (!p) {
@@ -90,6 +97,8 @@ bool engine_add_file(engine *e, const char *path, char **err)
 	s.iobuf = iobuf;
 	s.input = (uint16_t)(e->run->inputs->len - 1);
 	s.linktype = lt;
+	s.raw = ci.raw;
+	s.size = ci.size;
 	if (!pkt_linktype_supported(lt)) {
 		in->error = g_strdup_printf("link type %s (%d) is not supported; amtscope reads Ethernet, Linux "
 					    "cooked (SLL, SLL2), raw IP and BSD loopback captures",
@@ -105,10 +114,11 @@ static void advance(engine *e, capture_src *s)
 	if (s->done)
 		return;
 	amt_input *in = e->run->inputs->pdata[s->input];
-	int r = pcap_next_ex(s->p, &s->hdr, &s->data);
-	if (r == 1) {
-		s->frame++;
-		return;
+	int r;
+	while ((r = pcap_next_ex(s->p, &s->hdr, &s->data)) == 1) {
+		s->frame++;  /* frames the filter skips keep their numbers: evidence cites the file's */
+		if (!s->has_filter || pcap_offline_filter(&s->filter, s->hdr, s->data))
+			return;
 	}
 	s->done = true;
 	if (r == PCAP_ERROR) {
@@ -137,25 +147,89 @@ void engine_run_files(engine *e)
 			capture_src *s = &g_array_index(a, capture_src, i);
 			if (s->done)
 				continue;
-			int64_t t = ts_us(s->hdr, false);
+			bool bad;
+			int64_t t = ts_us(s->hdr, &bad);
 			if (!best || t < best_ts) {
 				best = s;
 				best_ts = t;
 			}
 		}
-		if (!best)
+		if (!best || (e->read_count && e->read_total >= e->read_count) || e->stop)
 			break;
+		e->read_total++;
+		if (e->packet_hook)
+			e->packet_hook(e->packet_hook_user, best->input, best->hdr, best->data);
+		if (e->progress && (e->read_total & 1023) == 0)
+			e->progress(e->progress_user, e);
+		bool bad;
+		best_ts = ts_us(best->hdr, &bad);
+		if (bad)
+			clock_unusable(e, best, best->hdr);
 		amt_input *in = e->run->inputs->pdata[best->input];
 		uint32_t caplen = best->hdr->caplen;
 		in->packets++;
 		in->bytes += best->hdr->len;
-		if (!in->first_ts)
+		if (!bad && !in->first_ts)
 			in->first_ts = best_ts;
-		in->last_ts = best_ts;
+		if (!bad && best_ts > in->last_ts)  /* never before the first */
+			in->last_ts = best_ts;
 		engine_frame(e, best->input, best->frame, best->linktype, best_ts, best->data, caplen,
 			     best->hdr->len);
 		advance(e, best);
 	}
+}
+
+bool engine_set_read_filter(engine *e, const char *filter, char **err)
+{
+	GArray *a = srcs(e);
+	for (guint i = 0; i < a->len; i++) {
+		capture_src *s = &g_array_index(a, capture_src, i);
+		amt_input *in = e->run->inputs->pdata[s->input];
+		if (pcap_compile(s->p, &s->filter, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
+			*err = g_strdup_printf("bad filter -f '%s' for %s: %s (tcpdump's filter syntax, "
+					       "e.g. 'udp port 53')", filter, in->path, pcap_geterr(s->p));
+			return false;
+		}
+		s->has_filter = true;
+	}
+	return true;
+}
+
+void engine_set_read_count(engine *e, uint64_t count)
+{
+	e->read_count = count;
+}
+
+void engine_set_packet_hook(engine *e, packet_hook fn, void *user)
+{
+	e->packet_hook = fn;
+	e->packet_hook_user = user;
+}
+
+void engine_set_progress(engine *e, progress_fn fn, void *user)
+{
+	e->progress = fn;
+	e->progress_user = user;
+}
+
+uint64_t engine_bytes_read(const engine *e, uint64_t *total)
+{
+	uint64_t done = 0, all = 0;
+	for (guint i = 0; e->srcs && i < e->srcs->len; i++) {
+		const capture_src *s = &g_array_index(e->srcs, capture_src, i);
+		if (!s->size || !s->raw)
+			continue;
+		long pos = ftell(s->raw);
+		all += s->size;
+		done += s->done ? s->size : pos > 0 ? (uint64_t)pos : 0;
+	}
+	*total = all;
+	return done;
+}
+
+uint64_t engine_packets_read(const engine *e)
+{
+	return e->read_total;
 }
 
 void engine_close_sources(engine *e)
@@ -164,6 +238,8 @@ void engine_close_sources(engine *e)
 		return;
 	for (guint i = 0; i < e->srcs->len; i++) {
 		capture_src *s = &g_array_index(e->srcs, capture_src, i);
+		if (s->has_filter)
+			pcap_freecode(&s->filter);
 		if (s->p)
 			pcap_close(s->p);
 		g_free(s->iobuf);
@@ -226,7 +302,8 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *d
 	live_ctx *l = (live_ctx *)user;
 	if (l->dump)
 		pcap_dump((u_char *)l->dump, h, data);
-	int64_t t = ts_us(h, false);
+	bool bad;
+	int64_t t = ts_us(h, &bad);  /* a live clock is the kernel's */
 	l->frame++;
 	l->in->packets++;
 	l->in->bytes += h->len;
@@ -234,6 +311,7 @@ static void on_packet(u_char *user, const struct pcap_pkthdr *h, const u_char *d
 		l->in->first_ts = t;
 	l->in->last_ts = t;
 	engine_frame(l->e, l->input, l->frame, l->linktype, t, data, h->caplen, h->len);
+	l->e->read_total++;
 }
 
 #define LIVE_TIMEOUT_MS 50
@@ -312,9 +390,19 @@ bool engine_run_live(engine *e, const live_opts *o, char **err)
 		return false;
 	}
 	pcap_freecode(&prog);
+	if (o->before_drop && !o->before_drop(o->before_drop_user, err)) {
+		pcap_close(p);
+		return false;
+	}
 	/* the output file is opened before privileges go, with mode 0600 */
 	pcap_dumper_t *dump = NULL;
-	if (o->write_file) {
+	if (o->write_fp) {
+		if (!(dump = pcap_dump_fopen(p, o->write_fp))) {
+			*err = g_strdup_printf("cannot write %s: %s", o->write_file, pcap_geterr(p));
+			pcap_close(p);
+			return false;
+		}
+	} else if (o->write_file) {
 		int fd = open(o->write_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
 		if (!fp || !(dump = pcap_dump_fopen(p, fp))) {
@@ -328,7 +416,7 @@ bool engine_run_live(engine *e, const live_opts *o, char **err)
 		}
 	}
 	if (!drop_privileges(o->user ? o->user : "nobody", o->user != NULL, err)) {
-		if (dump)
+		if (dump && !o->write_fp)
 			pcap_dump_close(dump);
 		pcap_close(p);
 		return false;
@@ -345,6 +433,8 @@ bool engine_run_live(engine *e, const live_opts *o, char **err)
 		pcap_setnonblock(p, 1, ebuf);
 	bool drain = true;
 	while (!e->stop) {
+		if (e->progress)  /* the running count on a terminal; the callback paces itself */
+			e->progress(e->progress_user, e);
 		if (fd >= 0) {
 			struct pollfd pfd = {fd, POLLIN, 0};
 			int pr = poll(&pfd, 1, 200);
@@ -377,7 +467,9 @@ bool engine_run_live(engine *e, const live_opts *o, char **err)
 	if (pcap_stats(p, &ps) == 0)
 		e->run->stats.kernel_drops = ps.ps_drop + ps.ps_ifdrop;
 	e->live = NULL;
-	if (dump)
+	if (dump && o->write_fp)  /* the caller closes it and checks that every packet reached the file */
+		pcap_dump_flush(dump);
+	else if (dump)
 		pcap_dump_close(dump);
 	pcap_close(p);
 	return true;

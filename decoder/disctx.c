@@ -217,3 +217,25 @@ event *event_clone(arena *a, const event *e)
 	c->capfields = e->nfields;
 	return c;
 }
+
+bool dis_hold_set(dis_ctx *c, dis_hold *h, size_t n)
+{
+	if (!h->total)
+		h->total = c->held_total;
+	if (!h->total) {  /* a unit test's context: nothing to count against */
+		h->n = n;
+		return true;
+	}
+	if (n > h->n && *h->total - h->n + n > c->cfg->limit[LIM_TOTAL_BYTES])
+		return false;
+	*h->total = *h->total - h->n + n;
+	h->n = n;
+	return true;
+}
+
+void dis_hold_release(dis_hold *h)
+{
+	if (h->total)
+		*h->total -= h->n;
+	h->n = 0;
+}

@@ -68,6 +68,8 @@ typedef struct dis_ctx {
 	uint64_t *limit_hits;    /* LIM_COUNT counters */
 	void *global;            /* the dissector's per-run state, if it has one */
 	void *engine;            /* opaque: for dis_inner_feed */
+	size_t *held_total;      /* bytes held by the engine and every dissector
+				  * (--max-total-bytes); NULL in unit tests */
 	void *inner;             /* opaque: inner stream of this direction */
 } dis_ctx;
 
@@ -96,6 +98,19 @@ void dis_note(dis_ctx *c, const char *proto, note_kind k, size_t off, const char
 	__attribute__((format(printf, 5, 6)));
 /* A limit was hit: counted, and one EV_NOTE per flow direction. */
 void dis_limit(dis_ctx *c, const char *proto, limit_id l, size_t off);
+
+/* Bytes a dissector keeps across calls (a body copy, a handshake being
+ * reassembled) count against --max-total-bytes with the engine's buffers.
+ * One dis_hold per holder: dis_hold_set says how many bytes it keeps now,
+ * and returns false (changing nothing) when growing to n would pass the
+ * limit: the holder then drops what it would have kept and says so with
+ * dis_limit(LIM_TOTAL_BYTES). dis_hold_release when the bytes are freed. */
+typedef struct dis_hold {
+	size_t *total;
+	size_t n;
+} dis_hold;
+bool dis_hold_set(dis_ctx *c, dis_hold *h, size_t n);
+void dis_hold_release(dis_hold *h);
 /* Feed decrypted (or otherwise unwrapped) bytes of this direction to the
  * dissector that runs inside, chosen by the flow's server port. */
 void dis_inner_feed(dis_ctx *c, const uint8_t *p, size_t len);

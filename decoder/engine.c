@@ -85,6 +85,7 @@ static void ctx_init(engine *e, flow *f, const dissector *d, uint8_t dir, dis_ct
 	c->limit_hits = e->run->stats.limit_hits;
 	c->global = d ? e->globals[dissector_index(d)] : NULL;
 	c->engine = e;
+	c->held_total = &e->buffered;
 }
 
 static void buf_free(engine *e, flow_dir *d)

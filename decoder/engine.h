@@ -5,6 +5,7 @@
 #define AMT_ENGINE_H
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "run.h"
 
@@ -21,6 +22,23 @@ bool engine_add_file(engine *e, const char *path, char **err);
  * record) are kept in the input's error field. */
 void engine_run_files(engine *e);
 
+/* After the files are added: a BPF read filter (tcpdump -r F EXPR); frames
+ * it skips keep their numbers. false with *err on a bad expression. */
+bool engine_set_read_filter(engine *e, const char *filter, char **err);
+/* Stop after this many packets read from files (0: all). */
+void engine_set_read_count(engine *e, uint64_t count);
+/* Every packet read from files (after the filter, within the count), in the
+ * merged order, before it is decoded: for -w and the annotated copy. */
+struct pcap_pkthdr;
+typedef void (*packet_hook)(void *user, uint16_t input, const struct pcap_pkthdr *h, const uint8_t *data);
+void engine_set_packet_hook(engine *e, packet_hook fn, void *user);
+/* Called every 1024 packets read from files, for a progress line. */
+typedef void (*progress_fn)(void *user, const engine *e);
+void engine_set_progress(engine *e, progress_fn fn, void *user);
+/* Bytes of the capture files read so far, *total their size on disk. */
+uint64_t engine_bytes_read(const engine *e, uint64_t *total);
+uint64_t engine_packets_read(const engine *e);
+
 /* Live. filter NULL = the default filter (engine_default_filter()). */
 typedef struct live_opts {
 	const char *iface;
@@ -28,6 +46,13 @@ typedef struct live_opts {
 	uint64_t count;        /* 0 = unlimited */
 	uint64_t duration_s;   /* 0 = unlimited */
 	const char *write_file;
+	FILE *write_fp;        /* opened (and closed) by the caller when set: write_file names it */
+	/* called once the interface is open and the filter set, before the
+	 * privileges are dropped and before write_fp is read: the caller opens
+	 * its outputs there (and may set write_fp). false: the capture does not
+	 * start (*err may stay NULL when the callee said why). */
+	bool (*before_drop)(void *user, char **err);
+	void *before_drop_user;
 	const char *user;      /* drop privileges to this user; NULL = "nobody" when root */
 } live_opts;
 const char *engine_default_filter(void);

@@ -19,6 +19,11 @@ typedef struct capture_src {
 	uint32_t frame;
 	int linktype;
 	bool done;
+	bool has_filter;             /* -f on a file: pcap_offline_filter, so frame numbers stay the file's */
+	struct bpf_program filter;
+	FILE *raw;                   /* the file on disk, for progress */
+	uint64_t size;
+	bool clock_bad;  /* said once: a packet time out of range */
 	/* the packet read ahead, for merging several files by time */
 	struct pcap_pkthdr *hdr;
 	const u_char *data;
@@ -41,6 +46,11 @@ struct engine {
 	frame_hook hook;
 	void *hook_user;
 	uint64_t cur_flow_id;  /* set while a frame is processed, for the hook */
+	uint64_t read_count, read_total;  /* -c on files; packets handed to the decoder */
+	packet_hook packet_hook;
+	void *packet_hook_user;
+	progress_fn progress;
+	void *progress_user;
 };
 
 void engine_note(engine *e, note_kind k, int limit, const char *fmt, ...)

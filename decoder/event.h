@@ -85,7 +85,9 @@ typedef enum ev_ftype {
 } ev_ftype;
 
 typedef struct ev_field {
-	const char *name;  /* static string: "dns.qry.name" */
+	const char *name;  /* "dns.qry.name": static, or owned by the input's reader
+			    * (a log format's extra names, freed once the input is
+			    * read): whoever keeps it past the event copies it */
 	ev_ftype type;
 	union {
 		const char *s;  /* FT_STR, FT_HEX (hex text) */

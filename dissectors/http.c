@@ -65,6 +65,7 @@ void http_msg_clear(msg *m)
 		memset(m->authorization, 0, strlen(m->authorization));
 	/* the strings go with the arena; the next message of this direction
 	 * reuses it, and a body buffer of usual size, instead of allocating */
+	dis_hold_release(&m->body_held);
 	arena strs = m->strs;
 	arena_reset(&strs);
 	GByteArray *keep = m->body && m->body->len <= BODY_KEEP ? m->body : NULL;
@@ -125,14 +126,35 @@ static uint32_t frame_at(const dis_ctx *c, size_t off)
 
 /* ---- header block ---- */
 
-/* A header value without the blanks around it, in the message's arena.
+/* Every text of the start line and the headers is kept through here: the
+ * peer chose it, so control bytes (ESC, BEL, CR, BS...) become \xNN as in
+ * every dissector's strings, before any report or terminal sees them.
  * As a C string: a NUL ends it, as it would in g_strndup. */
+static char *peer_text(msg *m, const char *s, size_t n)
+{
+	return arena_printable(&m->strs, (const uint8_t *)s, strnlen(s, n));
+}
+
+static size_t trim(const char **s, size_t n)
+{
+	while (n && (**s == ' ' || **s == '\t'))
+		(*s)++, n--;
+	while (n && ((*s)[n - 1] == ' ' || (*s)[n - 1] == '\t' || (*s)[n - 1] == '\r'))
+		n--;
+	return n;
+}
+
+/* A header value without the blanks around it, in the message's arena. */
 static char *dup_trim(msg *m, const char *s, size_t n)
 {
-	while (n && (*s == ' ' || *s == '\t'))
-		s++, n--;
-	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
-		n--;
+	n = trim(&s, n);
+	return peer_text(m, s, n);
+}
+
+/* The same, unescaped: for headers whose parts are parsed, then escaped. */
+static char *raw_trim(msg *m, const char *s, size_t n)
+{
+	n = trim(&s, n);
 	return arena_strndup(&m->strs, s, strnlen(s, n));
 }
 
@@ -174,7 +196,11 @@ static void set_header(msg *m, const char *name, size_t nl, const char *value, s
 		if (known[i].len != nl || g_ascii_strncasecmp(name, known[i].name, nl) != 0)
 			continue;
 		char **slot = (char **)((char *)m + known[i].off);
-		if (!*slot)  /* first wins; a second challenge is rarely useful */
+		if (*slot)  /* first wins; a second challenge is rarely useful */
+			return;
+		if (slot == &m->authorization || slot == &m->www_authenticate)
+			*slot = raw_trim(m, value, vl);  /* parsed (http_auth.c), never shown whole */
+		else
 			*slot = dup_trim(m, value, vl);
 		return;
 	}
@@ -191,9 +217,9 @@ static bool parse_start_line(msg *m, const char *line)
 		    (sp[4] && sp[4] != ' '))
 			return false;
 		m->is_request = false;
-		m->version = arena_strndup(&m->strs, line, (size_t)(sp - line));
+		m->version = peer_text(m, line, (size_t)(sp - line));
 		m->status = (unsigned)((sp[1] - '0') * 100 + (sp[2] - '0') * 10 + (sp[3] - '0'));
-		m->reason = arena_strdup(&m->strs, sp[4] ? sp + 5 : "");
+		m->reason = sp[4] ? peer_text(m, sp + 5, strlen(sp + 5)) : arena_strdup(&m->strs, "");
 		return true;
 	}
 	const char *sp1 = strchr(line, ' ');
@@ -204,9 +230,9 @@ static bool parse_start_line(msg *m, const char *line)
 		if (!g_ascii_isupper(*t) && *t != '-' && *t != '_')
 			return false;
 	m->is_request = true;
-	m->method = arena_strndup(&m->strs, line, (size_t)(sp1 - line));
+	m->method = peer_text(m, line, (size_t)(sp1 - line));
 	m->uri = dup_trim(m, sp1 + 1, (size_t)(sp2 - sp1 - 1));
-	m->version = arena_strdup(&m->strs, sp2 + 1);
+	m->version = peer_text(m, sp2 + 1, strlen(sp2 + 1));
 	return true;
 }
 
@@ -301,8 +327,16 @@ static void body_append(dis_ctx *c, msg *m, const uint8_t *p, size_t n, size_t o
 		m->body_truncated = true;
 		dis_limit(c, "http", LIM_HTTP_BODY, off);
 	}
-	if (room)
-		g_byte_array_append(m->body, p, (guint)(n < room ? n : room));
+	size_t take = n < room ? n : room;
+	if (take && !dis_hold_set(c, &m->body_held, m->body->len + take)) {
+		/* many bodies at once: the copy stops, the framing goes on */
+		if (!m->body_truncated)
+			dis_limit(c, "http", LIM_TOTAL_BYTES, off);
+		m->body_truncated = true;
+		take = 0;
+	}
+	if (take)
+		g_byte_array_append(m->body, p, (guint)take);
 }
 
 /* Returns false when the chunk-size line is invalid (the direction dies). */

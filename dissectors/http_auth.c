@@ -79,11 +79,15 @@ static size_t param_value(const auth_param *p, char *out)
 	return n;
 }
 
+/* Unescaped, then control bytes as \xNN (the peer chose them), as the
+ * HTTP dissector's other strings (http.c peer_text). */
 static char *param_copy(arena *a, const auth_param *p)
 {
-	char *v = arena_alloc(a, p->vall + 1);  /* unescaping never lengthens */
-	v[param_value(p, v)] = 0;
-	return v;
+	char *v = g_malloc(p->vall + 1);  /* unescaping never lengthens */
+	size_t n = param_value(p, v);
+	char *shown = arena_printable(a, (const uint8_t *)v, n);
+	g_free(v);
+	return shown;
 }
 
 static bool key_is(const auth_param *p, const char *k, size_t n)

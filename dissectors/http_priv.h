@@ -44,6 +44,7 @@ typedef struct msg {
 	GByteArray *body;
 	uint64_t body_len;
 	bool body_truncated;
+	dis_hold body_held;  /* body->len, counted against --max-total-bytes */
 	uint32_t first_frame;
 	pending *req;   /* requests: our queue entry; responses: the request answered */
 } msg;

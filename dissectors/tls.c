@@ -24,6 +24,7 @@ typedef struct tls_side {
 	bool encrypted;           /* this side sent ChangeCipherSpec (TLS <= 1.2, a suite that encrypts) */
 	unsigned null_mac;        /* after ChangeCipherSpec under a NULL-cipher suite: MAC bytes per record */
 	bool lost;                /* after a gap: look for the next record header */
+	dis_hold held;            /* hs->len, counted against --max-total-bytes */
 } tls_side;
 
 /* Per flow. The randoms, version and suite are what a later key-log based
@@ -55,6 +56,8 @@ static void state_free(void *st)
 	tls_state *s = st;
 	if (!s)
 		return;
+	dis_hold_release(&s->side[0].held);
+	dis_hold_release(&s->side[1].held);
 	g_byte_array_free(s->side[0].hs, TRUE);
 	g_byte_array_free(s->side[1].hs, TRUE);
 	g_free(s->sni);
@@ -471,6 +474,16 @@ static void handshake_record(tls_state *s, dis_ctx *c, const uint8_t *p, size_t 
 		g_byte_array_remove_range(d->hs, 0, (guint)(4 + mlen));
 		d->hs_first_frame = here;
 	}
+	if (!dis_hold_set(c, &d->held, d->hs->len)) {
+		/* many handshakes at once: this message is dropped like one over
+		 * its own cap, the next one is read again */
+		dis_limit(c, "tls", LIM_TOTAL_BYTES, off);
+		const uint8_t *h = d->hs->data;
+		size_t mlen = d->hs->len >= 4 ? ((size_t)h[1] << 16) | ((size_t)h[2] << 8) | h[3] : 0;
+		d->skip = d->hs->len >= 4 && mlen + 4 > d->hs->len ? mlen + 4 - d->hs->len : 0;
+		g_byte_array_set_size(d->hs, 0);
+		dis_hold_set(c, &d->held, 0);
+	}
 }
 
 static void alert_record(tls_state *s, dis_ctx *c, const uint8_t *p, size_t n, size_t off, size_t len)
@@ -714,6 +727,7 @@ static void gap(void *st, dis_ctx *c, size_t len)
 	tls_state *s = st;
 	tls_side *d = &s->side[c->dir];
 	g_byte_array_set_size(d->hs, 0);
+	dis_hold_set(c, &d->held, 0);
 	d->skip = 0;
 	d->lost = true;
 }

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../decoder/secretname.h"
 #include "amt_status.h"
 #include "wsman_text.h"
 #include "xmlscan.h"
@@ -39,6 +40,7 @@ typedef struct frame {
 	const char *cls;     /* R_INSTANCE: class of the instance */
 	uint16_t instance;
 	bool had_child;
+	bool secret;         /* inside a fault detail: the element or one around it names a secret */
 } frame;
 
 /* Text gathered from the scanner's pieces. A first piece that lies in the
@@ -136,7 +138,7 @@ static void add_prop(walker *k, const frame *inst, const char *name, const char 
 {
 	wsman_prop *p = vec_push(k->a, &k->props, sizeof(wsman_prop));
 	*p = (wsman_prop){inst->cls, name, value, inst->instance, NULL};
-	if (k->o->redact && wsman_secret_name(name))
+	if (k->o->redact && secret_name(name))
 		p->value = "<redacted>";
 }
 
@@ -307,7 +309,7 @@ static void end_element(walker *k, frame *f)
 	case R_SELECTOR:
 	case R_OPTION: {
 		wsman_kv *kv = vec_push(k->a, f->r == R_SELECTOR ? &k->sel : &k->opt, sizeof(wsman_kv));
-		*kv = (wsman_kv){f->attr_name, text};
+		*kv = (wsman_kv){f->attr_name, k->o->redact && secret_name(f->attr_name) ? "<redacted>" : text};
 		break;
 	}
 	case R_PROP: {
@@ -371,6 +373,8 @@ static void on_text(walker *k, const char *v, size_t n)
 	if (k->in_detail && k->detail->len < DETAIL_CAP) {
 		if (k->detail->len)
 			g_string_append_c(k->detail, ' ');
+		if (k->depth && k->stack[k->depth - 1].secret)
+			v = "<redacted>", n = strlen(v);
 		g_string_append_len(k->detail, v, (gssize)MIN(n, DETAIL_CAP - k->detail->len));
 	}
 }
@@ -420,6 +424,9 @@ static bool scan_start(void *user, const char *local, const char *ns, const xml_
 	memset(f, 0, sizeof(*f));
 	k->text.n = 0;
 	start_element(k, local, ns, name_attr, f);
+	/* a fault detail may echo the parameters that failed */
+	if (k->in_detail && k->o->redact)
+		f->secret = (k->depth && k->stack[k->depth - 1].secret) || secret_name(local);
 	if (k->depth == 0 && f->r != R_ENVELOPE) {
 		k->stop = WSMAN_NOT_SOAP;
 		return false;

@@ -1,47 +1,10 @@
 /* \summary: string helpers of the WS-Man envelope walker (wsman.c): names,
- * secrets, trimming */
+ * trimming */
 #include "wsman_text.h"
 
 #include <string.h>
 
 #define NS_LEGACY_PREFIX "http://schemas.intel.com/platform/client/"
-
-/* s starts with the lower-case letters of w, in any case ((c | 0x20) is a
- * letter's lower case and never a letter for other bytes, NUL included). */
-static bool word_at(const char *s, const char *w)
-{
-	for (; *w; s++, w++)
-		if ((*s | 0x20) != *w)
-			return false;
-	return true;
-}
-
-/* A property whose value is a secret: its name says password, passphrase,
- * passwd, secret or private key (any case), or PSK, PPS, or ends in OTP.
- * One pass over the name: this runs for every property of every reply. */
-bool wsman_secret_name(const char *n)
-{
-	size_t l = strlen(n);
-	for (size_t i = 0; i < l; i++) {
-		char c = (char)(n[i] | 0x20);
-		if (c == 's') {
-			if (word_at(n + i + 1, "ecret"))
-				return true;
-		} else if (c == 'p') {
-			/* n[i + 1] is at most the NUL: a mismatch */
-			char d = (char)(n[i + 1] | 0x20);
-			if (d == 'a' && (word_at(n + i + 2, "ssword") || word_at(n + i + 2, "ssphrase") ||
-					 word_at(n + i + 2, "sswd")))
-				return true;
-			if (d == 'r' && word_at(n + i + 2, "ivatekey"))
-				return true;
-			if (n[i] == 'P' && i + 2 < l &&
-			    ((n[i + 1] == 'S' && n[i + 2] == 'K') || (n[i + 1] == 'P' && n[i + 2] == 'S')))
-				return true;
-		}
-	}
-	return l >= 3 && streq(n + l - 3, "OTP");
-}
 
 /* Last path segment: ".../AMT_GeneralSettings" -> "AMT_GeneralSettings". */
 const char *wsman_last_segment(arena *a, const char *uri, char sep)
@@ -81,6 +44,12 @@ char *wsman_trimmed(arena *a, const char *s, size_t n)
 		s++, n--;
 	while (n && c_space(s[n - 1]))
 		n--;
+	/* the scanner refuses raw control bytes, but &#13; and line breaks
+	 * inside a value are well-formed: a peer's text reaches no terminal
+	 * with them (as \xNN, like every dissector's strings) */
+	for (size_t i = 0; i < n; i++)
+		if ((uint8_t)s[i] < 0x20 || s[i] == 0x7f)
+			return arena_printable(a, (const uint8_t *)s, strnlen(s, n));
 	return arena_strndup(a, s, n);
 }
 

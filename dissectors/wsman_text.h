@@ -16,9 +16,6 @@ static inline bool streq(const char *a, const char *b)
 	return a[0] == b[0] && strcmp(a, b) == 0;
 }
 
-/* A property name that says password, passphrase, passwd, secret or private
- * key (any case), or PSK, PPS, or ends in OTP: its value is redacted. */
-bool wsman_secret_name(const char *n);
 /* Last path segment: ".../AMT_GeneralSettings" -> "AMT_GeneralSettings" (in a). */
 const char *wsman_last_segment(arena *a, const char *uri, char sep);
 bool wsman_ends_with(const char *s, const char *suffix);

@@ -304,6 +304,7 @@ bool x509_decode(arena *a, const uint8_t *der, size_t len, x509_info *out)
 	memset(out, 0, sizeof(*out));
 	x509_sha256_hex(der, len, out->sha256);
 	x509_sha1_hex(der, len, out->sha1);
+	out->key_type = out->sig_alg = "unknown";
 	if (len == 0 || len > X509_MAX_DER)
 		return false;
 	const unsigned char *q = der;

@@ -11,10 +11,14 @@
 #define X509_MAX_SANS 64
 #define X509_MAX_OUS 16
 #define X509_MAX_EKUS 16
-#define X509_MAX_DER (64u << 10)
+/* The largest certificate decoded: real ones with thousands of SANs pass
+ * 64 KiB (a TLS certificate entry may be 16 MiB, a u24); above this a
+ * certificate is reported undecoded, not parsed. */
+#define X509_MAX_DER (1u << 20)
 
 /* Decodes der into *out. Returns false (and out->decoded false, fingerprints
- * still set) when the DER does not parse or is larger than X509_MAX_DER. */
+ * still set, key_type and sig_alg "unknown") when the DER does not parse or is
+ * larger than X509_MAX_DER. */
 bool x509_decode(arena *a, const uint8_t *der, size_t len, x509_info *out);
 /* The parsed certificate: borrowed from the decode cache when der is there
  * (*owned false: do not free), else parsed now (*owned true: X509_free it).

@@ -219,27 +219,13 @@ static void evidence_html(FILE *f, analysis *an, const finding *x)
 	}
 	fputs("</dd>\n", f);
 	for (guint in = 0; in < run->inputs->len; in++) {
-		GString *s = g_string_new(NULL);
-		for (guint k = 0; k < x->evidence->len; k++) {
-			const evidence *e = &g_array_index(x->evidence, evidence, k);
-			if (e->frame && e->input == in)
-				g_string_append_printf(s, "%s%u", s->len ? " " : "", e->frame);
+		char *cmd = report_open_command(run, x, in);
+		if (cmd) {
+			fputs("<dt>open</dt><dd><code>", f);
+			out_html(f, cmd);
+			fputs("</code></dd>\n", f);
 		}
-		if (s->len) {
-			/* the path is quoted for a POSIX shell, then escaped for HTML */
-			GString *q = g_string_new("'");
-			for (const char *p = report_input_path(run, in); *p; p++)
-				if (*p == '\'')
-					g_string_append(q, "'\\''");
-				else
-					g_string_append_c(q, *p);
-			g_string_append_c(q, '\'');
-			fputs("<dt>open</dt><dd><code>tshark -r ", f);
-			out_html(f, q->str);
-			fprintf(f, " -Y &#39;frame.number in {%s}&#39;</code></dd>\n", s->str);
-			g_string_free(q, TRUE);
-		}
-		g_string_free(s, TRUE);
+		g_free(cmd);
 	}
 }
 

@@ -247,7 +247,7 @@ static void svg_lanes(FILE *f, const analysis *an, const group *g, const bool *s
 			height - 6);
 		fprintf(f, "<text x=\"%.1f\" y=\"14\" text-anchor=\"%s\">", x,
 			k == 0 ? "start" : k == 4 ? "end" : "middle");
-		html_rel_time(f, t0 + span * k / 4, t0);
+		html_rel_time(f, t0 + span / 4 * k + span % 4 * k / 4, t0);  /* no overflow */
 		fputs("</text>\n", f);
 	}
 	/* failures last so they are drawn on top */

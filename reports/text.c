@@ -73,20 +73,6 @@ static void header(FILE *f, analysis *an, const report_opts *o)
 }
 
 /* A path as one shell word. */
-static void shell_quoted(FILE *f, const char *s)
-{
-	fputc('\'', f);
-	const char *p = s;
-	for (const char *q; (q = strchr(p, '\'')); p = q + 1) {
-		char *part = g_strndup(p, (gsize)(q - p));
-		out_text(f, part);
-		g_free(part);
-		fputs("'\\''", f);
-	}
-	out_text(f, p);
-	fputc('\'', f);
-}
-
 static bool evidence_in(const amt_run *run, const evidence *e, guint in)
 {
 	return in < run->inputs->len ? e->input == in : e->input >= run->inputs->len;
@@ -139,18 +125,13 @@ static void evidence_lines(FILE *f, analysis *an, const finding *x, const report
 	}
 	fputc('\n', f);
 	for (guint in = 0; in < run->inputs->len; in++) {
-		GString *s = g_string_new(NULL);
-		for (guint k = 0; k < x->evidence->len; k++) {
-			const evidence *e = &g_array_index(x->evidence, evidence, k);
-			if (e->frame && e->input == in)
-				g_string_append_printf(s, "%s%u", s->len ? " " : "", e->frame);
+		char *cmd = report_open_command(run, x, in);
+		if (cmd) {
+			fprintf(f, "    %sopen:     ", DIM(o));
+			out_text(f, cmd);
+			fprintf(f, "%s\n", RESET(o));
 		}
-		if (s->len) {
-			fprintf(f, "    %sopen:     tshark -r ", DIM(o));
-			shell_quoted(f, report_input_path(run, in));
-			fprintf(f, " -Y 'frame.number in {%s}'%s\n", s->str, RESET(o));
-		}
-		g_string_free(s, TRUE);
+		g_free(cmd);
 	}
 }
 

@@ -1,9 +1,12 @@
 /* Certificate files: PEM, DER, PKCS#12. */
 #include "certfile.h"
 
+#include "../decoder/smallfile.h"
+
 #include <glib.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <inttypes.h>
 #include <openssl/pkcs12.h>
 #include <stdio.h>
 #include <string.h>
@@ -62,6 +65,74 @@ static bool parse_pem(const unsigned char *buf, size_t len, certfile *cf, char *
 	return true;
 }
 
+/* The iteration count of a password-based encryption algorithm (PKCS#12
+ * PBE or PBES2 with PBKDF2), 0 when it has none that we know of. */
+static uint64_t pbe_iterations(const X509_ALGOR *alg)
+{
+	if (!alg || !alg->parameter)
+		return 0;
+	uint64_t n = 0;
+	if (OBJ_obj2nid(alg->algorithm) == NID_pbes2) {
+		PBE2PARAM *p2 = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBE2PARAM), alg->parameter);
+		if (p2 && p2->keyfunc && OBJ_obj2nid(p2->keyfunc->algorithm) == NID_id_pbkdf2) {
+			PBKDF2PARAM *kdf = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBKDF2PARAM), p2->keyfunc->parameter);
+			if (kdf && kdf->iter && !ASN1_INTEGER_get_uint64(&n, kdf->iter))
+				n = UINT64_MAX;
+			PBKDF2PARAM_free(kdf);
+		}
+		PBE2PARAM_free(p2);
+	} else {
+		PBEPARAM *pbe = ASN1_TYPE_unpack_sequence(ASN1_ITEM_rptr(PBEPARAM), alg->parameter);
+		if (pbe && pbe->iter && !ASN1_INTEGER_get_uint64(&n, pbe->iter))
+			n = UINT64_MAX;  /* negative or wider than 64 bits */
+		PBEPARAM_free(pbe);
+	}
+	ERR_clear_error();
+	return n;
+}
+
+static uint64_t bags_iterations(const STACK_OF(PKCS12_SAFEBAG) *bags)
+{
+	uint64_t most = 0;
+	for (int i = 0; bags && i < sk_PKCS12_SAFEBAG_num(bags); i++) {
+		const PKCS12_SAFEBAG *bag = sk_PKCS12_SAFEBAG_value(bags, i);
+		if (PKCS12_SAFEBAG_get_nid(bag) != NID_pkcs8ShroudedKeyBag)
+			continue;
+		const X509_ALGOR *alg = NULL;
+		X509_SIG_get0(PKCS12_SAFEBAG_get0_pkcs8(bag), &alg, NULL);
+		most = MAX(most, pbe_iterations(alg));
+	}
+	return most;
+}
+
+/* The largest iteration count a key derivation of this file would run, read
+ * before deriving any key: the MAC's, the encrypted contents', the shrouded
+ * keys' in plain contents (those inside encrypted contents are only seen
+ * after decrypting, with counts already checked). */
+static uint64_t pkcs12_iterations(const PKCS12 *p12)
+{
+	const ASN1_INTEGER *iter = NULL;
+	uint64_t most = 0, n = 0;
+	PKCS12_get0_mac(NULL, NULL, NULL, &iter, p12);
+	if (iter)
+		most = ASN1_INTEGER_get_uint64(&n, iter) ? n : UINT64_MAX;
+	STACK_OF(PKCS7) *safes = PKCS12_unpack_authsafes(p12);
+	for (int i = 0; safes && i < sk_PKCS7_num(safes); i++) {
+		PKCS7 *p7 = sk_PKCS7_value(safes, i);
+		int nid = OBJ_obj2nid(p7->type);
+		if (nid == NID_pkcs7_encrypted && p7->d.encrypted && p7->d.encrypted->enc_data) {
+			most = MAX(most, pbe_iterations(p7->d.encrypted->enc_data->algorithm));
+		} else if (nid == NID_pkcs7_data) {
+			STACK_OF(PKCS12_SAFEBAG) *bags = PKCS12_unpack_p7data(p7);
+			most = MAX(most, bags_iterations(bags));
+			sk_PKCS12_SAFEBAG_pop_free(bags, PKCS12_SAFEBAG_free);
+		}
+	}
+	sk_PKCS7_pop_free(safes, PKCS7_free);
+	ERR_clear_error();
+	return most;
+}
+
 static bool parse_pkcs12(const unsigned char *buf, size_t len, const char *password, certfile *cf,
 			 char **err)
 {
@@ -70,6 +141,14 @@ static bool parse_pkcs12(const unsigned char *buf, size_t len, const char *passw
 	if (!p12)
 		return false;
 	cf->kind = CF_PKCS12;
+	uint64_t iterations = pkcs12_iterations(p12);
+	if (iterations > PKCS12_MAX_ITERATIONS) {
+		PKCS12_free(p12);
+		*err = g_strdup_printf("PKCS#12 file asks for %" PRIu64 " key derivation iterations, more than the %u "
+				       "any exporting tool uses: refused (export it again with the tool's defaults)",
+				       iterations, PKCS12_MAX_ITERATIONS);
+		return false;
+	}
 	EVP_PKEY *key = NULL;
 	X509 *cert = NULL;
 	STACK_OF(X509) *ca = NULL;
@@ -140,15 +219,11 @@ bool certfile_parse(const unsigned char *buf, size_t len, const char *password, 
 
 bool certfile_read(const char *path, const char *password, certfile *out, char **err)
 {
-	gchar *data = NULL;
-	gsize len = 0;
-	GError *ge = NULL;
+	char *data = NULL;
+	size_t len = 0;
 	memset(out, 0, sizeof(*out));
-	if (!g_file_get_contents(path, &data, &len, &ge)) {
-		*err = g_strdup_printf("cannot read %s: %s", path, ge->message);
-		g_error_free(ge);
+	if (!smallfile_read(path, "certificate file", CERTFILE_MAX_BYTES, &data, &len, err))
 		return false;
-	}
 	char *why = NULL;
 	bool ok = certfile_parse((const unsigned char *)data, len, password, out, &why);
 	if (!ok) {

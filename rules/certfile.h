@@ -8,6 +8,10 @@
 
 #define CERTFILE_MAX_BYTES (16u << 20)
 #define CERTFILE_MAX_CERTS 256
+/* PKCS#12 key derivation iterations (MAC and encryption) refused above this,
+ * before any key is derived: OpenSSL writes 2048, Windows 2000, Java 10000 to
+ * 100000; each million costs about a third of a second per password tried. */
+#define PKCS12_MAX_ITERATIONS 1000000u
 
 typedef enum certfile_kind { CF_PEM, CF_DER, CF_PKCS12 } certfile_kind;
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "logread.h"
+#include "../decoder/smallfile.h"
 
 static const char *const standard_groups[] = {
 	"ts", "date", "time", "level", "component", "thread", "message", "code", NULL,
@@ -199,13 +200,10 @@ static bool load_groups(loader *L, logfmt *f)
 logfmt *logfmt_load(const char *path, char **err)
 {
 	char *text = NULL;
-	gsize len = 0;
+	size_t len = 0;
 	GError *ge = NULL;
-	if (!g_file_get_contents(path, &text, &len, &ge)) {
-		*err = g_strdup_printf("%s: %s", path, ge->message);
-		g_error_free(ge);
+	if (!smallfile_read(path, "log format file", SMALLFILE_TEXT_MAX, &text, &len, err))
 		return NULL;
-	}
 	GKeyFile *kf = g_key_file_new();
 	if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &ge)) {
 		*err = g_strdup_printf("%s: %s", path, ge->message);

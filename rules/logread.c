@@ -1,8 +1,10 @@
 #include "logread.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <glib.h>
 #include <string.h>
+#include <unistd.h>
 
 const char *log_encoding_name(log_encoding e)
 {
@@ -61,10 +63,56 @@ static log_encoding sniff(const uint8_t *p, size_t n, size_t *skip)
 	return ENC_UTF8;
 }
 
+/* path -> descriptor opened early (GINT_TO_POINTER(fd + 1)) */
+static GHashTable *kept_open;
+
+bool logread_keep_open(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	if (!kept_open)
+		kept_open = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	gpointer old = g_hash_table_lookup(kept_open, path);
+	if (old)
+		close(GPOINTER_TO_INT(old) - 1);
+	g_hash_table_insert(kept_open, g_strdup(path), GINT_TO_POINTER(fd + 1));
+	return true;
+}
+
+void logread_release_all(void)
+{
+	if (!kept_open)
+		return;
+	GHashTableIter it;
+	gpointer k, v;
+	g_hash_table_iter_init(&it, kept_open);
+	while (g_hash_table_iter_next(&it, &k, &v))
+		close(GPOINTER_TO_INT(v) - 1);
+	g_hash_table_destroy(kept_open);
+	kept_open = NULL;
+}
+
+/* A file kept open is read again from its start each time (detection, then
+ * the read): through a descriptor of its own, closed with the stream. */
+static FILE *open_stream(const char *path)
+{
+	gpointer kept = kept_open ? g_hash_table_lookup(kept_open, path) : NULL;
+	if (!kept)
+		return fopen(path, "rb");
+	int fd = dup(GPOINTER_TO_INT(kept) - 1);
+	if (fd < 0)
+		return NULL;
+	FILE *f = lseek(fd, 0, SEEK_SET) == 0 ? fdopen(fd, "rb") : NULL;
+	if (!f)
+		close(fd);
+	return f;
+}
+
 bool logread_open(logread *r, const char *path, size_t max_line)
 {
 	memset(r, 0, sizeof(*r));
-	r->f = fopen(path, "rb");
+	r->f = open_stream(path);
 	if (!r->f)
 		return false;
 	r->max_line = max_line ? max_line : 65536;

@@ -32,6 +32,12 @@ typedef struct logread {
 const char *log_encoding_name(log_encoding e);
 /* NULL + errno on failure. */
 bool logread_open(logread *r, const char *path, size_t max_line);
+/* Opens path now and keeps it open, so that logread_open reads it later from
+ * this descriptor (live capture: inputs are opened before privileges are
+ * dropped). false with errno set when it cannot be opened. */
+bool logread_keep_open(const char *path);
+/* Closes what logread_keep_open kept. */
+void logread_release_all(void);
 /* Next line (without the line ending) in r->line. false at end of file. */
 bool logread_next(logread *r);
 void logread_close(logread *r);

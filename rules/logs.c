@@ -8,7 +8,9 @@
 
 #include "../decoder/events/flow.h"
 #include "../decoder/events/log.h"
+#include "../decoder/secretname.h"
 #include "datadir.h"
+#include "log_redact.h"
 #include "logread.h"
 
 #define RECORD_MAX_LINES 1000
@@ -60,7 +62,7 @@ GPtrArray *logs_formats(const amt_config *cfg, const logfmt **forced, char **err
 
 /* Text that says which host a line is about. */
 typedef struct entity_res {
-	GRegex *ip, *uuid, *mac, *fqdn, *secret;
+	GRegex *ip, *uuid, *mac, *fqdn;
 } entity_res;
 
 static entity_res *entities(void)
@@ -74,8 +76,6 @@ static entity_res *entities(void)
 				    G_REGEX_OPTIMIZE, 0, NULL);
 		r.fqdn = g_regex_new("\\b(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\\.){2,}[A-Za-z]{2,24}\\b",
 				     G_REGEX_OPTIMIZE, 0, NULL);
-		r.secret = g_regex_new("(?i)(?<![a-z])(password|passwd|pwd|pps|pid|secret)(\"?\\s*[:=]\\s*\"?)([^\"\\s,;]+)",
-				       G_REGEX_OPTIMIZE, 0, NULL);
 	}
 	return &r;
 }
@@ -263,9 +263,12 @@ static const char *norm_level(reader_ctx *c, const char *raw, const char *msg)
 	return c->f->default_level;
 }
 
-/* A group a user's format names like a secret never reaches a field. */
-static bool secret_name(const char *name)
+/* A group a user's format names like a secret never reaches a field: the
+ * secret names of the class references, and more loosely any key or token. */
+static bool secret_field_name(const char *name)
 {
+	if (secret_name(name))
+		return true;
 	static const char *const words[] = {"pass", "pwd", "secret", "pps", "pid", "key", "token", NULL};
 	char *low = g_ascii_strdown(name, -1);
 	bool hit = false;
@@ -322,13 +325,9 @@ static void emit_record(reader_ctx *c)
 	const char *message = msg ? msg : text;
 	if (msg && c->f->unescape)
 		unescape(msg);
-	if (c->run->cfg.redact && g_regex_match(entities()->secret, message, 0, NULL)) {
-		char *red = g_regex_replace(entities()->secret, message, -1, 0, "\\1\\2***", 0, NULL);
-		L->message = arena_strdup(e->a, red ? red : "");
-		g_free(red);
-	} else {
-		L->message = arena_strdup(e->a, message);
-	}
+	char *red = c->run->cfg.redact ? log_redact(message) : NULL;
+	L->message = arena_strdup(e->a, red ? red : message);
+	g_free(red);
 	if (ts)
 		set_time(c, e, L, ts);
 	L->level = norm_level(c, level, L->message);
@@ -345,9 +344,12 @@ static void emit_record(reader_ctx *c)
 		for (guint i = 0; i < c->f->extra_names->len; i++) {
 			const char *full = c->f->extra_names->pdata[i];
 			char *v = fetch(mi, full + 4);
-			if (v && c->run->cfg.redact && secret_name(full + 4)) {
+			if (v && c->run->cfg.redact && secret_field_name(full + 4)) {
 				g_free(v);
 				v = g_strdup("***");
+			} else if (v && c->run->cfg.redact && (red = log_redact(v))) {
+				g_free(v);  /* a group that holds the rest of the line: "key=value ..." */
+				v = red;
 			}
 			ev_str(e, full, v);
 			g_free(v);

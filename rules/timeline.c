@@ -58,13 +58,18 @@ static const char *keep_string(timeline *t, const char *s)
 	return g_string_chunk_insert_len(t->strings, s, TL_MAX_DETAIL_LEN);
 }
 
-/* Field names are static strings (event.h), so only values are copied. */
+/* The entry outlives the event, so names are kept as values are: most are
+ * static strings, but a log format names its extra fields with strings it
+ * owns and frees when the input is read, before any report is rendered. */
 static void keep_details(timeline *t, tl_entry *x, const event *e)
 {
 	uint32_t max = e->kind == EV_TLS_CERTIFICATES ? TL_MAX_DETAILS : TL_MAX_DETAILS_OTHER;
 	x->detail_first = t->details->len;
 	for (uint32_t i = 0; i < e->nfields && x->ndetails < max; i++) {
 		ev_field f = e->fields[i];
+		if (!f.name)
+			continue;
+		f.name = intern(t, f.name);
 		if ((f.type == FT_STR || f.type == FT_HEX) && f.v.s)
 			f.v.s = keep_string(t, f.v.s);
 		else if (f.type == FT_STR || f.type == FT_HEX)

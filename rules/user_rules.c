@@ -1,6 +1,8 @@
 /* Loading --rules files. */
 #include "user_rules.h"
 
+#include "../decoder/smallfile.h"
+
 #include <string.h>
 
 extern const rule rule_user;
@@ -184,13 +186,10 @@ bool user_rules_load(analysis *an, const char *path, char **err)
 {
 	GPtrArray *rules = user_rules_of(an);
 	char *text = NULL;
-	gsize len = 0;
+	size_t len = 0;
 	GError *ge = NULL;
-	if (!g_file_get_contents(path, &text, &len, &ge)) {
-		*err = g_strdup_printf("%s: %s", path, ge->message);
-		g_error_free(ge);
+	if (!smallfile_read(path, "rules file", SMALLFILE_TEXT_MAX, &text, &len, err))
 		return false;
-	}
 	GKeyFile *kf = g_key_file_new();
 	if (!g_key_file_load_from_data(kf, text, len, G_KEY_FILE_NONE, &ge)) {
 		*err = g_strdup_printf("%s: line %d: %s", path, quoted_line(text, ge->message), ge->message);

@@ -395,6 +395,30 @@ static void test_wsman_pieces(void)
 	g_free(xml);
 	g_free(path);
 	CU_ASSERT_PTR_NULL(wsman_props("<not xml", 8));
+
+	/* the capture path's scanner: predefined entities and character
+	 * references decoded, the first instance only, nested text joined */
+	const char *ok = "<?xml version=\"1.0\"?><s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\">"
+			 "<s:Header/><s:Body><g:AMT_GeneralSettings xmlns:g=\"urn:x\"><g:HostName>a&amp;b&#65;</g:HostName>"
+			 "<g:Nested><g:X>1</g:X><g:Y>2</g:Y></g:Nested></g:AMT_GeneralSettings><g:Other xmlns:g=\"urn:x\">"
+			 "<g:HostName>no</g:HostName></g:Other></s:Body></s:Envelope>";
+	GHashTable *p = wsman_props(ok, strlen(ok));
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_STRING_EQUAL(g_hash_table_lookup(p, "@class"), "AMT_GeneralSettings");
+	CU_ASSERT_STRING_EQUAL(g_hash_table_lookup(p, "HostName"), "a&bA");
+	CU_ASSERT_STRING_EQUAL(g_hash_table_lookup(p, "Nested"), "12");
+	g_hash_table_destroy(p);
+	/* a hostile device's internal entity (issue 20: 800 MB from 140 KB):
+	 * refused like a DOCTYPE on the capture path, nothing expanded */
+	GString *evil = g_string_new("<?xml version=\"1.0\"?><!DOCTYPE E [<!ENTITY a \"");
+	for (int i = 0; i < 1000; i++)
+		g_string_append(evil, "AAAAAAAAAA");
+	g_string_append(evil, "\">]><Envelope><Body><X><P>");
+	for (int i = 0; i < 1000; i++)
+		g_string_append(evil, "&a;");
+	g_string_append(evil, "</P></X></Body></Envelope>");
+	CU_ASSERT_PTR_NULL(wsman_props(evil->str, evil->len));
+	g_string_free(evil, TRUE);
 }
 
 int main(void)

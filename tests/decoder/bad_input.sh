@@ -35,17 +35,29 @@ expect "truncated capture" 0 "truncated" "$AMTSCOPE" analyze --format json -r "$
 grep -q '"truncated": true' "$tmp/out" || { echo "FAIL truncated flag missing"; fail=1; }
 grep -q '"packets": 39' "$tmp/out" || { echo "FAIL truncated capture: expected 39 packets analysed"; cat "$tmp/out"; fail=1; }
 
-# a good file and a missing one: the good one is still analysed, exit 2
+# a good file and a missing one: a fatal input error, exit 2 and no report at
+# all (a report on half the input would look like a clean bill of health);
+# an earlier report at -o stays as it was
 expect "one missing of two" 2 "cannot open" "$AMTSCOPE" analyze --format json -r "$caps/base.pcap" -r "$tmp/nope.pcap"
-grep -q '"packets": 40' "$tmp/out" || { echo "FAIL the readable capture was not analysed"; fail=1; }
+[ ! -s "$tmp/out" ] || { echo "FAIL a report was printed despite the missing input"; fail=1; }
+echo "earlier report" > "$tmp/earlier.json"
+expect "missing input, -o kept" 2 "cannot open" "$AMTSCOPE" analyze -r "$tmp/nope.pcap" -o "$tmp/earlier.json"
+[ "$(cat "$tmp/earlier.json")" = "earlier report" ] || { echo "FAIL the earlier report was replaced"; fail=1; }
+[ -z "$(ls -A "$tmp" | grep '^\.earlier')" ] || { echo "FAIL a temporary file was left behind"; fail=1; }
 
 # stdin
 "$AMTSCOPE" decode --frames -r - < "$caps/base.pcap" > "$tmp/stdin.out" 2>&1
 [ "$(wc -l < "$tmp/stdin.out")" -eq 40 ] || { echo "FAIL -r - read $(wc -l < "$tmp/stdin.out") frames"; fail=1; }
 
+# a bad read filter on a file: exit 2, no report
+expect "bad read filter" 2 "bad filter -f" "$AMTSCOPE" analyze -r "$caps/base.pcap" -f "port port"
+[ ! -s "$tmp/out" ] || { echo "FAIL bad read filter: a report was printed"; fail=1; }
+
 if [ "$(id -u)" -eq 0 ]; then
 	expect "no such interface" 2 "there is no interface nosuch0" "$AMTSCOPE" analyze -i nosuch0 --duration 1
 	expect "bad filter" 2 "bad capture filter" "$AMTSCOPE" analyze -i lo -f "port port" --duration 1
+	expect "bad interface, -o kept" 2 "there is no interface" "$AMTSCOPE" analyze -i nosuch0 --duration 1 -o "$tmp/earlier.json"
+	[ "$(cat "$tmp/earlier.json" 2>/dev/null)" = "earlier report" ] || { echo "FAIL bad interface: the earlier report was replaced"; fail=1; }
 	if id nobody >/dev/null 2>&1 && command -v setpriv >/dev/null; then
 		expect "no permission" 2 "no permission to capture on lo" \
 			setpriv --reuid=nobody --regid=nogroup --clear-groups "$AMTSCOPE" analyze -i lo --duration 1

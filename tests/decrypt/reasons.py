@@ -141,9 +141,19 @@ check(len(notes) == 8, "8 malformed lines, 8 notes (got %d)" % len(notes))
 check(all(re.search(r"malformed\.keylog:\d+: ", n) for n in notes), "each note names file and line")
 check(len(set(notes)) == len(notes), "each reported once")
 check(verdicts(ev) == [("decrypted", None)] * 2, "the valid lines are still used")
-ev = decode("tls12-gcm", "/nonexistent/keylog", keylog("tls12-gcm"))
-check(any("cannot be read" in e["fields"].get("note.message", "") for e in ev) and
-      verdicts(ev) == [("decrypted", None)] * 2, "an unreadable key log is reported; the others still used")
+# a --keylog naming a missing file or one without a single key line is a usage
+# error at the start (exit 2, the reason), not a decryption failure blamed on the traffic
+r = subprocess.run([AMTSCOPE, "decode", "--format", "json", "--keylog", "/nonexistent/keylog", "--keylog",
+                    keylog("tls12-gcm"), "-r", os.path.join(CAP, "tls12-gcm.pcap")], capture_output=True, text=True)
+check(r.returncode == 2 and "/nonexistent/keylog" in r.stderr and "No such file" in r.stderr and not r.stdout,
+      "a missing --keylog: exit 2, named, nothing decoded")
+empty = os.path.join(os.environ.get("TMPDIR", "/tmp"), "amtscope-empty-%d.keylog" % os.getpid())
+with open(empty, "w") as fh:
+    fh.write("# nothing but a comment\n")
+r = subprocess.run([AMTSCOPE, "analyze", "--keylog", empty, "-r", os.path.join(CAP, "tls12-gcm.pcap")],
+                   capture_output=True, text=True)
+os.unlink(empty)
+check(r.returncode == 2 and "no TLS key line" in r.stderr and not r.stdout, "a --keylog without entries: exit 2")
 
 # ---- SSLKEYLOGFILE and repeatable --keylog
 env = dict(os.environ, SSLKEYLOGFILE=keylog("tls12-gcm"))

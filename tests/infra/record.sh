@@ -2,7 +2,7 @@
 # Records the DNS/DHCP captures of the infra tests from real programs:
 # dnsmasq (DNS and DHCP server), dig (DNS client), dhclient (DHCP client).
 #   - loopback scenario on 127.0.3.0/24 (DNS only);
-#   - namespace scenarios: netns infra-srv (dnsmasq, 10.3.0.1) and infra-cli
+#   - namespace scenarios: netns infra-srv-PID (dnsmasq, 10.3.0.1) and infra-cli-PID
 #     (dhclient, then dig from the leased 10.3.0.7) joined by a veth pair.
 # Needs root, dnsmasq-base, dnsutils, isc-dhcp-client, tcpdump.
 # usage: record.sh OUTDIR [scenario...]   (default: all)
@@ -15,16 +15,19 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d /tmp/infra-record.XXXXXX)
 pids=()
+# names of our own: runs on the same machine at once must not share (or
+# delete, or stop the processes of) each other's namespaces
+srv_ns=infra-srv-$$ cli_ns=infra-cli-$$
 
 cleanup() {
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	sleep 0.3
 	# a namespace outlives nothing: whatever still runs in it is stopped first
-	for ns in infra-srv infra-cli; do
+	for ns in "$srv_ns" "$cli_ns"; do
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null || true
 	done
-	ip netns del infra-srv 2>/dev/null || true
-	ip netns del infra-cli 2>/dev/null || true
+	ip netns del "$srv_ns" 2>/dev/null || true
+	ip netns del "$cli_ns" 2>/dev/null || true
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -145,23 +148,23 @@ wronghost() {
 
 netns_up() {
 	rm -f "$work/dhclient.leases" "$work/leases"
-	ip netns add infra-srv
-	ip netns add infra-cli
-	ip link add infra-v0 netns infra-srv type veth peer name infra-v1 netns infra-cli
-	ip netns exec infra-srv sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-	ip netns exec infra-cli sysctl -qw net.ipv6.conf.all.disable_ipv6=1
-	ip -n infra-srv link set infra-v0 address 02:00:00:03:00:01
-	ip -n infra-cli link set infra-v1 address 02:00:00:03:00:07
-	ip -n infra-srv addr add 10.3.0.1/24 dev infra-v0
-	ip -n infra-srv link set infra-v0 up
-	ip -n infra-srv link set lo up
-	ip -n infra-cli link set infra-v1 up
-	ip -n infra-cli link set lo up
+	ip netns add "$srv_ns"
+	ip netns add "$cli_ns"
+	ip link add infra-v0 netns "$srv_ns" type veth peer name infra-v1 netns "$cli_ns"
+	ip netns exec "$srv_ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip netns exec "$cli_ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1
+	ip -n "$srv_ns" link set infra-v0 address 02:00:00:03:00:01
+	ip -n "$cli_ns" link set infra-v1 address 02:00:00:03:00:07
+	ip -n "$srv_ns" addr add 10.3.0.1/24 dev infra-v0
+	ip -n "$srv_ns" link set infra-v0 up
+	ip -n "$srv_ns" link set lo up
+	ip -n "$cli_ns" link set infra-v1 up
+	ip -n "$cli_ns" link set lo up
 }
 
 netns_down() {
-	ip netns del infra-srv 2>/dev/null || true
-	ip netns del infra-cli 2>/dev/null || true
+	ip netns del "$srv_ns" 2>/dev/null || true
+	ip netns del "$cli_ns" 2>/dev/null || true
 }
 
 # dhclient asks for a lease as amt-07 (options 12 and 81), then the leased
@@ -174,7 +177,7 @@ lease() {
 		send fqdn.server-update off;
 		request subnet-mask, routers, domain-name, domain-name-servers, domain-search, host-name;
 	EOF
-	ip netns exec infra-cli dhclient -d -1 -v -cf "$work/dhclient.conf" -lf "$work/dhclient.leases" \
+	ip netns exec "$cli_ns" dhclient -d -1 -v -cf "$work/dhclient.conf" -lf "$work/dhclient.leases" \
 		-pf "$work/dhclient.pid" -sf /bin/true infra-v1 >"$work/dhclient.log" 2>&1 &
 	local dhc=$!
 	pids+=("$dhc")
@@ -185,11 +188,11 @@ lease() {
 		cat "$work/dhclient.log" "$work/dnsmasq.log" >&2
 		exit 1
 	}
-	ip -n infra-cli addr add 10.3.0.7/24 dev infra-v1
+	ip -n "$cli_ns" addr add 10.3.0.7/24 dev infra-v1
 }
 
 dhcp_dnsmasq() { # extra dnsmasq args
-	start_dnsmasq infra-srv --interface=infra-v0 --bind-interfaces --port=53 \
+	start_dnsmasq "$srv_ns" --interface=infra-v0 --bind-interfaces --port=53 \
 		--local=/corp.example/ --domain=corp.example --domain-needed \
 		--dhcp-range=10.3.0.7,10.3.0.7,255.255.255.0,1h \
 		--dhcp-host=02:00:00:03:00:07,10.3.0.7 \
@@ -208,13 +211,13 @@ healthy() {
 		--cname=www.corp.example,alias1.corp.example \
 		--cname=alias1.corp.example,host.corp.example \
 		--host-record=host.corp.example,10.3.0.5
-	start_capture "$out/dns-dhcp-healthy.pcap" infra-srv infra-v0 'port 53 or port 67 or port 68'
+	start_capture "$out/dns-dhcp-healthy.pcap" "$srv_ns" infra-v0 'port 53 or port 67 or port 68'
 	lease
-	q infra-cli @10.3.0.1 -b 10.3.0.7 provisionserver.corp.example A
-	q infra-cli @10.3.0.1 -b 10.3.0.7 amt-07.corp.example A
-	q infra-cli @10.3.0.1 -b 10.3.0.7 -x 10.3.0.7
-	q infra-cli @10.3.0.1 -b 10.3.0.7 www.corp.example A
-	q infra-cli @10.3.0.1 -b 10.3.0.7 +tcp amt-07.corp.example A
+	q "$cli_ns" @10.3.0.1 -b 10.3.0.7 provisionserver.corp.example A
+	q "$cli_ns" @10.3.0.1 -b 10.3.0.7 amt-07.corp.example A
+	q "$cli_ns" @10.3.0.1 -b 10.3.0.7 -x 10.3.0.7
+	q "$cli_ns" @10.3.0.1 -b 10.3.0.7 www.corp.example A
+	q "$cli_ns" @10.3.0.1 -b 10.3.0.7 +tcp amt-07.corp.example A
 	stop_capture
 	stop_dnsmasq
 	netns_down
@@ -226,11 +229,11 @@ wronga() {
 	netns_up
 	dhcp_dnsmasq --host-record=amt-07.corp.example,10.3.0.8 \
 		--host-record=amt-08.corp.example,10.3.0.8
-	start_capture "$out/dns-wrong-a.pcap" infra-srv infra-v0 'port 53 or port 67 or port 68'
+	start_capture "$out/dns-wrong-a.pcap" "$srv_ns" infra-v0 'port 53 or port 67 or port 68'
 	lease
-	q infra-cli @10.3.0.1 -b 10.3.0.7 provisionserver.corp.example A
-	q infra-cli @10.3.0.1 -b 10.3.0.7 amt-08.corp.example A
-	q infra-cli @10.3.0.1 -b 10.3.0.7 amt-07.corp.example A
+	q "$cli_ns" @10.3.0.1 -b 10.3.0.7 provisionserver.corp.example A
+	q "$cli_ns" @10.3.0.1 -b 10.3.0.7 amt-08.corp.example A
+	q "$cli_ns" @10.3.0.1 -b 10.3.0.7 amt-07.corp.example A
 	stop_capture
 	stop_dnsmasq
 	netns_down
@@ -241,10 +244,10 @@ wronga() {
 nofqdn() {
 	netns_up
 	dhcp_dnsmasq --dhcp-ignore-names
-	start_capture "$out/dns-fqdn-unresolved.pcap" infra-srv infra-v0 'port 53 or port 67 or port 68'
+	start_capture "$out/dns-fqdn-unresolved.pcap" "$srv_ns" infra-v0 'port 53 or port 67 or port 68'
 	lease
-	q infra-cli @10.3.0.1 -b 10.3.0.7 provisionserver.corp.example A
-	q infra-cli @10.3.0.1 -b 10.3.0.7 amt-07.corp.example A
+	q "$cli_ns" @10.3.0.1 -b 10.3.0.7 provisionserver.corp.example A
+	q "$cli_ns" @10.3.0.1 -b 10.3.0.7 amt-07.corp.example A
 	stop_capture
 	stop_dnsmasq
 	netns_down
@@ -253,20 +256,20 @@ nofqdn() {
 # DHCPv6: the domain search list (option 24) AMT uses for IPv6.
 dhcpv6() {
 	netns_up
-	for ns in infra-srv infra-cli; do
+	for ns in "$srv_ns" "$cli_ns"; do
 		ip netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.all.accept_dad=0 \
 			net.ipv6.conf.default.accept_dad=0
 	done
-	ip netns exec infra-srv sysctl -qw net.ipv6.conf.infra-v0.accept_dad=0
-	ip netns exec infra-cli sysctl -qw net.ipv6.conf.infra-v1.accept_dad=0
-	ip -n infra-srv addr add fd03::1/64 dev infra-v0 nodad
+	ip netns exec "$srv_ns" sysctl -qw net.ipv6.conf.infra-v0.accept_dad=0
+	ip netns exec "$cli_ns" sysctl -qw net.ipv6.conf.infra-v1.accept_dad=0
+	ip -n "$srv_ns" addr add fd03::1/64 dev infra-v0 nodad
 	sleep 0.5
-	start_dnsmasq infra-srv --interface=infra-v0 --bind-interfaces --port=0 \
+	start_dnsmasq "$srv_ns" --interface=infra-v0 --bind-interfaces --port=0 \
 		--dhcp-range=fd03::7,fd03::7,64,1h \
 		--dhcp-option=option6:domain-search,corp.example,lab.corp.example \
 		--dhcp-option=option6:dns-server,[fd03::1]
-	start_capture "$out/dhcpv6-search.pcap" infra-srv infra-v0 'udp port 546 or udp port 547'
-	ip netns exec infra-cli dhclient -6 -d -1 -v -cf /dev/null -lf "$work/dhclient6.leases" \
+	start_capture "$out/dhcpv6-search.pcap" "$srv_ns" infra-v0 'udp port 546 or udp port 547'
+	ip netns exec "$cli_ns" dhclient -6 -d -1 -v -cf /dev/null -lf "$work/dhclient6.leases" \
 		-pf "$work/dhclient6.pid" -sf /bin/true infra-v1 >"$work/dhclient6.log" 2>&1 &
 	local dhc=$!
 	pids+=("$dhc")

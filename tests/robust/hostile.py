@@ -201,6 +201,25 @@ def http_huge_body(path):
     p.close()
 
 
+def http_many_bodies(path):
+    """300 connections that each POST a 1 MiB body, all at once: the body
+    copies the HTTP dissector keeps count against --max-total-bytes."""
+    p = Pcap(path)
+    flows = []
+    body = b"<" + b"x" * ((1 << 20) - 1)
+    for n in range(300):
+        f = Flow(p, 20000 + n, 16992)
+        f.send(True, HTTP_REQ + b"Content-Length: %d\r\n\r\n" % len(body))
+        flows.append(f)
+    step = 60000
+    for off in range(0, len(body), step):
+        for f in flows:
+            f.send(True, body[off:off + step], mss=step)
+    for f in flows:
+        f.close()
+    p.close()
+
+
 def chunk_overflow(path):
     """Chunk sizes at and past 2^64, chunk extensions without end, a million tiny chunks."""
     p = Pcap(path)
@@ -451,6 +470,7 @@ GENERATORS = {
     "overlap-retrans.pcap": overlap_retrans,
     "http-huge-body.pcap": http_huge_body,
     "chunk-overflow.pcap": chunk_overflow,
+    "http-many-bodies.pcap": http_many_bodies,
     "deep-xml.pcap": deep_xml,
     "dns-loops.pcap": dns_loops,
     "tls-endless.pcap": tls_endless,

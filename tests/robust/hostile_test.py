@@ -23,6 +23,7 @@ EXPECTED_LIMITS = {
     "syn-flood.pcap": {"flows"},
     "ip-fragments.pcap": {"ip_fragments"},
     "overlap-retrans.pcap": {"ooo_segments"},
+    "http-many-bodies.pcap": {"total_bytes"},
 }
 # Caps owned by dissectors: enforced once the capture decodes at all (the
 # report counts messages), i.e. once the dissector has landed.

@@ -102,6 +102,9 @@ while IFS= read -r h; do
 		bound=(-seed=0 -max_total_time="$secs")
 		echo "-- $name (${#inputs[@]} inputs replayed; random seed, ${secs}s)"
 	fi
+	# certificate files and handshake messages come as large as 1 MiB for
+	# real (thousands of SANs); libFuzzer's default is the largest seed
+	case "$name" in fuzz_certs|fuzz_tls) bound+=(-max_len=1048576) ;; esac
 	seeds=("${dirs[@]}")
 	if [ "$name" = fuzz_pcap ] && [ ${#caps[@]} -gt 0 ]; then
 		seeds+=("-seed_inputs=$(IFS=,; echo "${caps[*]}")")
