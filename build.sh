@@ -15,7 +15,8 @@ BUILD_PKGS=(meson ninja-build pkg-config gcc libc6-dev libpcap-dev libssl-dev li
 TEST_PKGS=(clang libclang-rt-14-dev tshark tcpdump python3 valgrind dnsmasq-base dnsutils
            isc-dhcp-client busybox iproute2 curl openssl chromium procps time
            python3-jsonschema clickhouse-server clickhouse-client
-           build-essential debhelper dpkg-dev fakeroot bash-completion man-db)
+           build-essential debhelper dpkg-dev fakeroot bash-completion man-db
+           bind9 nftables)
 # npm installs the ECS field definitions (@elastic/ecs) for tests/siem/ecs.sh.
 # Debian's npm only where no npm is there already: a NodeSource nodejs
 # brings its own, and Debian's would conflict with it.

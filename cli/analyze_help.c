@@ -17,7 +17,8 @@ void analyze_help(bool decode)
 	     "  -Z USER            drop privileges to USER after opening (default nobody)\n"
 	     "  -l, --log FILE     add an SCS/RCS/ACU/ConfigMgr/Open AMT/MeshCentral log (repeatable)\n"
 	     "  --log-format NAME|FILE  --log-tz ZONE  --log-offset SECONDS\n"
-	     "  --keylog FILE      TLS key log (NSS format; repeatable; SSLKEYLOGFILE also read)");
+	     "  --keylog FILE      TLS key log (NSS format; repeatable; SSLKEYLOGFILE also read)\n"
+	     "  --vlan-in-flow-key VLAN ids part of a flow's identity (overlapping addresses on a trunk)");
 	if (!decode)
 		puts("  --ca-file PEM      trust anchors for certificate chains\n"
 		     "  --no-system-ca     the system's CA store is no trust anchor (default: it is)\n"

@@ -307,6 +307,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		{"run-id", required_argument, 0, O_RUN_ID},
 		{"suppress", required_argument, 0, O_SUPPRESS},
 		{"min-severity", required_argument, 0, O_MIN_SEVERITY},
+		{"vlan-in-flow-key", no_argument, 0, O_VLAN_KEY},
 	};
 	size_t nbase = sizeof(base) / sizeof(base[0]);
 	struct option *lo = g_new0(struct option, nbase + LIM_COUNT + 1);
@@ -395,6 +396,7 @@ int cmd_analyze(int argc, char **argv, int decode_mode)
 		case O_SHOW_SOL: run.cfg.show_sol_data = true; break;
 		case O_NO_COLOR: o.no_color = true; break;
 		case O_FRAMES: o.frames = true; break;
+		case O_VLAN_KEY: run.cfg.vlan_in_flow_key = true; break;
 		case O_HELLO_WINDOW:
 			if (!parse_u64(optarg, &v) || v == 0 || v > 86400) {
 				cli_error("--hello-window takes seconds (1 to 86400), not '%s'", optarg);

@@ -11,6 +11,11 @@ typedef struct amt_config {
 	uint64_t limit[LIM_COUNT];
 	bool redact;          /* default true; --no-redact turns it off */
 	bool show_sol_data;   /* --show-sol-data */
+	/* --vlan-in-flow-key: VLAN ids are part of a flow's identity (Suricata's
+	 * vlan.use-for-tracking, for overlapping address spaces on one trunk).
+	 * Default off, as Zeek: a query and its answer routed on different VLANs
+	 * (router on a stick, per-direction QinQ) are one flow. */
+	bool vlan_in_flow_key;
 	int64_t tcp_idle_us;  /* idle timeout of a TCP flow */
 	int64_t udp_idle_us;
 	int64_t dns_timeout_us;   /* query without answer after this: unanswered */

@@ -60,6 +60,25 @@ void dis_note(dis_ctx *c, const char *proto, note_kind k, size_t off, const char
 	bus_emit(c->bus, e);
 }
 
+void dis_inner_feed_at(dis_ctx *c, size_t off, const uint8_t *p, size_t len)
+{
+	size_t first = 0;
+	while (first + 1 < c->nmarks && c->marks[first + 1].off <= off)
+		first++;
+	size_t nm = c->nmarks - first;
+	if (!nm)
+		return;
+	dis_mark *m = arena_alloc(c->scratch, nm * sizeof(*m));
+	for (size_t i = 0; i < nm; i++) {
+		m[i] = c->marks[first + i];
+		m[i].off = m[i].off > off ? m[i].off - off : 0;
+	}
+	dis_ctx ic = *c;
+	ic.marks = m;
+	ic.nmarks = nm;
+	dis_inner_feed(&ic, p, len);
+}
+
 void dis_limit(dis_ctx *c, const char *proto, limit_id l, size_t off)
 {
 	c->limit_hits[l]++;

@@ -5,7 +5,7 @@
 #include <string.h>
 
 extern const dissector dissector_dns, dissector_dhcp, dissector_hello, dissector_redir,
-	dissector_rmcp, dissector_http, dissector_tls;
+	dissector_rmcp, dissector_http, dissector_tls, dissector_starttls;
 
 /* Probe order matters: the strictest signatures first. */
 const dissector *const amt_dissectors[] = {
@@ -16,6 +16,7 @@ const dissector *const amt_dissectors[] = {
 	&dissector_dns,
 	&dissector_dhcp,
 	&dissector_rmcp,
+	&dissector_starttls,
 	NULL,
 };
 

@@ -114,6 +114,9 @@ void dis_hold_release(dis_hold *h);
 /* Feed decrypted (or otherwise unwrapped) bytes of this direction to the
  * dissector that runs inside, chosen by the flow's server port. */
 void dis_inner_feed(dis_ctx *c, const uint8_t *p, size_t len);
+/* The same for the bytes p[0..len) found at buffer offset off (a tunnel or
+ * STARTTLS switching mid-buffer): dated by the frames they came in. */
+void dis_inner_feed_at(dis_ctx *c, size_t off, const uint8_t *p, size_t len);
 
 /* For unit tests: a context that records emitted events (deep copies into
  * the given arena) into a GPtrArray of event*. */

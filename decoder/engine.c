@@ -330,6 +330,10 @@ static void describe_flow(event *ev)
 	ev_str(ev, "tcp.state", flow_state_name(x->state));
 	if (x->app)
 		ev_str(ev, "tcp.app", x->app);
+	if (x->vlan[0])
+		ev_uint(ev, "vlan.id", x->vlan[0]);
+	if (x->vlan[1] && x->vlan[1] != x->vlan[0])
+		ev_uint(ev, "vlan.id_reply", x->vlan[1]);
 	if (ev->kind == EV_FLOW_CLOSE) {
 		ev_uint(ev, "tcp.syn_count", x->syn_count);
 		ev_uint(ev, "tcp.bytes_c2s", x->bytes[0]);
@@ -375,6 +379,8 @@ static void emit_flow(engine *e, flow *f, ev_kind kind)
 	x->app = f->dis ? f->dis->name : NULL;
 	x->last_frame = f->last_frame;
 	x->midstream = f->info.midstream;
+	x->vlan[0] = f->info.vlan;
+	x->vlan[1] = f->info.vlan_reply;
 	ev->data = x;
 	ev_describe_later(ev, describe_flow);
 	bus_emit(&e->run->bus, ev);
@@ -478,7 +484,10 @@ static flow *new_flow(engine *e, const flow_key *k, const pkt *p, uint32_t frame
 		src_is_client = true;
 	flow_info *fi = &f->info;
 	fi->ipproto = p->ipproto;
-	fi->vlan = p->vlan;
+	if (src_is_client)
+		fi->vlan = p->vlan;
+	else
+		fi->vlan_reply = p->vlan;
 	fi->cli = src_is_client ? p->src : p->dst;
 	fi->srv = src_is_client ? p->dst : p->src;
 	fi->cport = src_is_client ? p->sport : p->dport;
@@ -558,7 +567,7 @@ static void tcp_packet(engine *e, flow *f, uint8_t dir, const pkt *p, uint32_t f
 static void transport_packet(engine *e, pkt *p, uint32_t frame, int64_t ts)
 {
 	flow_key k;
-	flow_key_make(&k, p->ipproto, p->vlan, &p->src, p->sport, &p->dst, p->dport);
+	flow_key_make(&k, p->ipproto, e->run->cfg.vlan_in_flow_key ? p->vlan : 0, &p->src, p->sport, &p->dst, p->dport);
 	flow *f = flow_lookup(&e->ft, &k);
 	if (f && f->closed) {
 		bool new_syn = p->ipproto == 6 && (p->tcp_flags & TH_SYN) && !(p->tcp_flags & TH_ACK) &&
@@ -579,6 +588,13 @@ static void transport_packet(engine *e, pkt *p, uint32_t frame, int64_t ts)
 	f->last_input = e->cur_input;
 	uint8_t dir = (amt_addr_eq(&p->src, &f->info.cli) && p->sport == f->info.cport) ? DIR_C2S : DIR_S2C;
 	f->dir[dir].packets++;
+	if (!f->dir[dir].vlan_seen) {
+		f->dir[dir].vlan_seen = true;
+		if (dir == DIR_C2S)
+			f->info.vlan = p->vlan;
+		else
+			f->info.vlan_reply = p->vlan;
+	}
 	if (p->ipproto == 6) {
 		tcp_packet(e, f, dir, p, frame, ts);
 		return;
@@ -618,19 +634,31 @@ void engine_frame(engine *e, uint16_t input, uint32_t frame, int linktype, int64
 		e->now = ts;
 	pkt p;
 	pkt_status st = pkt_decode(linktype, data, caplen, &p);
-	if (st == PKT_FRAGMENT && p.ipproto != 44) {
+	if (st == PKT_FRAGMENT) {
 		s->ip_fragments++;
 		const uint8_t *whole;
 		uint32_t wlen;
 		bool dropped;
-		if (ipfrag_add(e->frags, p.ip_start, p.ip_len, e->now, &whole, &wlen, &dropped)) {
+		ipfrag_result r;
+		if (p.frag_v6) {
+			ipfrag6 f6 = {p.ip_start, p.frag_id, p.frag_off, p.frag_more, p.frag_next, p.frag_data,
+				      p.frag_len};
+			r = ipfrag_add6(e->frags, &f6, e->now, &whole, &wlen, &dropped);
+		} else {
+			r = ipfrag_add(e->frags, p.ip_start, p.ip_len, e->now, &whole, &wlen, &dropped);
+		}
+		if (r == IPFRAG_DONE) {
 			s->ip_reassembled++;
 			st = pkt_decode_ip(whole, wlen, &p);
+		} else if (r == IPFRAG_REFUSED) {
+			s->malformed++;
+			if (s->malformed <= 100)
+				engine_note(e, NOTE_MALFORMED, -1,
+					    "frame %u: IPv6 fragments overlap: datagram 0x%08x discarded (RFC 5722)",
+					    frame, p.frag_id);
 		}
 		if (dropped)
 			limit_hit(e, LIM_IP_FRAGMENTS);
-	} else if (st == PKT_FRAGMENT) {
-		s->ip_fragments++;
 	}
 	if (st == PKT_MALFORMED) {
 		s->malformed++;
@@ -748,9 +776,22 @@ void dis_inner_feed(dis_ctx *c, const uint8_t *p, size_t len)
 		return;
 	flow *f = (flow *)((char *)c->flow - offsetof(flow, info));
 	if (!f->inner_dis) {
-		f->inner_dis = dispatch_inner(f->info.sport);
-		if (!f->inner_dis)
+		if (f->inner_unknown)
 			return;
+		f->inner_dis = dispatch_inner(f->info.sport);
+		if (!f->inner_dis) {
+			/* not an AMT port: the bytes say what they are (HTTP by its request line) */
+			bool more;
+			const dissector *d = dispatch_by_probe(6, p, len, c->dir, &more);
+			if (d && d != f->dis)
+				f->inner_dis = d;
+		}
+		if (!f->inner_dis) {
+			f->inner_unknown = true;
+			dis_note(c, f->dis ? f->dis->name : "tls", NOTE_INFO, 0,
+				 "the %zu readable byte(s) inside TLS are no protocol amtscope knows; not decoded", len);
+			return;
+		}
 		dis_ctx ic;
 		ctx_init(e, f, f->inner_dis, c->dir, &ic, c->marks, c->nmarks);
 		f->inner_st = f->inner_dis->state_new ? f->inner_dis->state_new(&ic) : NULL;

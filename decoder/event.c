@@ -32,6 +32,8 @@ static const char *const kind_names[EV_KIND_COUNT] = {
 	[EV_RMCP_PING] = "rmcp_ping",
 	[EV_RMCP_PONG] = "rmcp_pong",
 	[EV_LOG_RECORD] = "log_record",
+	[EV_SOAP_REQUEST] = "soap_request",
+	[EV_SOAP_RESPONSE] = "soap_response",
 };
 
 const char *ev_kind_name(ev_kind k)

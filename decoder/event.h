@@ -52,6 +52,9 @@ typedef enum ev_kind {
 	EV_RMCP_PONG,
 	/* rules/logs */
 	EV_LOG_RECORD,
+	/* http_emit.c: a SOAP envelope that is not WS-Management (data: ev_wsman) */
+	EV_SOAP_REQUEST,
+	EV_SOAP_RESPONSE,
 	EV_KIND_COUNT
 } ev_kind;
 
@@ -64,7 +67,8 @@ typedef struct flow_info {
 	uint8_t ipproto;  /* 6 TCP, 17 UDP */
 	amt_addr cli, srv;
 	uint16_t cport, sport;
-	uint16_t vlan;
+	uint16_t vlan;        /* the initiator's VLAN id (not part of the key by default) */
+	uint16_t vlan_reply;  /* the responder's, which may differ on a trunk */
 	uint16_t input;
 	uint32_t first_frame;
 	int64_t first_ts;

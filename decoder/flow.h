@@ -1,4 +1,4 @@
-/* The flow table: flows keyed by 5-tuple + VLAN, both directions on one
+/* The flow table: flows keyed by 5-tuple (+ VLAN with --vlan-in-flow-key), both directions on one
  * entry, kept in least-recently-used order for idle expiry and eviction. */
 #ifndef AMT_FLOW_H
 #define AMT_FLOW_H
@@ -22,6 +22,7 @@ typedef struct flow_dir {
 	bool dead;             /* the dissector gave up on this direction */
 	bool eof;              /* end of stream delivered */
 	bool limit_noted;
+	bool vlan_seen; /* the direction's VLAN id is recorded on the flow */
 	uint64_t bytes, packets;
 	uint32_t gaps;
 	uint32_t last_frame;   /* for events at the end of the stream */
@@ -49,6 +50,7 @@ typedef struct flow {
 	/* inner stream (TLS-decrypted bytes) */
 	const dissector *inner_dis;
 	void *inner_st;
+	bool inner_unknown;    /* the inner bytes matched no dissector: said once */
 	flow_dir *inner_dir[2];
 } flow;
 

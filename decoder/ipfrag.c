@@ -8,10 +8,13 @@
 #define MAX_DGRAM 65535
 #define FRAG_TIMEOUT_US (30LL * 1000000)
 
+/* Fragments of one datagram share source, destination, identification and
+ * (IPv4) protocol; an IPv6 key has a 32-bit id and family 6. */
 typedef struct frag_key {
-	uint8_t src[4], dst[4];
-	uint16_t id;
-	uint8_t proto;
+	uint8_t src[16], dst[16];
+	uint32_t id;
+	uint8_t proto, family;
+	uint8_t pad[2];
 } frag_key;
 
 typedef struct frag_entry {
@@ -19,8 +22,9 @@ typedef struct frag_entry {
 	int64_t first_seen;
 	uint32_t total;        /* payload length, known once the last fragment came */
 	uint32_t hdr_len;
-	uint8_t hdr[60];       /* the first fragment's header */
+	uint8_t hdr[60];       /* the first fragment's header (IPv6: rebuilt, 40 bytes) */
 	bool have_first;
+	bool refused;          /* overlapping IPv6 fragments: later ones are dropped too */
 	uint8_t *data;         /* payload, MAX_DGRAM bytes, allocated on first use */
 	uint8_t have[MAX_DGRAM / 64 + 1]; /* one bit per 8-byte block */
 } frag_entry;
@@ -35,9 +39,9 @@ static guint key_hash(gconstpointer p)
 {
 	const frag_key *k = p;
 	uint32_t h = k->id * 2654435761u;
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 16; i++)
 		h = (h ^ k->src[i] ^ ((uint32_t)k->dst[i] << 8)) * 16777619u;
-	return h ^ k->proto;
+	return h ^ k->proto ^ ((uint32_t)k->family << 8);
 }
 
 static gboolean key_eq(gconstpointer a, gconstpointer b)
@@ -98,8 +102,88 @@ static bool complete(const frag_entry *e)
 	return true;
 }
 
-bool ipfrag_add(ipfrag_table *t, const uint8_t *ip, uint32_t len, int64_t now,
-		const uint8_t **out, uint32_t *outlen, bool *dropped)
+static frag_entry *entry_for(ipfrag_table *t, const frag_key *k, int64_t now, bool *dropped)
+{
+	frag_entry *e = g_hash_table_lookup(t->h, k);
+	if (e && now - e->first_seen > FRAG_TIMEOUT_US) {
+		g_hash_table_remove(t->h, k);  /* a refused or stale datagram's id used again */
+		e = NULL;
+	}
+	if (!e) {
+		if (g_hash_table_size(t->h) >= t->max || g_hash_table_size(t->h) % 64 == 63)
+			expire(t, now, dropped);
+		e = g_new0(frag_entry, 1);
+		e->key = *k;
+		e->first_seen = now;
+		g_hash_table_insert(t->h, &e->key, e);
+	}
+	return e;
+}
+
+static bool overlaps(const frag_entry *e, uint32_t first_block, uint32_t last_block)
+{
+	for (uint32_t b = first_block; b < last_block; b++)
+		if (e->have[b / 8] & (1u << (b % 8)))
+			return true;
+	return false;
+}
+
+/* Stores one fragment's payload. refuse_overlap: IPv6 (RFC 5722) discards
+ * the datagram; IPv4 keeps the later copy, as it always did. */
+static ipfrag_result store(frag_entry *e, uint32_t off, bool more, const uint8_t *p, uint32_t plen,
+			   bool refuse_overlap)
+{
+	if (e->refused)
+		return IPFRAG_REFUSED;
+	/* mark only whole 8-byte blocks, and the tail block of the last fragment */
+	uint32_t first_block = off / 8, end = off + plen;
+	uint32_t last_block = more ? end / 8 : (end + 7) / 8;
+	if (refuse_overlap && (overlaps(e, first_block, last_block) || (e->total && end > e->total) ||
+			       (!more && e->total && e->total != end))) {
+		e->refused = true;
+		g_free(e->data);
+		e->data = NULL;
+		return IPFRAG_REFUSED;
+	}
+	if (!e->data)
+		e->data = g_malloc(MAX_DGRAM);
+	memcpy(e->data + off, p, plen);
+	for (uint32_t b = first_block; b < last_block; b++)
+		e->have[b / 8] |= (uint8_t)(1u << (b % 8));
+	if (!more)
+		e->total = end;
+	return IPFRAG_HELD;
+}
+
+static ipfrag_result finish(ipfrag_table *t, frag_entry *e, const uint8_t **out, uint32_t *outlen)
+{
+	if (!complete(e))
+		return IPFRAG_HELD;
+	uint32_t n = e->hdr_len + e->total;
+	frag_key k = e->key;
+	if (e->total > MAX_DGRAM || (e->key.family == 4 && n > 65535)) {
+		g_hash_table_remove(t->h, &k);
+		return IPFRAG_IGNORED;
+	}
+	memcpy(t->out, e->hdr, e->hdr_len);
+	memcpy(t->out + e->hdr_len, e->data, e->total);
+	if (e->key.family == 4) {
+		t->out[2] = (uint8_t)(n >> 8);
+		t->out[3] = (uint8_t)n;
+		t->out[6] = 0;
+		t->out[7] = 0;
+	} else {
+		t->out[4] = (uint8_t)(e->total >> 8);
+		t->out[5] = (uint8_t)e->total;
+	}
+	*out = t->out;
+	*outlen = n;
+	g_hash_table_remove(t->h, &k);
+	return IPFRAG_DONE;
+}
+
+ipfrag_result ipfrag_add(ipfrag_table *t, const uint8_t *ip, uint32_t len, int64_t now,
+			 const uint8_t **out, uint32_t *outlen, bool *dropped)
 {
 	*dropped = false;
 	wire w = wire_init(ip, len);
@@ -108,6 +192,7 @@ bool ipfrag_add(ipfrag_table *t, const uint8_t *ip, uint32_t len, int64_t now,
 	uint16_t total = wire_u16be(&w);
 	frag_key k;
 	memset(&k, 0, sizeof(k));
+	k.family = 4;
 	k.id = wire_u16be(&w);
 	uint16_t frag = wire_u16be(&w);
 	wire_skip(&w, 1);
@@ -117,53 +202,46 @@ bool ipfrag_add(ipfrag_table *t, const uint8_t *ip, uint32_t len, int64_t now,
 	wire_copy(&w, k.dst, 4);
 	uint32_t hl = (vihl & 15) * 4u;
 	if (w.err || hl < 20 || hl > len || total < hl)
-		return false;
+		return IPFRAG_IGNORED;
 	uint32_t off = (frag & 0x1fff) * 8u;
 	bool more = (frag & 0x2000) != 0;
 	uint32_t plen = (total < len ? total : len) - hl;
 	if (off + plen > MAX_DGRAM)
-		return false;
-
-	frag_entry *e = g_hash_table_lookup(t->h, &k);
-	if (!e) {
-		if (g_hash_table_size(t->h) >= t->max || g_hash_table_size(t->h) % 64 == 63)
-			expire(t, now, dropped);
-		e = g_new0(frag_entry, 1);
-		e->key = k;
-		e->first_seen = now;
-		g_hash_table_insert(t->h, &e->key, e);
-	}
-	if (!e->data)
-		e->data = g_malloc(MAX_DGRAM);
-	memcpy(e->data + off, ip + hl, plen);
-	/* mark only whole 8-byte blocks, and the tail block of the last fragment */
-	uint32_t first_block = off / 8, end = off + plen;
-	uint32_t last_block = more ? end / 8 : (end + 7) / 8;
-	for (uint32_t b = first_block; b < last_block; b++)
-		e->have[b / 8] |= (uint8_t)(1u << (b % 8));
-	if (!more)
-		e->total = end;
+		return IPFRAG_IGNORED;
+	frag_entry *e = entry_for(t, &k, now, dropped);
+	store(e, off, more, ip + hl, plen, false);
 	if (off == 0) {
 		e->have_first = true;
 		e->hdr_len = hl;
 		memcpy(e->hdr, ip, hl);
 	}
-	if (!complete(e))
-		return false;
-	/* rebuild an unfragmented datagram */
-	uint32_t n = e->hdr_len + e->total;
-	if (n > 65535) {
-		g_hash_table_remove(t->h, &k);
-		return false;
+	return finish(t, e, out, outlen);
+}
+
+ipfrag_result ipfrag_add6(ipfrag_table *t, const ipfrag6 *f, int64_t now, const uint8_t **out,
+			  uint32_t *outlen, bool *dropped)
+{
+	*dropped = false;
+	if (f->off + f->len > MAX_DGRAM)
+		return IPFRAG_IGNORED;
+	/* every fragment but the last carries a multiple of 8 bytes (§4.5) */
+	if (f->more && (f->len % 8 || f->len == 0))
+		return IPFRAG_IGNORED;
+	frag_key k;
+	memset(&k, 0, sizeof(k));
+	k.family = 6;
+	k.id = f->id;
+	memcpy(k.src, f->ip6 + 8, 16);
+	memcpy(k.dst, f->ip6 + 24, 16);
+	frag_entry *e = entry_for(t, &k, now, dropped);
+	ipfrag_result r = store(e, f->off, f->more, f->data, f->len, true);
+	if (r == IPFRAG_REFUSED)
+		return r;
+	if (f->off == 0) {
+		e->have_first = true;
+		e->hdr_len = 40;
+		memcpy(e->hdr, f->ip6, 40);
+		e->hdr[6] = f->next;
 	}
-	memcpy(t->out, e->hdr, e->hdr_len);
-	memcpy(t->out + e->hdr_len, e->data, e->total);
-	t->out[2] = (uint8_t)(n >> 8);
-	t->out[3] = (uint8_t)n;
-	t->out[6] = 0;
-	t->out[7] = 0;
-	*out = t->out;
-	*outlen = n;
-	g_hash_table_remove(t->h, &k);
-	return true;
+	return finish(t, e, out, outlen);
 }

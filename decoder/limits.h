@@ -9,7 +9,7 @@ typedef enum limit_id {
 	LIM_FLOW_BYTES,     /* bytes buffered per flow direction (reassembly) */
 	LIM_TOTAL_BYTES,    /* bytes buffered across all flows */
 	LIM_OOO_SEGMENTS,   /* out-of-order segments held per direction */
-	LIM_IP_FRAGMENTS,   /* IPv4 datagrams being reassembled at once */
+	LIM_IP_FRAGMENTS,   /* IPv4 and IPv6 datagrams being reassembled at once */
 	LIM_HTTP_BODY,      /* HTTP body bytes kept per message */
 	LIM_HTTP_HEADER,    /* bytes of one HTTP header block */
 	LIM_XML_DEPTH,      /* XML nesting depth */

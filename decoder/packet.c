@@ -1,5 +1,6 @@
-/* \summary: link layers (Ethernet + VLAN, Linux SLL/SLL2, raw IP, BSD
- * loopback), IPv4 (options, fragments), IPv6 (extension headers), TCP, UDP. */
+/* \summary: link layers (Ethernet + VLAN, Linux SLL/SLL2, NFLOG, PPP and PPP
+ * in HDLC framing, raw IP, BSD loopback), IPv4 (options, fragments), IPv6
+ * (extension headers, fragments), TCP, UDP. */
 #include "packet.h"
 
 #include <pcap/dlt.h>
@@ -16,13 +17,19 @@
 #ifndef DLT_IPV6
 #define DLT_IPV6 229
 #endif
+#ifndef DLT_NFLOG
+#define DLT_NFLOG 239
+#endif
+#ifndef DLT_PPP_SERIAL
+#define DLT_PPP_SERIAL 50
+#endif
 
 bool pkt_linktype_supported(int lt)
 {
 	switch (lt) {
 	case DLT_EN10MB: case DLT_LINUX_SLL: case DLT_LINUX_SLL2: case DLT_RAW: case 101:
 	case DLT_IPV4: case DLT_IPV6: case DLT_NULL: case DLT_LOOP:
-	case 14:
+	case 14: case DLT_NFLOG: case DLT_PPP: case DLT_PPP_SERIAL:
 		return true;
 	}
 	return false;
@@ -141,10 +148,34 @@ static pkt_status ipv6(const uint8_t *p, uint32_t len, pkt *out)
 			next = nh;
 			continue;
 		}
-		case 44: { /* fragment: counted, not reassembled */
-			wire_skip(&w, 8);
+		case 44: { /* Fragment (RFC 8200 §4.5): reassembled by ipfrag */
+			uint8_t nh = wire_u8(&w);
+			wire_skip(&w, 1);
+			uint16_t offm = wire_u16be(&w);
+			uint32_t id = wire_u32be(&w);
+			if (w.err)
+				return malformed(out, "IPv6 fragment header truncated");
+			if (declared < 8)
+				return malformed(out, "IPv6 fragment header longer than the payload");
+			declared -= 8;
+			uint32_t off = (uint32_t)(offm >> 3) * 8u;
+			bool more = (offm & 1) != 0;
+			if (off == 0 && !more) { /* atomic fragment (RFC 6946): the whole datagram */
+				next = nh;
+				continue;
+			}
+			uint32_t have = (uint32_t)wire_left(&w);
 			out->ipproto = 44;
-			return w.err ? malformed(out, "IPv6 fragment header truncated") : PKT_FRAGMENT;
+			out->ip_start = p;
+			out->ip_len = len;
+			out->frag_v6 = true;
+			out->frag_id = id;
+			out->frag_off = (uint16_t)off;
+			out->frag_more = more;
+			out->frag_next = nh;
+			out->frag_data = p + w.pos;
+			out->frag_len = have < declared ? have : declared;
+			return PKT_FRAGMENT;
 		}
 		case 51: { /* AH: length in 4-byte units + 2 */
 			size_t at = w.pos;
@@ -165,6 +196,8 @@ static pkt_status ipv6(const uint8_t *p, uint32_t len, pkt *out)
 		}
 		break;
 	}
+	if (next == 44)
+		return malformed(out, "IPv6 extension header chain too long");
 	out->ipproto = next;
 	uint32_t avail = (uint32_t)wire_left(&w);
 	if (avail > declared)
@@ -225,6 +258,78 @@ static pkt_status null_loop(const uint8_t *p, uint32_t len, bool big_endian, pkt
 	return PKT_NOT_IP;
 }
 
+/* PPP (RFC 1661): an optional address/control pair 0xff 0x03 (RFC 1662
+ * HDLC-like framing), then the protocol, one byte when compressed (odd). */
+static pkt_status ppp(const uint8_t *p, uint32_t len, pkt *out)
+{
+	wire w = wire_init(p, len);
+	if (len >= 2 && p[0] == 0xff && p[1] == 0x03)
+		wire_skip(&w, 2);
+	uint16_t proto = wire_u8(&w);
+	if (!(proto & 1))
+		proto = (uint16_t)(proto << 8 | wire_u8(&w));
+	if (w.err)
+		return malformed(out, "PPP header truncated");
+	const uint8_t *ip = p + w.pos;
+	uint32_t n = (uint32_t)wire_left(&w);
+	if (proto == 0x0021)
+		return n && ip[0] >> 4 == 4 ? pkt_decode_ip(ip, n, out) : malformed(out, "PPP IPv4 packet is not IPv4");
+	if (proto == 0x0057)
+		return n && ip[0] >> 4 == 6 ? pkt_decode_ip(ip, n, out) : malformed(out, "PPP IPv6 packet is not IPv6");
+	return PKT_NOT_IP;  /* LCP, IPCP, CHAP, ... */
+}
+
+/* DLT_PPP_SERIAL: PPP in HDLC-like framing, or Cisco HDLC (address 0x0f or
+ * 0x8f, control 0, then an Ethernet type), as tcpdump reads it. */
+static pkt_status ppp_serial(const uint8_t *p, uint32_t len, pkt *out)
+{
+	if (len >= 4 && (p[0] == 0x0f || p[0] == 0x8f) && p[1] == 0)
+		return by_ethertype((uint16_t)(p[2] << 8 | p[3]), p + 4, len - 4, out);
+	return ppp(p, len, out);
+}
+
+/* NFLOG (Linux netfilter log): family, version, resource id, then TLVs
+ * whose length and type are in the capturing host's byte order (tcpdump
+ * reads them so); NFULA_PAYLOAD (9) holds the packet from its IP header. */
+static pkt_status nflog(const uint8_t *p, uint32_t len, pkt *out)
+{
+	wire w = wire_init(p, len);
+	uint8_t family = wire_u8(&w);
+	uint8_t version = wire_u8(&w);
+	wire_skip(&w, 2);
+	if (w.err)
+		return malformed(out, "NFLOG header truncated");
+	if (version != 0)
+		return malformed(out, "NFLOG header version is not 0");
+	bool big = false, decided = false;
+	for (int i = 0; i < 64 && wire_left(&w) >= 4; i++) {
+		size_t at = w.pos;
+		uint16_t l = wire_u16le(&w), t = wire_u16le(&w);
+		if (!decided) {  /* the first TLV's length tells the byte order */
+			uint16_t lb = (uint16_t)(p[at] << 8 | p[at + 1]);
+			if ((l < 4 || l > len - at) && lb >= 4 && lb <= len - at)
+				big = true;
+			decided = true;
+		}
+		if (big) {
+			l = (uint16_t)(p[at] << 8 | p[at + 1]);
+			t = (uint16_t)(p[at + 2] << 8 | p[at + 3]);
+		}
+		if (l < 4 || l > len - at)
+			return malformed(out, "NFLOG TLV length past the frame");
+		if (t == 9) {
+			if (family != 2 && family != 10)
+				return PKT_NOT_IP;
+			return pkt_decode_ip(p + at + 4, l - 4u, out);
+		}
+		size_t next = at + (((size_t)l + 3) & ~(size_t)3);
+		if (next > len)
+			break;
+		w.pos = next;
+	}
+	return PKT_NOT_IP;  /* a log entry without the packet */
+}
+
 pkt_status pkt_decode(int lt, const uint8_t *data, uint32_t caplen, pkt *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -253,6 +358,12 @@ pkt_status pkt_decode(int lt, const uint8_t *data, uint32_t caplen, pkt *out)
 		return null_loop(data, caplen, false, out);
 	case DLT_LOOP:
 		return null_loop(data, caplen, true, out);
+	case DLT_PPP:
+		return ppp(data, caplen, out);
+	case DLT_PPP_SERIAL:
+		return ppp_serial(data, caplen, out);
+	case DLT_NFLOG:
+		return nflog(data, caplen, out);
 	}
 	return PKT_UNSUPPORTED_LINK;
 }

@@ -27,11 +27,16 @@ typedef struct pkt {
 	const uint8_t *payload;
 	uint32_t payload_len;      /* bytes present in the capture */
 	uint32_t payload_missing;  /* bytes the headers announce but the capture cut */
-	/* IPv4 fragment info (PKT_FRAGMENT) */
-	const uint8_t *ip_start;   /* the IPv4 header */
+	/* fragment info (PKT_FRAGMENT) */
+	const uint8_t *ip_start;   /* the IPv4 or IPv6 header */
 	uint32_t ip_len;           /* bytes of the IP datagram present */
-	uint16_t frag_id, frag_off;  /* offset in bytes */
+	uint32_t frag_id;          /* IPv4: 16 bits; IPv6: the Fragment header's 32 */
+	uint16_t frag_off;         /* offset in bytes */
 	bool frag_more;
+	bool frag_v6;
+	uint8_t frag_next;         /* IPv6: the fragmented protocol */
+	const uint8_t *frag_data;  /* IPv6: this fragment's fragmentable part */
+	uint32_t frag_len;
 	const char *why;           /* PKT_MALFORMED: what was wrong */
 } pkt;
 

@@ -15,36 +15,23 @@
 
 typedef struct pending_query {
 	uint16_t id, qtype;
+	uint8_t opcode;
 	char *qname;
 	uint32_t frame;
 	int64_t ts;
 	uint8_t dir;
 } pending_query;
 
+/* After a gap in a TCP stream the next message's length prefix is looked
+ * for; a message is at most 65535 bytes, so one must start within this
+ * many bytes of the gap. */
+#define DNS_RESYNC_WINDOW (65535 + 2)
+
 typedef struct dns_state {
 	GArray *pending;  /* pending_query, oldest first */
+	bool resync[2];   /* per direction: looking for a message boundary after a gap */
+	size_t skipped[2];
 } dns_state;
-
-const char *dns_type_name(uint16_t t)
-{
-	switch (t) {
-	case DNS_T_A: return "A";
-	case DNS_T_NS: return "NS";
-	case DNS_T_CNAME: return "CNAME";
-	case DNS_T_SOA: return "SOA";
-	case DNS_T_PTR: return "PTR";
-	case DNS_T_MX: return "MX";
-	case DNS_T_TXT: return "TXT";
-	case DNS_T_AAAA: return "AAAA";
-	case DNS_T_SRV: return "SRV";
-	case DNS_T_OPT: return "OPT";
-	case 64: return "SVCB";
-	case 65: return "HTTPS";
-	case 252: return "AXFR";
-	case DNS_T_ANY: return "ANY";
-	}
-	return NULL;
-}
 
 const char *dns_rcode_name(uint8_t rc)
 {
@@ -109,7 +96,8 @@ static void emit_unanswered(dis_ctx *c, const pending_query *q, const char *why)
 		d->server = *ev_dst(e);
 	}
 	e->data = d;
-	ev_set_info(e, "Standard query 0x%04x %s %s: no response (%s)", q->id,
+	d->opcode = q->opcode;
+	ev_set_info(e, "%s 0x%04x %s %s: no response (%s)", dns_opcode_name(q->opcode), q->id,
 		    type_text(c->scratch, q->qtype), shown_name(q->qname), why);
 	ev_uint(e, "dns.id", q->id);
 	ev_str(e, "dns.qry.name", shown_name(d->qname));
@@ -146,7 +134,7 @@ static void remember_query(dns_state *st, dis_ctx *c, const ev_dns *d, const eve
 				"too many outstanding queries");
 		g_array_remove_index(st->pending, 0);
 	}
-	pending_query q = {d->id, d->qtype, g_strdup(d->qname ? d->qname : ""), e->frame_first,
+	pending_query q = {d->id, d->qtype, d->opcode, g_strdup(d->qname ? d->qname : ""), e->frame_first,
 			   e->ts, e->dir};
 	g_array_append_val(st->pending, q);
 }
@@ -174,9 +162,10 @@ static void add_fields(event *e, const ev_dns *d)
 		ev_uint(e, "dns.flags.rcode", d->rcode);
 	}
 	ev_bool(e, "dns.flags.truncated", d->truncated);
-	ev_uint(e, "dns.count.queries", d->qdcount);
-	ev_uint(e, "dns.count.answers", d->ancount);
-	ev_uint(e, "dns.count.auth_rr", d->nscount);
+	bool update = d->opcode == DNS_OP_UPDATE;  /* RFC 2136 names the sections differently */
+	ev_uint(e, update ? "dns.count.zones" : "dns.count.queries", d->qdcount);
+	ev_uint(e, update ? "dns.count.prerequisites" : "dns.count.answers", d->ancount);
+	ev_uint(e, update ? "dns.count.updates" : "dns.count.auth_rr", d->nscount);
 	ev_uint(e, "dns.count.add_rr", d->arcount);
 	if (d->qname) {
 		ev_str(e, "dns.qry.name", shown_name(d->qname));
@@ -193,7 +182,7 @@ static void add_fields(event *e, const ev_dns *d)
 
 static void set_info(event *e, const ev_dns *d)
 {
-	GString *s = g_string_new(d->opcode == 0 ? "Standard query" : "Query");
+	GString *s = g_string_new(dns_opcode_name(d->opcode));
 	if (d->response)
 		g_string_append(s, " response");
 	g_string_append_printf(s, " 0x%04x", d->id);
@@ -204,6 +193,8 @@ static void set_info(event *e, const ev_dns *d)
 	for (size_t i = 0; i < d->nrrs && s->len < 400; i++) {
 		const dns_rr *r = &d->rrs[i];
 		g_string_append_printf(s, " %s", type_text(e->a, r->type));
+		if (r->rclass == DNS_C_ANY || r->rclass == DNS_C_NONE)
+			g_string_append_printf(s, " %s", dns_class_name(r->rclass));
 		if (r->type != DNS_T_OPT && r->text && *r->text)
 			g_string_append_printf(s, " %s", r->text);
 	}
@@ -266,6 +257,7 @@ static void parse_message(dns_state *st, dis_ctx *c, const uint8_t *msg, size_t 
 	}
 
 	bool questions_done = !problem;
+	const char *rdata_problem = NULL;
 	uint32_t total = (uint32_t)d->ancount + d->nscount + d->arcount;
 	uint32_t room = total < cap ? total : (uint32_t)cap;
 	d->rrs = arena_alloc(c->scratch, (room ? room : 1) * sizeof(dns_rr));
@@ -280,10 +272,13 @@ static void parse_message(dns_state *st, dis_ctx *c, const uint8_t *msg, size_t 
 									   : DNS_SEC_ADDITIONAL;
 		dns_rr *r = &d->rrs[d->nrrs];
 		problem = dns_rr_read(c->scratch, msg, len, &pos, sec, r);
-		if (problem)
+		if (problem) {
 			problem = arena_printf(c->scratch, "record %u: %s", i + 1, problem);
-		else
+		} else {
+			if (r->rdata_problem && !rdata_problem)
+				rdata_problem = arena_printf(c->scratch, "record %u: %s", i + 1, r->rdata_problem);
 			d->nrrs++;
+		}
 	}
 	if (limited)
 		dis_limit(c, "dns", LIM_DNS_RECORDS, off);
@@ -293,7 +288,10 @@ static void parse_message(dns_state *st, dis_ctx *c, const uint8_t *msg, size_t 
 	else if (problem)
 		dis_note(c, "dns", NOTE_MALFORMED, off, "DNS message 0x%04x: %s; decoded %zu of %u records",
 			 d->id, problem, d->nrrs, total);
-	else if (pos < len && !limited)
+	if (rdata_problem)
+		dis_note(c, "dns", NOTE_MALFORMED, off, "DNS message 0x%04x: %s; the other records decoded",
+			 d->id, rdata_problem);
+	if (!problem && pos < len && !limited)
 		dis_note(c, "dns", NOTE_MALFORMED, off, "DNS message 0x%04x: %zu bytes after the last record",
 			 d->id, len - pos);
 	dns_resolve_chain(c->scratch, d);
@@ -309,7 +307,7 @@ static void parse_message(dns_state *st, dis_ctx *c, const uint8_t *msg, size_t 
 	expire_pending(st, c, e->ts, false);
 	if (d->response)
 		match_response(st, d, e->dir);
-	else if (d->opcode == 0 && d->qname)
+	else if (d->qname)
 		remember_query(st, c, d, e);  /* a query without a readable question cannot be answered */
 	e->data = d;
 	add_fields(e, d);
@@ -317,9 +315,99 @@ static void parse_message(dns_state *st, dis_ctx *c, const uint8_t *msg, size_t 
 	dis_emit(c, e);
 }
 
+/* Could a DNS message of mlen bytes start at m (avail bytes present)?
+ * 1 yes, 0 no, -1 not enough bytes to tell. */
+static int plausible_message(const uint8_t *m, size_t avail, size_t mlen)
+{
+	if (mlen < 12)
+		return 0;
+	if (avail < 12)
+		return -1;
+	uint16_t flags = (uint16_t)(m[2] << 8 | m[3]);
+	uint16_t qd = (uint16_t)(m[4] << 8 | m[5]);
+	uint32_t rrs = (uint32_t)(m[6] << 8 | m[7]) + (uint32_t)(m[8] << 8 | m[9]) + (uint32_t)(m[10] << 8 | m[11]);
+	uint8_t opcode = (flags >> 11) & 0xf;
+	/* query, NOTIFY, UPDATE; one question (zone), or none in the later
+	 * messages of a zone transfer */
+	if ((opcode != DNS_OP_QUERY && opcode != DNS_OP_NOTIFY && opcode != DNS_OP_UPDATE) ||
+	    (flags & 0x0040) || (flags & 0xf) > 10 || qd > 1 || (!qd && (!(flags & 0x8000) || !rrs)))
+		return 0;
+	/* a record takes at least 11 bytes, a question 5 */
+	if (qd * 5u + rrs * 11u > mlen - 12)
+		return 0;
+	size_t pos = 12;
+	char name[DNSNAME_MAX];
+	size_t have = avail < mlen ? avail : mlen;
+	dnsname_status ns = dnsname_read(m, have, &pos, name, sizeof(name), 1);
+	if (ns != DNSNAME_OK)
+		return have < mlen ? -1 : 0;
+	size_t cls_at = pos + 2;  /* after the type, of the question or the first record */
+	if (cls_at + 2 > have)
+		return have < mlen ? -1 : 0;
+	uint16_t cls = (uint16_t)(m[cls_at] << 8 | m[cls_at + 1]) & 0x7fff;
+	return cls == DNS_C_IN || cls == 3 || cls == 4 || cls == DNS_C_NONE || cls == DNS_C_ANY;
+}
+
+/* Finds the next message boundary after a gap. Returns the offset of the
+ * length prefix, or len (nothing yet) with *need set when more bytes could
+ * tell. */
+static size_t find_boundary(const uint8_t *p, size_t len, bool eof, size_t *need)
+{
+	*need = 0;
+	for (size_t i = 0; i + 2 <= len; i++) {
+		size_t mlen = ((size_t)p[i] << 8) | p[i + 1];
+		int ok = plausible_message(p + i + 2, len - i - 2, mlen);
+		if (ok == 1)
+			return i;
+		if (ok < 0 && !eof) {
+			*need = 1;
+			return i;
+		}
+	}
+	return len;
+}
+
+static dis_result resync(dns_state *st, dis_ctx *c, const uint8_t *p, size_t len, size_t *at)
+{
+	uint8_t d = c->dir & 1;
+	size_t need;
+	size_t i = find_boundary(p, len, c->at_eof, &need);
+	if (need) {
+		st->skipped[d] += i;
+		return dis_incomplete(i, 1);
+	}
+	if (i < len) {
+		dis_note(c, "dns", NOTE_INFO, i, "DNS over TCP: resumed at a message boundary %zu bytes after the gap",
+			 st->skipped[d] + i);
+		st->resync[d] = false;
+		st->skipped[d] = 0;
+		*at = i;
+		return dis_ok(0);
+	}
+	size_t keep = len > 13 ? 13 : len;  /* a prefix and header may straddle two calls */
+	st->skipped[d] += len - keep;
+	if (st->skipped[d] > DNS_RESYNC_WINDOW) {
+		dis_note(c, "dns", NOTE_UNDECODABLE, 0,
+			 "DNS over TCP: no message boundary within %zu bytes after the gap; stopped",
+			 st->skipped[d]);
+		return dis_error(len);
+	}
+	if (c->at_eof) {
+		dis_note(c, "dns", NOTE_UNDECODABLE, 0,
+			 "DNS over TCP: the stream ended before a message boundary was found after the gap");
+		return dis_ok(len);
+	}
+	return dis_incomplete(len - keep, 0);
+}
+
 static dis_result parse_stream(dns_state *st, dis_ctx *c, const uint8_t *p, size_t len)
 {
 	size_t pos = 0;
+	if (st->resync[c->dir & 1]) {
+		dis_result r = resync(st, c, p, len, &pos);
+		if (st->resync[c->dir & 1] || r.status == DIS_ERROR)
+			return r;
+	}
 	while (pos < len) {
 		if (len - pos < 2) {
 			if (c->at_eof)
@@ -355,6 +443,19 @@ static dis_result parse(void *p_st, dis_ctx *c, const uint8_t *p, size_t len)
 	return dis_ok(len);
 }
 
+/* Bytes lost in a TCP stream: the partial message is gone (the engine
+ * dropped it); look for the next message boundary. */
+static void gap(void *p_st, dis_ctx *c, size_t len)
+{
+	dns_state *st = p_st;
+	if (c->flow && c->flow->ipproto != 6)
+		return;
+	st->resync[c->dir & 1] = true;
+	st->skipped[c->dir & 1] = 0;
+	dis_note(c, "dns", NOTE_GAP, 0, "DNS over TCP: %zu bytes missing; looking for the next message boundary",
+		 len);
+}
+
 static void flow_end(void *p_st, dis_ctx *c)
 {
 	dns_state *st = p_st;
@@ -370,5 +471,6 @@ const dissector dissector_dns = {
 	.state_new = state_new,
 	.state_free = state_free,
 	.parse = parse,
+	.gap = gap,
 	.flow_end = flow_end,
 };

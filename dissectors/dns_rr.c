@@ -50,6 +50,11 @@ static const char *read_rdata(arena *a, const uint8_t *msg, size_t len, size_t s
 	w.pos = start;
 	const char *bad = NULL;
 	char buf[AMT_ADDRSTRLEN];
+	if (rdlen == 0) {
+		/* no rdata: RFC 2136 deletes (class ANY/NONE), prerequisites, empty records */
+		r->text = "";
+		return NULL;
+	}
 	switch (r->type) {
 	case DNS_T_A:
 	case DNS_T_AAAA: {
@@ -142,9 +147,17 @@ const char *dns_rr_read(arena *a, const uint8_t *msg, size_t len, size_t *pos, d
 	if (rdlen > len - w.pos)
 		return arena_printf(a, "rdata of %u bytes runs past the end of the message", rdlen);
 	r->rdlen = rdlen;
+	/* rdata that does not fit its type spoils that record only: its length
+	 * still says where the next one starts */
 	const char *bad = read_rdata(a, msg, len, w.pos, rdlen, r);
+	if (bad) {
+		r->rdata_problem = bad;
+		r->target = NULL;
+		r->addr.family = 0;
+		r->text = arena_hex(a, msg + w.pos, rdlen > 64 ? 64 : rdlen);
+	}
 	*pos = w.pos + rdlen;
-	return bad;
+	return NULL;
 }
 
 void dns_rr_fields(event *e, const dns_rr *r)
@@ -161,6 +174,10 @@ void dns_rr_fields(event *e, const dns_rr *r)
 	}
 	ev_uint(e, "dns.resp.class", r->rclass);
 	ev_uint(e, "dns.resp.ttl", r->ttl);
+	if (r->rdlen == 0 || r->rdata_problem) {
+		ev_uint(e, "dns.resp.len", r->rdlen);
+		return;
+	}
 	switch (r->type) {
 	case DNS_T_A: ev_addr(e, "dns.a", &r->addr); break;
 	case DNS_T_AAAA: ev_addr(e, "dns.aaaa", &r->addr); break;
@@ -201,7 +218,7 @@ void dns_resolve_chain(arena *a, ev_dns *d)
 		const char *next = NULL;
 		for (size_t i = 0; i < n && !next; i++) {
 			const dns_rr *r = &d->rrs[i];
-			if (r->section == DNS_SEC_ANSWER && r->type == DNS_T_CNAME &&
+			if (r->section == DNS_SEC_ANSWER && r->type == DNS_T_CNAME && r->target &&
 			    !g_ascii_strcasecmp(r->name, cur))
 				next = r->target;
 		}
@@ -220,10 +237,10 @@ void dns_resolve_chain(arena *a, ev_dns *d)
 		const dns_rr *r = &d->rrs[i];
 		if (r->section != DNS_SEC_ANSWER)
 			continue;
-		bool is_addr = r->type == DNS_T_A || r->type == DNS_T_AAAA;
+		bool is_addr = (r->type == DNS_T_A || r->type == DNS_T_AAAA) && r->addr.family;
 		if (is_addr && !g_ascii_strcasecmp(r->name, cur))
 			d->addrs[d->naddrs++] = r->addr;
-		else if (r->type == DNS_T_PTR && !g_ascii_strcasecmp(r->name, d->qname))
+		else if (r->type == DNS_T_PTR && r->target && !g_ascii_strcasecmp(r->name, d->qname))
 			d->ptrs[d->nptrs++] = r->target;
 	}
 }

@@ -374,8 +374,13 @@ static phase body_phase(http_state *s, http_dir *d)
 		if (m->status < 200 || m->status == 204 || m->status == 304 ||
 		    (q && strcmp(q->method, "HEAD") == 0))
 			return PH_HEAD;
-		if (q && strcmp(q->method, "CONNECT") == 0 && m->status < 300)
-			return PH_DEAD;  /* a tunnel: not HTTP any more */
+		if (q && strcmp(q->method, "CONNECT") == 0) {
+			s->connect_sent = false;
+			if (m->status < 300) {
+				s->tunnel = true;
+				return PH_TUNNEL;  /* not HTTP any more */
+			}
+		}
 	}
 	if (m->has_cl) {
 		d->remaining = m->cl;
@@ -433,6 +438,12 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 		size_t left = len - pos;
 		switch (d->ph) {
 		case PH_HEAD: {
+			/* the client speaks through the tunnel once it is open; a TLS
+			 * record right after CONNECT means the answer was not captured */
+			if (c->dir == DIR_C2S && (s->tunnel || (s->connect_sent && *q == 0x16))) {
+				d->ph = PH_TUNNEL;
+				break;
+			}
 			if (*q == '\r' || *q == '\n') {  /* stray CRLF between messages */
 				pos++;
 				continue;
@@ -479,11 +490,21 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 				break;
 			}
 			d->m.first_frame = frame_at(c, pos);
-			if (d->m.is_request)
+			if (d->m.is_request) {
 				http_queue_request(c, s, &d->m);
+				if (!strcmp(d->m.method, "CONNECT"))
+					s->connect_sent = true;
+			}
 			pos += end;
 			d->ph = body_phase(s, d);
-			if (d->ph == PH_HEAD)
+			if (d->ph == PH_TUNNEL) {
+				pending *cq = g_queue_peek_head(&s->pending);
+				dis_note(c, "http", NOTE_INFO, pos - 1,
+					 "HTTP CONNECT %s answered %u: a tunnel; what follows is handed to the protocol it carries",
+					 cq && cq->uri ? arena_printable(c->scratch, (const uint8_t *)cq->uri, strlen(cq->uri)) : "?",
+					 d->m.status);
+			}
+			if (d->ph == PH_HEAD || d->ph == PH_TUNNEL)
 				http_finish(c, s, &d->m, pos - 1);
 			break;
 		}
@@ -579,6 +600,10 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 			d->ph = PH_HEAD;
 			break;
 		}
+		case PH_TUNNEL:
+			dis_inner_feed_at(c, pos, q, left);
+			pos = len;
+			break;
 		case PH_DEAD:
 			break;
 		}
@@ -605,7 +630,7 @@ static void gap(void *st, dis_ctx *c, size_t len)
 		d->m.body_truncated = true;
 		return;
 	}
-	if (d->ph == PH_DEAD)
+	if (d->ph == PH_DEAD || d->ph == PH_TUNNEL)
 		return;
 	if (d->ph != PH_RESYNC)
 		dis_note(c, "http", NOTE_GAP, 0, "%zu bytes missing outside a body: looking for the next message", len);

@@ -112,7 +112,7 @@ static void describe_wsman(event *e)
 {
 	const ev_wsman *w = e->data;
 	wsman_add_fields(e, w);
-	if (e->kind == EV_WSMAN_RESPONSE && w->has_request)
+	if ((e->kind == EV_WSMAN_RESPONSE || e->kind == EV_SOAP_RESPONSE) && w->has_request)
 		ev_uint(e, "wsman.request_in", w->request_frame);
 }
 
@@ -162,12 +162,13 @@ static void emit_request(dis_ctx *c, msg *m, size_t last)
 	if (!w)
 		return;
 	w->http_uri = h->uri;
-	event *we = dis_event(c, EV_WSMAN_REQUEST, "wsman", last, 1);
+	event *we = w->wsman ? dis_event(c, EV_WSMAN_REQUEST, "wsman", last, 1)
+			     : dis_event(c, EV_SOAP_REQUEST, "soap", last, 1);
 	we->frame_first = e->frame_first;
 	we->data = w;
 	ev_describe_later(we, describe_wsman);
 	dis_emit(c, we);
-	if (q) {
+	if (q && w->wsman) {
 		q->wsman = true;
 		q->action = g_strdup(w->action);
 		q->operation = g_strdup(w->operation);
@@ -212,7 +213,11 @@ static void emit_response(dis_ctx *c, http_state *s, msg *m, size_t last)
 				w->method = w->req_method;
 			}
 		}
-		event *we = dis_event(c, EV_WSMAN_RESPONSE, "wsman", last, 1);
+		/* a fault answering a WS-Man request is WS-Man's, whatever its Action */
+		bool wsman = w->wsman || (q && q->wsman);
+		w->wsman = wsman;
+		event *we = wsman ? dis_event(c, EV_WSMAN_RESPONSE, "wsman", last, 1)
+				  : dis_event(c, EV_SOAP_RESPONSE, "soap", last, 1);
 		we->frame_first = e->frame_first;
 		we->data = w;
 		ev_describe_later(we, describe_wsman);
@@ -253,6 +258,7 @@ void http_end_of_stream(dis_ctx *c, http_state *s, http_dir *d, size_t len)
 	case PH_HEAD:
 	case PH_RESYNC:
 	case PH_DEAD:
+	case PH_TUNNEL:
 		return;
 	}
 	d->ph = PH_HEAD;

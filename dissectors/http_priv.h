@@ -17,6 +17,7 @@
 typedef enum phase {
 	PH_HEAD, PH_BODY_LEN, PH_CHUNK_SIZE, PH_CHUNK_DATA, PH_CHUNK_CRLF, PH_TRAILERS,
 	PH_BODY_EOF, PH_RESYNC, PH_DEAD,
+	PH_TUNNEL,  /* after a CONNECT answered 2xx: the bytes go to the inner dissector */
 } phase;
 
 /* A request waiting for its response. Shared between the queue and the
@@ -60,6 +61,8 @@ typedef struct http_dir {
 typedef struct http_state {
 	http_dir d[2];
 	GQueue pending;
+	bool connect_sent;  /* a CONNECT request is waiting for its answer */
+	bool tunnel;        /* a CONNECT was answered 2xx */
 } http_state;
 
 void http_pending_unref(pending *q);

@@ -21,7 +21,8 @@ typedef struct tls_side {
 	GByteArray *hs;
 	uint32_t hs_first_frame;  /* frame that carried the first byte of hs */
 	size_t skip;              /* bytes of an over-limit message still to drop */
-	bool encrypted;           /* this side sent ChangeCipherSpec */
+	bool encrypted;           /* this side sent ChangeCipherSpec (TLS <= 1.2, a suite that encrypts) */
+	unsigned null_mac;        /* after ChangeCipherSpec under a NULL-cipher suite: MAC bytes per record */
 	bool lost;                /* after a gap: look for the next record header */
 	dis_hold held;            /* hs->len, counted against --max-total-bytes */
 } tls_side;
@@ -238,6 +239,11 @@ static void server_hello(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t l
 	s->version = h->version;
 	s->suite = h->suite;
 	s->tls13 = h->version == 0x0304;
+	if (s->tls13) {
+		/* a ChangeCipherSpec the client sent before this (RFC 8446 §D.4
+		 * middlebox compatibility) protected nothing */
+		s->side[0].encrypted = s->side[1].encrypted = false;
+	}
 	if (!h->hello_retry) {
 		memcpy(s->server_random, h->random, 32);
 		s->have_server_random = true;
@@ -251,6 +257,9 @@ static void server_hello(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t l
 		ev_set_info(e, "Hello Retry Request (%s)", vt);
 	else if (h->certs_encrypted)
 		ev_set_info(e, "Server Hello (%s, %s; certificates encrypted)", vt,
+			    tls_suite_text(c->scratch, h->suite));
+	else if (tls_null_suite_mac_len(h->suite))
+		ev_set_info(e, "Server Hello (%s, %s; NULL cipher: records authenticated, not encrypted)", vt,
 			    tls_suite_text(c->scratch, h->suite));
 	else
 		ev_set_info(e, "Server Hello (%s, %s)", vt, tls_suite_text(c->scratch, h->suite));
@@ -538,7 +547,93 @@ static bool protected_record(tls_state *s, dis_ctx *c, uint8_t type, uint16_t ve
 	return true;
 }
 
+/* ---- SSL 2.0-format ClientHello (RFC 5246 appendix E.2) ---- */
+
+/* A client that also speaks SSL 2.0 may open with this form; the server
+ * answers with TLS records, and so does the client from then on. The
+ * challenge is the random, right-aligned in 32 bytes. */
+static void sslv2_client_hello(tls_state *s, dis_ctx *c, const uint8_t *p, size_t n, size_t off, size_t len)
+{
+	wire w = wire_init(p, n);
+	wire_skip(&w, 1);  /* msg_type 1 */
+	ev_tls_client_hello *h = arena_alloc(c->scratch, sizeof(*h));
+	h->legacy_version = wire_u16be(&w);
+	uint16_t specs_len = wire_u16be(&w), sid_len = wire_u16be(&w), chal_len = wire_u16be(&w);
+	wire specs = wire_sub(&w, specs_len);
+	const uint8_t *sid = wire_bytes(&w, sid_len);
+	const uint8_t *chal = wire_bytes(&w, chal_len);
+	if (w.err || specs_len % 3 || chal_len < 16 || chal_len > 32) {
+		dis_note(c, "tls", NOTE_MALFORMED, off, "SSL 2.0-format ClientHello with inconsistent lengths");
+		return;
+	}
+	tls_dec_client_hello(s->dec, sid, sid_len);  /* decrypt hook */
+	uint8_t *random = arena_alloc(c->scratch, 32);
+	memset(random, 0, 32);
+	memcpy(random + 32 - chal_len, chal, chal_len);
+	h->random = random;
+	uint16_t *sv = arena_alloc(c->scratch, (specs_len / 3 + 1) * sizeof(uint16_t));
+	while (wire_left(&specs) >= 3) {
+		uint8_t hi = wire_u8(&specs);
+		uint16_t lo = wire_u16be(&specs);
+		if (hi == 0)  /* SSL 2.0 kinds (first byte set) have no TLS equivalent */
+			sv[h->nsuites++] = lo;
+	}
+	h->suites = sv;
+	h->max_version = h->legacy_version;
+	memcpy(s->client_random, random, 32);
+	s->have_client_random = true;
+	event *e = dis_event(c, EV_TLS_CLIENT_HELLO, "tls", off, len);
+	e->data = h;
+	ev_set_info(e, "Client Hello (SSL 2.0 format)");
+	ev_uint(e, "tls.handshake.type", HS_CLIENT_HELLO);
+	ev_str(e, "tls.handshake.version", ver_text(c->scratch, h->legacy_version));
+	ev_bool(e, "tls.sslv2_format", true);
+	ev_hex(e, "tls.handshake.random", h->random, 32);
+	ev_uint(e, "tls.handshake.cipher_suites_length", h->nsuites * 2u);
+	for (uint32_t i = 0; i < h->nsuites; i++)
+		ev_str(e, "tls.handshake.ciphersuite", tls_suite_text(c->scratch, h->suites[i]));
+	dis_emit(c, e);
+}
+
+/* An SSL 2.0 record header: 2 bytes, the high bit set, a 15-bit length. */
+static bool sslv2_hello_header(const uint8_t *p, size_t len)
+{
+	if (len < 5 || !(p[0] & 0x80))
+		return false;
+	size_t rlen = ((size_t)(p[0] & 0x7f) << 8) | p[1];
+	return p[2] == HS_CLIENT_HELLO && p[3] == 3 && p[4] <= 4 && rlen >= 9;
+}
+
 /* ---- record layer ---- */
+
+static void change_cipher_spec(tls_state *s, tls_side *d)
+{
+	if (s->tls13)
+		return;  /* RFC 8446 §D.4: sent for middleboxes; protection comes with the keys */
+	unsigned mac = s->server_hello_seen ? tls_null_suite_mac_len(s->suite) : 0;
+	if (mac)
+		d->null_mac = mac;
+	else
+		d->encrypted = true;
+}
+
+/* Under a NULL-cipher suite a record is its plaintext and a MAC. */
+static void null_cipher_record(tls_state *s, dis_ctx *c, tls_side *d, uint8_t type, uint16_t version,
+			       const uint8_t *body, size_t blen, size_t off, size_t rec_len)
+{
+	if (blen < d->null_mac) {
+		dis_note(c, "tls", NOTE_MALFORMED, off, "record of %zu byte(s) shorter than its %u-byte MAC", blen,
+			 d->null_mac);
+		return;
+	}
+	size_t n = blen - d->null_mac;
+	if (type == REC_HANDSHAKE)
+		handshake_record(s, c, body, n, version, off, rec_len);
+	else if (type == REC_ALERT)
+		alert_record(s, c, body, n, off, rec_len);
+	else if (type == REC_APPDATA)
+		tls_dec_feed_inner(c, off, rec_len, body, n);
+}
 
 static bool plausible_header(const uint8_t *p)
 {
@@ -564,6 +659,14 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 		uint16_t version = wire_u16be(&w);
 		uint16_t rlen = wire_u16be(&w);
 		if (!plausible_header(p + pos)) {
+			if (sslv2_hello_header(p + pos, len - pos)) {
+				size_t v2len = 2 + (((size_t)(p[pos] & 0x7f) << 8) | p[pos + 1]);
+				if (len - pos < v2len)
+					break;
+				sslv2_client_hello(s, c, p + pos + 2, v2len - 2, pos, v2len);
+				pos += v2len;
+				continue;
+			}
 			if (type & 0x80)
 				dis_note(c, "tls", NOTE_UNDECODABLE, pos, "SSL 2.0 record: not decoded");
 			else
@@ -577,9 +680,14 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 		const uint8_t *body = wire_bytes(&w, rlen);
 		size_t rec_len = 5 + (size_t)rlen;
 		bool prot = tls_dec_protected(s->dec, c->dir);  /* decrypt hook */
+		if (d->null_mac && type != REC_CCS) {
+			null_cipher_record(s, c, d, type, version, body, rlen, pos, rec_len);
+			pos += rec_len;
+			continue;
+		}
 		switch (type) {
 		case REC_CCS:
-			d->encrypted = true;
+			change_cipher_spec(s, d);
 			tls_dec_ccs(s->dec, c->dir);  /* decrypt hook */
 			break;
 		case REC_ALERT:
@@ -608,6 +716,8 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 	}
 	size_t have = len - pos;
 	size_t need = have < 5 ? 5 - have : 5 + (((size_t)p[pos + 3] << 8) | p[pos + 4]) - have;
+	if (have >= 5 && sslv2_hello_header(p + pos, have))
+		need = 2 + (((size_t)(p[pos] & 0x7f) << 8) | p[pos + 1]) - have;
 	return dis_incomplete(pos, need);
 }
 
@@ -629,6 +739,11 @@ static probe_result probe(const uint8_t *p, size_t len, uint8_t dir)
 	(void)dir;
 	if (len < 1)
 		return PROBE_MORE;
+	if (p[0] & 0x80) {  /* an SSL 2.0-format ClientHello asking for SSL 3.0 or TLS */
+		if (len < 5)
+			return PROBE_MORE;
+		return sslv2_hello_header(p, len) ? PROBE_YES : PROBE_NO;
+	}
 	if (p[0] < REC_CCS || p[0] > REC_APPDATA)
 		return PROBE_NO;
 	if (len < 2)

@@ -156,6 +156,8 @@ void tls_dec_server_hello(tls_dec *d, dis_ctx *c, size_t off, size_t len, uint16
 			      "the ClientHello was not captured: its random selects the key");
 		return;
 	}
+	if (tls_null_suite_mac_len(suite))
+		return;  /* NULL cipher: the records are read as they are (tls.c), nothing to decrypt */
 	const tls_suite_info *su = tls_suite_find(suite);
 	if (!su || version < 0x0301 || version > 0x0304 || (d->tls13 != (suite >> 8 == 0x13))) {
 		const char *vn = tls_version_name(version);

@@ -9,50 +9,131 @@
 #include <openssl/kdf.h>
 #include <string.h>
 
+/* Every TLS 1.2 suite with AES (CBC, GCM, CCM with 16-byte tags) or
+ * ChaCha20-Poly1305, whatever its key exchange and authentication (RSA,
+ * DH/DHE with RSA/DSS, ECDH/ECDHE with RSA/ECDSA, anonymous, PSK variants,
+ * SRP): with the key log's master secret the key exchange does not matter. */
+#define CBC(id, kl, mac, ml, prf) {id, TLS_MODE_CBC, kl, mac, ml, prf, TLS_ALG_AES, 0}
+#define AEAD(id, mode, kl, prf) {id, mode, kl, NULL, 0, prf, TLS_ALG_AES, 0}
+#define CAMELLIA(id, kl, mac, ml, prf) {id, TLS_MODE_CBC, kl, mac, ml, prf, TLS_ALG_CAMELLIA, 0}
+#define DES3(id) {id, TLS_MODE_CBC, 24, "SHA1", 20, "SHA256", TLS_ALG_3DES, 0}
+#define ARIA(id, kl, prf) {id, TLS_MODE_GCM, kl, NULL, 0, prf, TLS_ALG_ARIA, 0}
+#define CCM8(id, kl) {id, TLS_MODE_CCM, kl, NULL, 0, "SHA256", TLS_ALG_AES, 8}
 static const tls_suite_info suites[] = {
 	/* TLS 1.3 */
-	{0x1301, TLS_MODE_GCM, 16, NULL, 0, "SHA256"},
-	{0x1302, TLS_MODE_GCM, 32, NULL, 0, "SHA384"},
-	{0x1303, TLS_MODE_CHACHA, 32, NULL, 0, "SHA256"},
-	{0x1304, TLS_MODE_CCM, 16, NULL, 0, "SHA256"},
-	/* AES-CCM (RFC 6655; the 8-byte-tag variants are not decrypted) */
-	{0xc09c, TLS_MODE_CCM, 16, NULL, 0, "SHA256"},
-	{0xc09d, TLS_MODE_CCM, 32, NULL, 0, "SHA256"},
-	{0xc09e, TLS_MODE_CCM, 16, NULL, 0, "SHA256"},
-	{0xc09f, TLS_MODE_CCM, 32, NULL, 0, "SHA256"},
-	{0xc0ac, TLS_MODE_CCM, 16, NULL, 0, "SHA256"},
-	{0xc0ad, TLS_MODE_CCM, 32, NULL, 0, "SHA256"},
-	/* AES-GCM */
-	{0x009c, TLS_MODE_GCM, 16, NULL, 0, "SHA256"},
-	{0x009d, TLS_MODE_GCM, 32, NULL, 0, "SHA384"},
-	{0x009e, TLS_MODE_GCM, 16, NULL, 0, "SHA256"},
-	{0x009f, TLS_MODE_GCM, 32, NULL, 0, "SHA384"},
-	{0xc02b, TLS_MODE_GCM, 16, NULL, 0, "SHA256"},
-	{0xc02c, TLS_MODE_GCM, 32, NULL, 0, "SHA384"},
-	{0xc02f, TLS_MODE_GCM, 16, NULL, 0, "SHA256"},
-	{0xc030, TLS_MODE_GCM, 32, NULL, 0, "SHA384"},
-	/* ChaCha20-Poly1305 */
-	{0xcca8, TLS_MODE_CHACHA, 32, NULL, 0, "SHA256"},
-	{0xcca9, TLS_MODE_CHACHA, 32, NULL, 0, "SHA256"},
-	{0xccaa, TLS_MODE_CHACHA, 32, NULL, 0, "SHA256"},
-	/* AES-CBC with HMAC */
-	{0x002f, TLS_MODE_CBC, 16, "SHA1", 20, "SHA256"},
-	{0x0035, TLS_MODE_CBC, 32, "SHA1", 20, "SHA256"},
-	{0x003c, TLS_MODE_CBC, 16, "SHA256", 32, "SHA256"},
-	{0x003d, TLS_MODE_CBC, 32, "SHA256", 32, "SHA256"},
-	{0x0033, TLS_MODE_CBC, 16, "SHA1", 20, "SHA256"},
-	{0x0039, TLS_MODE_CBC, 32, "SHA1", 20, "SHA256"},
-	{0x0067, TLS_MODE_CBC, 16, "SHA256", 32, "SHA256"},
-	{0x006b, TLS_MODE_CBC, 32, "SHA256", 32, "SHA256"},
-	{0xc009, TLS_MODE_CBC, 16, "SHA1", 20, "SHA256"},
-	{0xc00a, TLS_MODE_CBC, 32, "SHA1", 20, "SHA256"},
-	{0xc013, TLS_MODE_CBC, 16, "SHA1", 20, "SHA256"},
-	{0xc014, TLS_MODE_CBC, 32, "SHA1", 20, "SHA256"},
-	{0xc023, TLS_MODE_CBC, 16, "SHA256", 32, "SHA256"},
-	{0xc024, TLS_MODE_CBC, 32, "SHA384", 48, "SHA384"},
-	{0xc027, TLS_MODE_CBC, 16, "SHA256", 32, "SHA256"},
-	{0xc028, TLS_MODE_CBC, 32, "SHA384", 48, "SHA384"},
+	AEAD(0x1301, TLS_MODE_GCM, 16, "SHA256"), AEAD(0x1302, TLS_MODE_GCM, 32, "SHA384"),
+	AEAD(0x1303, TLS_MODE_CHACHA, 32, "SHA256"), AEAD(0x1304, TLS_MODE_CCM, 16, "SHA256"),
+	/* AES-CCM, RSA 0xc09c-d, DHE_RSA 0xc09e-f, PSK 0xc0a4-5, DHE_PSK 0xc0a6-7,
+	 * ECDHE_ECDSA 0xc0ac-d (the 8-byte-tag variants are not decrypted) */
+	AEAD(0xc09c, TLS_MODE_CCM, 16, "SHA256"), AEAD(0xc09d, TLS_MODE_CCM, 32, "SHA256"),
+	AEAD(0xc09e, TLS_MODE_CCM, 16, "SHA256"), AEAD(0xc09f, TLS_MODE_CCM, 32, "SHA256"),
+	AEAD(0xc0a4, TLS_MODE_CCM, 16, "SHA256"), AEAD(0xc0a5, TLS_MODE_CCM, 32, "SHA256"),
+	AEAD(0xc0a6, TLS_MODE_CCM, 16, "SHA256"), AEAD(0xc0a7, TLS_MODE_CCM, 32, "SHA256"),
+	AEAD(0xc0ac, TLS_MODE_CCM, 16, "SHA256"), AEAD(0xc0ad, TLS_MODE_CCM, 32, "SHA256"),
+	/* AES-GCM: RSA, DHE_RSA, DH_RSA, DHE_DSS, DH_DSS, DH_anon, PSK, DHE_PSK,
+	 * RSA_PSK (0x009c-0x00ad), ECDHE/ECDH with ECDSA/RSA (0xc02b-0xc032) */
+	AEAD(0x009c, TLS_MODE_GCM, 16, "SHA256"), AEAD(0x009d, TLS_MODE_GCM, 32, "SHA384"),
+	AEAD(0x009e, TLS_MODE_GCM, 16, "SHA256"), AEAD(0x009f, TLS_MODE_GCM, 32, "SHA384"),
+	AEAD(0x00a0, TLS_MODE_GCM, 16, "SHA256"), AEAD(0x00a1, TLS_MODE_GCM, 32, "SHA384"),
+	AEAD(0x00a2, TLS_MODE_GCM, 16, "SHA256"), AEAD(0x00a3, TLS_MODE_GCM, 32, "SHA384"),
+	AEAD(0x00a4, TLS_MODE_GCM, 16, "SHA256"), AEAD(0x00a5, TLS_MODE_GCM, 32, "SHA384"),
+	AEAD(0x00a6, TLS_MODE_GCM, 16, "SHA256"), AEAD(0x00a7, TLS_MODE_GCM, 32, "SHA384"),
+	AEAD(0x00a8, TLS_MODE_GCM, 16, "SHA256"), AEAD(0x00a9, TLS_MODE_GCM, 32, "SHA384"),
+	AEAD(0x00aa, TLS_MODE_GCM, 16, "SHA256"), AEAD(0x00ab, TLS_MODE_GCM, 32, "SHA384"),
+	AEAD(0x00ac, TLS_MODE_GCM, 16, "SHA256"), AEAD(0x00ad, TLS_MODE_GCM, 32, "SHA384"),
+	AEAD(0xc02b, TLS_MODE_GCM, 16, "SHA256"), AEAD(0xc02c, TLS_MODE_GCM, 32, "SHA384"),
+	AEAD(0xc02d, TLS_MODE_GCM, 16, "SHA256"), AEAD(0xc02e, TLS_MODE_GCM, 32, "SHA384"),
+	AEAD(0xc02f, TLS_MODE_GCM, 16, "SHA256"), AEAD(0xc030, TLS_MODE_GCM, 32, "SHA384"),
+	AEAD(0xc031, TLS_MODE_GCM, 16, "SHA256"), AEAD(0xc032, TLS_MODE_GCM, 32, "SHA384"),
+	/* ChaCha20-Poly1305: ECDHE_RSA, ECDHE_ECDSA, DHE_RSA, PSK, ECDHE_PSK, DHE_PSK, RSA_PSK */
+	AEAD(0xcca8, TLS_MODE_CHACHA, 32, "SHA256"), AEAD(0xcca9, TLS_MODE_CHACHA, 32, "SHA256"),
+	AEAD(0xccaa, TLS_MODE_CHACHA, 32, "SHA256"), AEAD(0xccab, TLS_MODE_CHACHA, 32, "SHA256"),
+	AEAD(0xccac, TLS_MODE_CHACHA, 32, "SHA256"), AEAD(0xccad, TLS_MODE_CHACHA, 32, "SHA256"),
+	AEAD(0xccae, TLS_MODE_CHACHA, 32, "SHA256"),
+	/* AES-CBC with HMAC-SHA1 (MAC-then-encrypt unless RFC 7366): RSA, DH_DSS,
+	 * DH_RSA, DHE_DSS, DHE_RSA, DH_anon (0x002f-0x003a), PSK, DHE_PSK, RSA_PSK
+	 * (0x008c-0x0095), ECDH/ECDHE with ECDSA/RSA, ECDH_anon (0xc004-0xc019),
+	 * SRP (0xc01d-0xc022), ECDHE_PSK (0xc035-6) */
+	CBC(0x002f, 16, "SHA1", 20, "SHA256"), CBC(0x0035, 32, "SHA1", 20, "SHA256"),
+	CBC(0x0030, 16, "SHA1", 20, "SHA256"), CBC(0x0036, 32, "SHA1", 20, "SHA256"),
+	CBC(0x0031, 16, "SHA1", 20, "SHA256"), CBC(0x0037, 32, "SHA1", 20, "SHA256"),
+	CBC(0x0032, 16, "SHA1", 20, "SHA256"), CBC(0x0038, 32, "SHA1", 20, "SHA256"),
+	CBC(0x0033, 16, "SHA1", 20, "SHA256"), CBC(0x0039, 32, "SHA1", 20, "SHA256"),
+	CBC(0x0034, 16, "SHA1", 20, "SHA256"), CBC(0x003a, 32, "SHA1", 20, "SHA256"),
+	CBC(0x008c, 16, "SHA1", 20, "SHA256"), CBC(0x008d, 32, "SHA1", 20, "SHA256"),
+	CBC(0x0090, 16, "SHA1", 20, "SHA256"), CBC(0x0091, 32, "SHA1", 20, "SHA256"),
+	CBC(0x0094, 16, "SHA1", 20, "SHA256"), CBC(0x0095, 32, "SHA1", 20, "SHA256"),
+	CBC(0xc004, 16, "SHA1", 20, "SHA256"), CBC(0xc005, 32, "SHA1", 20, "SHA256"),
+	CBC(0xc009, 16, "SHA1", 20, "SHA256"), CBC(0xc00a, 32, "SHA1", 20, "SHA256"),
+	CBC(0xc00e, 16, "SHA1", 20, "SHA256"), CBC(0xc00f, 32, "SHA1", 20, "SHA256"),
+	CBC(0xc013, 16, "SHA1", 20, "SHA256"), CBC(0xc014, 32, "SHA1", 20, "SHA256"),
+	CBC(0xc018, 16, "SHA1", 20, "SHA256"), CBC(0xc019, 32, "SHA1", 20, "SHA256"),
+	CBC(0xc01d, 16, "SHA1", 20, "SHA256"), CBC(0xc01e, 16, "SHA1", 20, "SHA256"),
+	CBC(0xc01f, 16, "SHA1", 20, "SHA256"), CBC(0xc020, 32, "SHA1", 20, "SHA256"),
+	CBC(0xc021, 32, "SHA1", 20, "SHA256"), CBC(0xc022, 32, "SHA1", 20, "SHA256"),
+	CBC(0xc035, 16, "SHA1", 20, "SHA256"), CBC(0xc036, 32, "SHA1", 20, "SHA256"),
+	/* AES-CBC with HMAC-SHA256 */
+	CBC(0x003c, 16, "SHA256", 32, "SHA256"), CBC(0x003d, 32, "SHA256", 32, "SHA256"),
+	CBC(0x003e, 16, "SHA256", 32, "SHA256"), CBC(0x003f, 16, "SHA256", 32, "SHA256"),
+	CBC(0x0040, 16, "SHA256", 32, "SHA256"), CBC(0x0067, 16, "SHA256", 32, "SHA256"),
+	CBC(0x0068, 32, "SHA256", 32, "SHA256"), CBC(0x0069, 32, "SHA256", 32, "SHA256"),
+	CBC(0x006a, 32, "SHA256", 32, "SHA256"), CBC(0x006b, 32, "SHA256", 32, "SHA256"),
+	CBC(0x006c, 16, "SHA256", 32, "SHA256"), CBC(0x006d, 32, "SHA256", 32, "SHA256"),
+	CBC(0x00ae, 16, "SHA256", 32, "SHA256"), CBC(0x00b2, 16, "SHA256", 32, "SHA256"),
+	CBC(0x00b6, 16, "SHA256", 32, "SHA256"), CBC(0xc023, 16, "SHA256", 32, "SHA256"),
+	CBC(0xc025, 16, "SHA256", 32, "SHA256"), CBC(0xc027, 16, "SHA256", 32, "SHA256"),
+	CBC(0xc029, 16, "SHA256", 32, "SHA256"), CBC(0xc037, 16, "SHA256", 32, "SHA256"),
+	/* AES-CBC with HMAC-SHA384 (and the SHA-384 PRF) */
+	CBC(0x00af, 32, "SHA384", 48, "SHA384"), CBC(0x00b3, 32, "SHA384", 48, "SHA384"),
+	CBC(0x00b7, 32, "SHA384", 48, "SHA384"), CBC(0xc024, 32, "SHA384", 48, "SHA384"),
+	CBC(0xc026, 32, "SHA384", 48, "SHA384"), CBC(0xc028, 32, "SHA384", 48, "SHA384"),
+	CBC(0xc02a, 32, "SHA384", 48, "SHA384"), CBC(0xc038, 32, "SHA384", 48, "SHA384"),
+	/* AES-CCM_8 (8-byte tag): RSA, DHE_RSA, PSK, DHE_PSK, ECDHE_ECDSA */
+	CCM8(0xc0a0, 16), CCM8(0xc0a1, 32), CCM8(0xc0a2, 16), CCM8(0xc0a3, 32), CCM8(0xc0a8, 16),
+	CCM8(0xc0a9, 32), CCM8(0xc0aa, 16), CCM8(0xc0ab, 32), CCM8(0xc0ae, 16), CCM8(0xc0af, 32),
+	/* Camellia-CBC with HMAC-SHA1: RSA, DH_DSS, DH_RSA, DHE_DSS, DHE_RSA, DH_anon */
+	CAMELLIA(0x0041, 16, "SHA1", 20, "SHA256"), CAMELLIA(0x0042, 16, "SHA1", 20, "SHA256"),
+	CAMELLIA(0x0043, 16, "SHA1", 20, "SHA256"), CAMELLIA(0x0044, 16, "SHA1", 20, "SHA256"),
+	CAMELLIA(0x0045, 16, "SHA1", 20, "SHA256"), CAMELLIA(0x0046, 16, "SHA1", 20, "SHA256"),
+	CAMELLIA(0x0084, 32, "SHA1", 20, "SHA256"), CAMELLIA(0x0085, 32, "SHA1", 20, "SHA256"),
+	CAMELLIA(0x0086, 32, "SHA1", 20, "SHA256"), CAMELLIA(0x0087, 32, "SHA1", 20, "SHA256"),
+	CAMELLIA(0x0088, 32, "SHA1", 20, "SHA256"), CAMELLIA(0x0089, 32, "SHA1", 20, "SHA256"),
+	/* Camellia-CBC with HMAC-SHA256 (0x00ba-0x00c5), ECC (0xc072-0xc079), PSK (0xc094-0xc09b) */
+	CAMELLIA(0x00ba, 16, "SHA256", 32, "SHA256"), CAMELLIA(0x00bb, 16, "SHA256", 32, "SHA256"),
+	CAMELLIA(0x00bc, 16, "SHA256", 32, "SHA256"), CAMELLIA(0x00bd, 16, "SHA256", 32, "SHA256"),
+	CAMELLIA(0x00be, 16, "SHA256", 32, "SHA256"), CAMELLIA(0x00bf, 16, "SHA256", 32, "SHA256"),
+	CAMELLIA(0x00c0, 32, "SHA256", 32, "SHA256"), CAMELLIA(0x00c1, 32, "SHA256", 32, "SHA256"),
+	CAMELLIA(0x00c2, 32, "SHA256", 32, "SHA256"), CAMELLIA(0x00c3, 32, "SHA256", 32, "SHA256"),
+	CAMELLIA(0x00c4, 32, "SHA256", 32, "SHA256"), CAMELLIA(0x00c5, 32, "SHA256", 32, "SHA256"),
+	CAMELLIA(0xc072, 16, "SHA256", 32, "SHA256"), CAMELLIA(0xc073, 32, "SHA384", 48, "SHA384"),
+	CAMELLIA(0xc074, 16, "SHA256", 32, "SHA256"), CAMELLIA(0xc075, 32, "SHA384", 48, "SHA384"),
+	CAMELLIA(0xc076, 16, "SHA256", 32, "SHA256"), CAMELLIA(0xc077, 32, "SHA384", 48, "SHA384"),
+	CAMELLIA(0xc078, 16, "SHA256", 32, "SHA256"), CAMELLIA(0xc079, 32, "SHA384", 48, "SHA384"),
+	CAMELLIA(0xc094, 16, "SHA256", 32, "SHA256"), CAMELLIA(0xc095, 32, "SHA384", 48, "SHA384"),
+	CAMELLIA(0xc096, 16, "SHA256", 32, "SHA256"), CAMELLIA(0xc097, 32, "SHA384", 48, "SHA384"),
+	CAMELLIA(0xc098, 16, "SHA256", 32, "SHA256"), CAMELLIA(0xc099, 32, "SHA384", 48, "SHA384"),
+	CAMELLIA(0xc09a, 16, "SHA256", 32, "SHA256"), CAMELLIA(0xc09b, 32, "SHA384", 48, "SHA384"),
+	/* ARIA-GCM (0xc050-0xc063, PSK 0xc06a-0xc06f): even ids 128-bit/SHA-256, odd 256-bit/SHA-384 */
+	ARIA(0xc050, 16, "SHA256"), ARIA(0xc051, 32, "SHA384"), ARIA(0xc052, 16, "SHA256"),
+	ARIA(0xc053, 32, "SHA384"), ARIA(0xc054, 16, "SHA256"), ARIA(0xc055, 32, "SHA384"),
+	ARIA(0xc056, 16, "SHA256"), ARIA(0xc057, 32, "SHA384"), ARIA(0xc058, 16, "SHA256"),
+	ARIA(0xc059, 32, "SHA384"), ARIA(0xc05a, 16, "SHA256"), ARIA(0xc05b, 32, "SHA384"),
+	ARIA(0xc05c, 16, "SHA256"), ARIA(0xc05d, 32, "SHA384"), ARIA(0xc05e, 16, "SHA256"),
+	ARIA(0xc05f, 32, "SHA384"), ARIA(0xc060, 16, "SHA256"), ARIA(0xc061, 32, "SHA384"),
+	ARIA(0xc062, 16, "SHA256"), ARIA(0xc063, 32, "SHA384"), ARIA(0xc06a, 16, "SHA256"),
+	ARIA(0xc06b, 32, "SHA384"), ARIA(0xc06c, 16, "SHA256"), ARIA(0xc06d, 32, "SHA384"),
+	ARIA(0xc06e, 16, "SHA256"), ARIA(0xc06f, 32, "SHA384"),
+	/* 3DES-EDE-CBC with HMAC-SHA1 */
+	DES3(0x000a), DES3(0x000d), DES3(0x0010), DES3(0x0013), DES3(0x0016), DES3(0x001b),
+	DES3(0x008b), DES3(0x008f), DES3(0x0093), DES3(0xc003), DES3(0xc008), DES3(0xc00d),
+	DES3(0xc012), DES3(0xc017), DES3(0xc01a), DES3(0xc01b), DES3(0xc01c), DES3(0xc034),
 };
+#undef CBC
+#undef AEAD
+#undef CAMELLIA
+#undef DES3
+#undef ARIA
+#undef CCM8
 
 const tls_suite_info *tls_suite_find(uint16_t id)
 {
@@ -148,13 +229,23 @@ bool tls13_expand_label(const char *hash, const uint8_t *secret, size_t slen, co
 	return kdf("HKDF", p, out, out_len);
 }
 
+static size_t block_len(const tls_suite_info *su)
+{
+	return su->alg == TLS_ALG_3DES ? 8 : 16;
+}
+
+static size_t tag_len(const tls_suite_info *su)
+{
+	return su->tag_len ? su->tag_len : 16;
+}
+
 static size_t fixed_iv_len(const tls_suite_info *su, uint16_t version)
 {
 	if (su->mode == TLS_MODE_GCM || su->mode == TLS_MODE_CCM)
 		return 4;
 	if (su->mode == TLS_MODE_CHACHA)
 		return 12;
-	return version <= 0x0301 ? 16 : 0;  /* TLS 1.1+ sends an explicit IV per record */
+	return version <= 0x0301 ? block_len(su) : 0;  /* TLS 1.1+ sends an explicit IV per record */
 }
 
 bool tls12_derive(const tls_suite_info *su, uint16_t version, bool etm, const uint8_t master[48],
@@ -217,6 +308,13 @@ bool tls13_key_update(tls_cipher *c)
 
 static const EVP_CIPHER *evp_cipher(const tls_suite_info *su)
 {
+	bool k128 = su->key_len == 16;
+	if (su->alg == TLS_ALG_CAMELLIA)
+		return k128 ? EVP_camellia_128_cbc() : EVP_camellia_256_cbc();
+	if (su->alg == TLS_ALG_ARIA)
+		return k128 ? EVP_aria_128_gcm() : EVP_aria_256_gcm();
+	if (su->alg == TLS_ALG_3DES)
+		return EVP_des_ede3_cbc();
 	switch (su->mode) {
 	case TLS_MODE_GCM: return su->key_len == 16 ? EVP_aes_128_gcm() : EVP_aes_256_gcm();
 	case TLS_MODE_CCM: return su->key_len == 16 ? EVP_aes_128_ccm() : EVP_aes_256_ccm();
@@ -238,17 +336,18 @@ static void put_seq_header(uint8_t h[13], uint64_t seq, uint8_t type, uint16_t v
 }
 
 static tls_dec_result aead_open(const tls_cipher *c, const uint8_t nonce[12], const uint8_t *aad, size_t aad_len,
-				const uint8_t *ct, size_t ct_len, const uint8_t tag[16], uint8_t *out)
+				const uint8_t *ct, size_t ct_len, const uint8_t *tag, uint8_t *out)
 {
 	EVP_CIPHER_CTX *x = EVP_CIPHER_CTX_new();
 	int n = 0, fin = 0;
+	int tl = (int)tag_len(c->suite);
 	tls_dec_result r = TLS_DEC_ERROR;
 	if (x && c->suite->mode == TLS_MODE_CCM) {
 		/* CCM wants the tag and the total length before the AAD; the last
 		 * update is where the tag is checked */
 		if (!EVP_DecryptInit_ex(x, evp_cipher(c->suite), NULL, NULL, NULL) ||
 		    !EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_AEAD_SET_IVLEN, 12, NULL) ||
-		    !EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_AEAD_SET_TAG, 16, (void *)tag) ||
+		    !EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_AEAD_SET_TAG, tl, (void *)tag) ||
 		    !EVP_DecryptInit_ex(x, NULL, NULL, c->key, nonce) ||
 		    !EVP_DecryptUpdate(x, NULL, &n, NULL, (int)ct_len) ||
 		    !EVP_DecryptUpdate(x, NULL, &n, aad, (int)aad_len))
@@ -261,7 +360,7 @@ static tls_dec_result aead_open(const tls_cipher *c, const uint8_t nonce[12], co
 	    !EVP_DecryptInit_ex(x, NULL, NULL, c->key, nonce) ||
 	    !EVP_DecryptUpdate(x, NULL, &n, aad, (int)aad_len) ||
 	    (ct_len && !EVP_DecryptUpdate(x, out, &n, ct, (int)ct_len)) ||
-	    !EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_AEAD_SET_TAG, 16, (void *)tag))
+	    !EVP_CIPHER_CTX_ctrl(x, EVP_CTRL_AEAD_SET_TAG, tl, (void *)tag))
 		goto out;
 	r = EVP_DecryptFinal_ex(x, out + n, &fin) > 0 ? TLS_DEC_OK : TLS_DEC_BAD_AUTH;
 out:
@@ -314,10 +413,11 @@ static bool unpad(const uint8_t *pt, size_t len, size_t *out_len)
 static tls_dec_result cbc_open(tls_cipher *c, uint8_t type, uint16_t ver, const uint8_t *in, size_t len,
 			       uint8_t *out, size_t *out_len)
 {
-	size_t ml = c->suite->mac_len, ivl = c->version <= 0x0301 ? 0 : 16;
+	size_t bl = block_len(c->suite);
+	size_t ml = c->suite->mac_len, ivl = c->version <= 0x0301 ? 0 : bl;
 	uint8_t hdr[13], mac[64], iv[16];
 	size_t enc_len = c->etm ? (len >= ml ? len - ml : 0) : len;
-	if (enc_len < ivl + 16 || (enc_len - ivl) % 16 != 0 || (!c->etm && enc_len - ivl < ml + 1))
+	if (enc_len < ivl + bl || (enc_len - ivl) % bl != 0 || (!c->etm && enc_len - ivl < ml + 1))
 		return TLS_DEC_SHORT;
 	if (c->etm) {
 		put_seq_header(hdr, c->seq, type, ver, enc_len);
@@ -326,7 +426,7 @@ static tls_dec_result cbc_open(tls_cipher *c, uint8_t type, uint16_t ver, const 
 		if (CRYPTO_memcmp(mac, in + enc_len, ml) != 0)
 			return TLS_DEC_BAD_AUTH;
 	}
-	memcpy(iv, ivl ? in : c->iv, 16);
+	memcpy(iv, ivl ? in : c->iv, bl);
 	const uint8_t *ct = in + ivl;
 	size_t ct_len = enc_len - ivl, pt_len;
 	if (!cbc_decrypt(c, iv, ct, ct_len, out))
@@ -344,7 +444,7 @@ static tls_dec_result cbc_open(tls_cipher *c, uint8_t type, uint16_t ver, const 
 			return TLS_DEC_BAD_AUTH;
 	}
 	if (!ivl)
-		memcpy(c->iv, ct + ct_len - 16, 16);  /* TLS 1.0 chains the IV across records */
+		memcpy(c->iv, ct + ct_len - bl, bl);  /* TLS 1.0 chains the IV across records */
 	*out_len = pt_len;
 	return TLS_DEC_OK;
 }
@@ -385,13 +485,14 @@ tls_dec_result tls_decrypt_record(tls_cipher *c, uint8_t type, uint16_t rec_vers
 			*out_len = n - 1;
 		}
 	} else if (c->suite->mode == TLS_MODE_GCM || c->suite->mode == TLS_MODE_CCM) {
-		if (len < 8 + 16)
+		size_t tl = tag_len(c->suite);
+		if (len < 8 + tl)
 			return TLS_DEC_SHORT;
 		memcpy(nonce, c->iv, 4);
 		memcpy(nonce + 4, in, 8);
-		size_t ct_len = len - 24;
+		size_t ct_len = len - 8 - tl;
 		put_seq_header(aad, c->seq, type, rec_version, ct_len);
-		r = aead_open(c, nonce, aad, 13, in + 8, ct_len, in + len - 16, out);
+		r = aead_open(c, nonce, aad, 13, in + 8, ct_len, in + len - tl, out);
 		*out_len = r == TLS_DEC_OK ? ct_len : 0;
 	} else {
 		if (len < 16)

@@ -1,7 +1,8 @@
 /* TLS record protection undone with OpenSSL EVP: key derivation from the
  * key log's secrets (TLS 1.0/1.1 PRF, TLS 1.2 PRF with the suite's hash,
  * TLS 1.3 HKDF-Expand-Label) and record decryption (AES-GCM, AES-CBC with
- * HMAC, encrypt-then-MAC, AES-CCM, ChaCha20-Poly1305). Tags and MACs are always
+ * HMAC, encrypt-then-MAC, AES-CCM and CCM_8, ChaCha20-Poly1305, Camellia-CBC, ARIA-GCM,
+ * 3DES-CBC). Tags and MACs are always
  * checked: a record that does not authenticate is never returned. */
 #ifndef AMT_TLS_DECRYPT_H
 #define AMT_TLS_DECRYPT_H
@@ -11,6 +12,8 @@
 
 typedef enum tls_cipher_mode { TLS_MODE_GCM, TLS_MODE_CCM, TLS_MODE_CHACHA, TLS_MODE_CBC } tls_cipher_mode;
 
+typedef enum tls_block_cipher { TLS_ALG_AES, TLS_ALG_CAMELLIA, TLS_ALG_ARIA, TLS_ALG_3DES } tls_block_cipher;
+
 typedef struct tls_suite_info {
 	uint16_t id;
 	tls_cipher_mode mode;
@@ -18,6 +21,8 @@ typedef struct tls_suite_info {
 	const char *mac;   /* HMAC digest for CBC suites, else NULL */
 	uint8_t mac_len;
 	const char *prf;   /* TLS 1.2 PRF / TLS 1.3 HKDF hash */
+	tls_block_cipher alg;  /* AES unless said */
+	uint8_t tag_len;   /* AEAD tag: 16 unless said (CCM_8: 8) */
 } tls_suite_info;
 
 /* NULL when the suite is not one this decrypts. */

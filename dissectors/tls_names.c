@@ -50,6 +50,22 @@ const char *tls_alert_name(uint8_t desc)
 }
 
 static const tok suites[] = {
+	{0x0001, "TLS_RSA_WITH_NULL_MD5"}, {0x0002, "TLS_RSA_WITH_NULL_SHA"},
+	{0x003b, "TLS_RSA_WITH_NULL_SHA256"}, {0x002c, "TLS_PSK_WITH_NULL_SHA"},
+	{0x00b0, "TLS_PSK_WITH_NULL_SHA256"}, {0x00b1, "TLS_PSK_WITH_NULL_SHA384"},
+	{0xc006, "TLS_ECDHE_ECDSA_WITH_NULL_SHA"}, {0xc010, "TLS_ECDHE_RSA_WITH_NULL_SHA"},
+	{0xc015, "TLS_ECDH_anon_WITH_NULL_SHA"}, {0xc001, "TLS_ECDH_ECDSA_WITH_NULL_SHA"},
+	{0xc00b, "TLS_ECDH_RSA_WITH_NULL_SHA"},
+	{0x0032, "TLS_DHE_DSS_WITH_AES_128_CBC_SHA"}, {0x0038, "TLS_DHE_DSS_WITH_AES_256_CBC_SHA"},
+	{0x0040, "TLS_DHE_DSS_WITH_AES_128_CBC_SHA256"}, {0x006a, "TLS_DHE_DSS_WITH_AES_256_CBC_SHA256"},
+	{0x00a2, "TLS_DHE_DSS_WITH_AES_128_GCM_SHA256"}, {0x00a3, "TLS_DHE_DSS_WITH_AES_256_GCM_SHA384"},
+	{0xc004, "TLS_ECDH_ECDSA_WITH_AES_128_CBC_SHA"}, {0xc005, "TLS_ECDH_ECDSA_WITH_AES_256_CBC_SHA"},
+	{0xc00e, "TLS_ECDH_RSA_WITH_AES_128_CBC_SHA"}, {0xc00f, "TLS_ECDH_RSA_WITH_AES_256_CBC_SHA"},
+	{0x00ae, "TLS_PSK_WITH_AES_128_CBC_SHA256"}, {0x00af, "TLS_PSK_WITH_AES_256_CBC_SHA384"},
+	{0xc037, "TLS_ECDHE_PSK_WITH_AES_128_CBC_SHA256"}, {0xc038, "TLS_ECDHE_PSK_WITH_AES_256_CBC_SHA384"},
+	{0x0041, "TLS_RSA_WITH_CAMELLIA_128_CBC_SHA"}, {0x00c4, "TLS_DHE_RSA_WITH_CAMELLIA_256_CBC_SHA256"},
+	{0xc077, "TLS_ECDHE_RSA_WITH_CAMELLIA_256_CBC_SHA384"}, {0xc060, "TLS_ECDHE_RSA_WITH_ARIA_128_GCM_SHA256"},
+	{0xc0a0, "TLS_RSA_WITH_AES_128_CCM_8"}, {0x1305, "TLS_AES_128_CCM_8_SHA256"},
 	{0x0004, "TLS_RSA_WITH_RC4_128_MD5"}, {0x0005, "TLS_RSA_WITH_RC4_128_SHA"},
 	{0x000a, "TLS_RSA_WITH_3DES_EDE_CBC_SHA"}, {0x002f, "TLS_RSA_WITH_AES_128_CBC_SHA"},
 	{0x0033, "TLS_DHE_RSA_WITH_AES_128_CBC_SHA"}, {0x0039, "TLS_DHE_RSA_WITH_AES_256_CBC_SHA"},
@@ -80,4 +96,20 @@ const char *tls_suite_text(arena *a, uint16_t suite)
 	if ((suite & 0x0f0f) == 0x0a0a && (suite >> 8) == (suite & 0xff))
 		return arena_printf(a, "GREASE (0x%04x)", suite);
 	return arena_printf(a, "0x%04x", suite);
+}
+
+unsigned tls_null_suite_mac_len(uint16_t suite)
+{
+	switch (suite) {
+	case 0x0001:
+		return 16;  /* MD5 */
+	case 0x0002: case 0x002c: case 0x002d: case 0x002e: case 0xc001: case 0xc006: case 0xc00b:
+	case 0xc010: case 0xc015: case 0xc039:
+		return 20;  /* SHA-1 */
+	case 0x003b: case 0x00b0: case 0x00b4: case 0x00b8: case 0xc03a:
+		return 32;  /* SHA-256 */
+	case 0x00b1: case 0x00b5: case 0x00b9: case 0xc03b:
+		return 48;  /* SHA-384 */
+	}
+	return 0;
 }

@@ -460,10 +460,29 @@ static wsman_status walk(walker *k, const uint8_t *p, size_t len)
 	return WSMAN_MALFORMED;
 }
 
+/* WS-Addressing is shared with other SOAP services (WS-Discovery, ...):
+ * an Action is WS-Management's when it is in one of these namespaces. */
+static bool wsman_action(const char *a)
+{
+	static const char *const prefixes[] = {
+		"http://schemas.xmlsoap.org/ws/2004/09/transfer/",
+		"http://schemas.xmlsoap.org/ws/2004/09/enumeration/",
+		"http://schemas.xmlsoap.org/ws/2004/08/eventing/",
+		"http://schemas.dmtf.org/wbem/wsman/",
+		"http://schemas.dmtf.org/wbem/wscim/",
+		"http://intel.com/wbem/wscim/",
+	};
+	for (size_t i = 0; a && i < sizeof(prefixes) / sizeof(prefixes[0]); i++)
+		if (strncmp(a, prefixes[i], strlen(prefixes[i])) == 0)
+			return true;
+	return false;
+}
+
 /* Names, operation, class and method derived from what was read. */
 static void derive(walker *k)
 {
 	ev_wsman *w = k->w;
+	w->wsman = w->legacy || w->resource_uri || wsman_action(w->action);
 	if (w->legacy && k->o->soap_action && !w->action) {
 		const char *sa = k->o->soap_action;
 		size_t n = strlen(sa);

@@ -14,11 +14,16 @@ enum {
 	DNS_T_MX = 15, DNS_T_TXT = 16, DNS_T_AAAA = 28, DNS_T_SRV = 33, DNS_T_OPT = 41,
 	DNS_T_ANY = 255,
 };
+enum { DNS_OP_QUERY = 0, DNS_OP_NOTIFY = 4, DNS_OP_UPDATE = 5 };
+/* RFC 2136: class NONE deletes an RR, ANY an RRset or a name */
+enum { DNS_C_IN = 1, DNS_C_NONE = 254, DNS_C_ANY = 255 };
 enum {
 	DNS_RCODE_NOERROR = 0, DNS_RCODE_FORMERR = 1, DNS_RCODE_SERVFAIL = 2,
 	DNS_RCODE_NXDOMAIN = 3, DNS_RCODE_NOTIMP = 4, DNS_RCODE_REFUSED = 5,
 };
 
+/* In an UPDATE (RFC 2136 §2) the sections are zone, prerequisite, update,
+ * additional: ANSWER holds the prerequisites, AUTHORITY the updates. */
 typedef enum dns_section { DNS_SEC_ANSWER, DNS_SEC_AUTHORITY, DNS_SEC_ADDITIONAL } dns_section;
 
 typedef struct dns_rr {
@@ -35,6 +40,7 @@ typedef struct dns_rr {
 	uint32_t soa_serial;
 	const char **txt;     /* TXT: each character-string */
 	size_t ntxt;
+	const char *rdata_problem;  /* rdata not as its type says (the record is kept) */
 } dns_rr;
 
 typedef enum dns_failure {
@@ -69,7 +75,9 @@ typedef struct ev_dns {
 	amt_addr client, server;  /* who asked, who was asked */
 } ev_dns;
 
-const char *dns_type_name(uint16_t t);   /* "A", "CNAME", ..., or NULL */
+const char *dns_type_name(uint16_t t);   /* IANA mnemonic: "A", "SSHFP", ..., or NULL */
+const char *dns_opcode_name(uint8_t op); /* "Standard query", "Dynamic update", ... */
+const char *dns_class_name(uint16_t c);  /* "IN", "NONE", "ANY", ... or NULL */
 const char *dns_rcode_name(uint8_t rc);  /* "No such name", ... */
 
 #endif

@@ -27,6 +27,7 @@ typedef struct ev_flow {
 	uint32_t overlaps_conflicting[2]; /* retransmissions whose bytes differed */
 	uint32_t last_frame;
 	bool midstream;          /* the flow was first seen after its SYN */
+	uint16_t vlan[2];        /* outer VLAN id per direction (0: untagged or not seen) */
 } ev_flow;
 
 const char *flow_state_name(flow_state s);

@@ -26,6 +26,9 @@ typedef struct wsman_prop {
 
 typedef struct ev_wsman {
 	unsigned soap_version;     /* 11 or 12 */
+	bool wsman;                /* WS-Management: a ResourceURI, or an Action in a WS-Man namespace
+				    * (transfer, enumeration, eventing, DMTF/Intel WS-CIM), or AMT's
+				    * legacy SOAP; else plain SOAP (EV_SOAP_*) */
 	bool legacy;               /* SOAP 1.1 EOI interface (AMT 2.x-8.x) */
 	const char *action;        /* wsa:Action, or the SOAPAction header */
 	const char *operation;     /* last segment of the action: "Get", "PullResponse", "CommitChanges" */

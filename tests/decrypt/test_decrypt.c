@@ -105,7 +105,9 @@ static void test_vectors(void)
 	CU_ASSERT_TRUE_FATAL(tls13_derive(tls_suite_find(0x1301), shts, 32, &c));
 	CU_ASSERT_EQUAL(memcmp(c.iv, want, 12), 0);
 	CU_ASSERT_FALSE(tls13_derive(tls_suite_find(0x1302), shts, 32, &c));  /* SHA-384 wants 48 */
-	CU_ASSERT_PTR_NULL(tls_suite_find(0x0041));
+	CU_ASSERT_PTR_NOT_NULL(tls_suite_find(0x0041));  /* Camellia-CBC */
+	CU_ASSERT_EQUAL(tls_suite_find(0xc0a0)->tag_len, 8);  /* AES-CCM_8 */
+	CU_ASSERT_PTR_NULL(tls_suite_find(0x1305));  /* TLS 1.3 CCM_8: not decrypted */
 	CU_ASSERT_TRUE(tls_suite_rsa_kx(0x009c));
 	CU_ASSERT_FALSE(tls_suite_rsa_kx(0xc02f));
 }

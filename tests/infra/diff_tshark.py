@@ -14,7 +14,8 @@ FIELDS = [
     # DNS
     "dns.id", "dns.flags.response", "dns.flags.opcode", "dns.flags.rcode",
     "dns.flags.authoritative", "dns.flags.truncated", "dns.count.queries",
-    "dns.count.answers", "dns.count.auth_rr", "dns.count.add_rr", "dns.qry.name",
+    "dns.count.answers", "dns.count.auth_rr", "dns.count.add_rr", "dns.count.zones",
+    "dns.count.prerequisites", "dns.count.updates", "dns.qry.name",
     "dns.qry.type", "dns.qry.class", "dns.resp.name", "dns.resp.type", "dns.resp.class",
     "dns.resp.ttl", "dns.a", "dns.aaaa", "dns.cname", "dns.ptr.domain_name", "dns.ns",
     "dns.mx.mail_exchange", "dns.srv.priority", "dns.srv.weight", "dns.srv.port",

@@ -28,6 +28,8 @@ static void run_one(uint8_t proto, const uint8_t *p, size_t n, size_t chunk)
 		t.mark.frame = 2;
 		dissector_dns.parse(st, &t.ctx, p, n);
 	} else {
+		if (chunk & 1)  /* as after a lost segment: look for a message boundary */
+			dissector_dns.gap(st, &t.ctx, 1000);
 		dis_test_stream(&t, &dissector_dns, st, DIR_C2S, p, n, chunk, true);
 	}
 	dissector_dns.flow_end(st, &t.ctx);

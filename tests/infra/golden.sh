@@ -20,6 +20,9 @@ cases=(
 	"tests/infra/captures/dns-records.pcap 0"
 	"tests/infra/captures/dhcpv6-search.pcap 0"
 	"tests/infra/captures/dns-dhcp-malformed.pcap 0"
+	"tests/infra/captures/update/dns-update.pcap 0"
+	"tests/infra/captures/tcpgap/dns-tcp.pcap 0"
+	"tests/infra/captures/tcpgap/dns-tcp-gap.pcap 0"
 )
 
 findings_of() {

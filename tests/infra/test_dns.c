@@ -384,6 +384,42 @@ static void test_tcp_stream(void)
 	dis_test_free(&t);
 }
 
+static const char *last_note(dis_test *t)
+{
+	size_t n = dis_test_count(t, EV_NOTE);
+	if (!n)
+		return "";
+	const event *e = dis_test_find(t, EV_NOTE, n - 1);
+	return ((const ev_note *)e->data)->message;
+}
+
+/* After a gap: the tail of a lost message is skipped up to the next length
+ * prefix that starts a plausible message; without one the note says so. */
+static void test_tcp_gap_resync(void)
+{
+	dis_test t;
+	dis_test_init(&t, 6, "10.0.0.7", 40000, "10.0.0.1", 53);
+	void *st = dissector_dns.state_new(&t.ctx);
+	msgbuf one, stream = {.n = 0};
+	query(&one, 0x12, "c.corp.example", DNS_T_A);
+	for (int i = 0; i < 300; i++)
+		mb_u8(&stream, (uint8_t)('0' + i % 10));  /* the rest of a lost message */
+	mb_u16(&stream, (uint16_t)one.n);
+	mb_bytes(&stream, one.b, one.n);
+	dissector_dns.gap(st, &t.ctx, 1000);
+	dis_test_stream(&t, &dissector_dns, st, DIR_C2S, stream.b, stream.n, 7, false);
+	CU_ASSERT_EQUAL(dis_test_count(&t, EV_DNS_QUERY), 1);
+	CU_ASSERT_STRING_EQUAL(fstr(dis_test_find(&t, EV_DNS_QUERY, 0), "dns.qry.name"), "c.corp.example");
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_note(&t), "resumed at a message boundary 300 bytes after the gap"));
+	/* garbage to the end: it says it stopped */
+	dissector_dns.gap(st, &t.ctx, 1000);
+	dis_test_stream(&t, &dissector_dns, st, DIR_C2S, stream.b, 300, 0, true);
+	CU_ASSERT_EQUAL(dis_test_count(&t, EV_DNS_QUERY), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_note(&t), "ended before a message boundary"));
+	dissector_dns.state_free(st);
+	dis_test_free(&t);
+}
+
 static void test_dnsname_bounds(void)
 {
 	uint8_t buf[600];
@@ -426,6 +462,7 @@ int main(void)
 	CU_add_test(s, "compression loops", test_compression_loops);
 	CU_add_test(s, "counts and limits", test_counts_and_limits);
 	CU_add_test(s, "tcp stream", test_tcp_stream);
+	CU_add_test(s, "tcp gap resync", test_tcp_gap_resync);
 	CU_add_test(s, "name bounds", test_dnsname_bounds);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();

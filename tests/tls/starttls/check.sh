@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# STARTTLS (SMTP, IMAP, POP3 STLS, FTP AUTH TLS) is found and the TLS after
+# it decoded, its certificates judged (issue 21, item 5), on the captures of
+# record.sh:
+#  - `decode -V` and the findings equal expected/ byte for byte;
+#  - each has the "accepted: TLS from here" note, a ClientHello with SNI
+#    amt.tls.test and the server's three certificates, and analyze judges
+#    them (tls.cert.chain_incomplete: the root is neither sent nor given);
+#  - with --ca-file (the test root), that finding goes (the healthy twin);
+#  - tshark differential (handshake types, SNI, x509sat).
+set -uo pipefail
+: "${AMTSCOPE:?}" "${SRCDIR:?}"
+here=$SRCDIR/tests/tls/starttls
+root=$SRCDIR/tests/tls/certs/root.pem
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+rc=0
+fail() { echo "FAIL: $*"; rc=1; }
+rules() {
+	"$AMTSCOPE" analyze --fail-on never --format json "$@" |
+		python3 -c 'import json, sys; [print(f["rule"], f["severity"], f.get("device", "-")) for f in json.load(sys.stdin)["findings"]]'
+}
+for p in smtp imap pop3 ftp; do
+	cap=$here/starttls-$p.pcap
+	"$AMTSCOPE" decode -V -r "$cap" >"$work/$p.decode" 2>&1 || fail "$p: decode exited $?"
+	rules -r "$cap" >"$work/$p.findings"
+	if [ "${UPDATE:-}" = 1 ]; then
+		mkdir -p "$here/expected"
+		cp "$work/$p.decode" "$work/$p.findings" "$here/expected/"
+	fi
+	diff -u "$here/expected/$p.decode" "$work/$p.decode" || fail "$p: decode differs from the golden output"
+	diff -u "$here/expected/$p.findings" "$work/$p.findings" || fail "$p: findings differ"
+	grep -q "accepted: TLS from here" "$work/$p.decode" || fail "$p: no STARTTLS note"
+	grep -q "Client Hello (SNI=amt.tls.test)" "$work/$p.decode" || fail "$p: no ClientHello"
+	grep -q "Certificate (server, 3 certs" "$work/$p.decode" || fail "$p: no certificates"
+	grep -q "tls.cert.chain_incomplete" "$work/$p.findings" || fail "$p: certificates not judged"
+	if [ -f "$root" ]; then
+		rules --ca-file "$root" -r "$cap" | grep -q chain_incomplete && fail "$p: chain_incomplete with the root given"
+	fi
+done
+python3 "$SRCDIR/tests/tls/variants/tshark_diff.py" "$here"/starttls-*.pcap
+r=$?
+[ $r = 77 ] || [ $r = 0 ] || fail "tshark differential"
+[ $rc = 0 ] && echo "starttls: ok"
+exit $rc
