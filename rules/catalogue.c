@@ -129,7 +129,7 @@ E("prov.cert.not_provisioning", "error", "analyze, check",
   "a certificate offered for remote configuration has neither the Intel(R) Client Setup Certificate OU nor the AMT EKU, or no serverAuth",
   "the certificate chain sent to AMT (TLS 1.2 or older, or decrypted), or check --prov-cert")
 E("prov.cert.root_not_sent", "error", "analyze, check, certs",
-  "the setup service's provisioning chain comes without its self-signed root: AMT keeps only root hashes and cannot match it",
+  "the setup service's provisioning chain comes without its self-signed root: AMT keeps only root hashes and cannot match it (raised on the AMT device and on the setup service)",
   "the client certificate chain to AMT:16993, or the --prov-cert file")
 E("prov.cert.untrusted_root", "error", "analyze, check",
   "the provisioning chain's root hash is not among those AMT trusts (the default list, --amt-hashes, or the hello's list)",

@@ -319,6 +319,16 @@ static bool is_rejectable_id(const char *id)
 	return !strcmp(id, "tls.cert.root_unknown") || !strcmp(id, "tls.cert.issuer_unknown");
 }
 
+static void raise_judged(analysis *an, const event *e, const cert_finding *f, const char *label)
+{
+	bool is_new;
+	finding *x = raise_finding(an, e, f->id, f->sev, label, f->key, &is_new);
+	if (is_new) {
+		finding_summary(x, "%s", f->summary);
+		finding_remedy(x, "%s", f->remedy);
+	}
+}
+
 /* The judge's findings on the chain (chainjudge.c decides; this says where
  * and when). A finding whose truth an alert right after could change waits
  * for the flow's end. */
@@ -339,12 +349,11 @@ static void judge_chain(tls_rule *r, analysis *an, const chain_ctx *k, const cha
 			f->summary = f->remedy = NULL;
 			continue;
 		}
-		bool is_new;
-		finding *x = raise_finding(an, k->e, f->id, f->sev, label, f->key, &is_new);
-		if (is_new) {
-			finding_summary(x, "%s", f->summary);
-			finding_remedy(x, "%s", f->remedy);
-		}
+		raise_judged(an, k->e, f, label);
+		/* a provisioning chain without its root is the setup service's to
+		 * fix, and the device it provisions is where it shows: both carry it */
+		if (prov_label && !strcmp(f->id, "prov.cert.root_not_sent") && strcmp(k->device, label))
+			raise_judged(an, k->e, f, k->device);
 		if (f->sev == SEV_ERROR)
 			analysis_keep_failed_item(an, k->e, failed_cert(k->v));
 	}
