@@ -103,7 +103,10 @@ def findings(cap, *args):
     out = subprocess.run([AMTSCOPE, "analyze", "--format", "json", "--fail-on", "never", "--ca-file",
                           os.path.join(CAP, "..", "..", "tls", "certs", "root.pem")] + list(args) +
                          ["-r", os.path.join(CAP, cap + ".pcap")], check=True, capture_output=True, text=True).stdout
-    return [(f["rule"], [x["frame"] for x in f.get("evidence", [])]) for f in json.loads(out)["findings"]]
+    # capture.no_amt_traffic (info) is about where a capture was taken, not about decryption:
+    # the suites recorded off AMT's ports carry it
+    return [(f["rule"], [x["frame"] for x in f.get("evidence", [])]) for f in json.loads(out)["findings"]
+            if f["rule"] != "capture.no_amt_traffic"]
 
 
 check(findings("tls13-expired") == [], "TLS 1.3 without the key log: the certificate is not seen")
