@@ -99,8 +99,10 @@ char *x509_name_text(arena *a, const X509_NAME *n)
 	if (X509_NAME_print_ex(b, n, 0, flags) >= 0) {
 		char *data = NULL;
 		long len = BIO_get_mem_data(b, &data);
-		size_t l = len > 0 ? (size_t)len : 0;
-		if (g_utf8_validate(data, (gssize)l, NULL) && !memchr(data, 0, l))
+		size_t l = len > 0 && data ? (size_t)len : 0;
+		if (l == 0)  /* an empty name: the memory BIO may hand back no buffer at all */
+			res = arena_strndup(a, "", 0);
+		else if (g_utf8_validate(data, (gssize)l, NULL) && !memchr(data, 0, l))
 			res = arena_strndup(a, data, l);
 		else  /* bytes that are not text: shown as \xNN, never raw */
 			res = arena_printable(a, (const uint8_t *)data, l);
