@@ -91,7 +91,7 @@ demo /usr/bin/amtscope "$tmp/inst"
 demo "$built" "$tmp/build"
 [ "$(cat "$tmp/inst.rc")" = 1 ] || bad "the demo exited $(cat "$tmp/inst.rc"), not 1 (errors found)"
 [ ! -s "$tmp/inst.err" ] || bad "the installed binary wrote to stderr: $(head -3 "$tmp/inst.err")"
-for id in dns.provisionserver.missing hello.unanswered dns.fqdn.mismatch; do
+for id in dns.provisionserver.missing wsman.auth.failed dns.fqdn.mismatch; do
 	grep -q "error   $id" "$tmp/inst.out" || bad "the demo report lacks the error $id"
 done
 grep -q "^amtscope .* analysis" "$tmp/inst.out" || bad "the demo report has no header"
