@@ -8,6 +8,7 @@
 
 #include "jsonw.h"
 #include "report.h"
+#include "stream.h"
 
 #define ECS_VERSION "8.11.0"
 
@@ -116,21 +117,7 @@ static void value(jsonw *w, const doc *d, const member *m)
 		}
 		break;
 	case V_EVIDENCE:
-		jw_arr(w);
-		for (guint k = 0; k < m->x->evidence->len; k++) {
-			const evidence *e = &g_array_index(m->x->evidence, evidence, k);
-			jw_obj(w);
-			if (e->input < d->run->inputs->len)
-				jw_kstr(w, "path", ((const amt_input *)d->run->inputs->pdata[e->input])->path);
-			if (e->frame)
-				jw_kuint(w, "frame", e->frame);
-			if (e->line)
-				jw_kuint(w, "line", e->line);
-			if (e->ts)
-				jw_ktime(w, "timestamp", e->ts);
-			jw_obj_end(w);
-		}
-		jw_arr_end(w);
+		jw_evidence(w, d->run, m->x, "path");
 		break;
 	}
 }

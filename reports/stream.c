@@ -4,16 +4,18 @@
  * a SIEM indexes both in one place. See docs/events.md. */
 #include "jsonw.h"
 #include "report.h"
+#include "stream.h"
 
-static void write_evidence(jsonw *w, const amt_run *run, const finding *x)
+/* A finding's evidence as a JSON array; the file is named under PATH_KEY
+ * ("input" in the stream, "path" in ECS's amtscope namespace). */
+void jw_evidence(jsonw *w, const amt_run *run, const finding *x, const char *path_key)
 {
-	jw_key(w, "evidence");
 	jw_arr(w);
 	for (guint k = 0; k < x->evidence->len; k++) {
 		const evidence *e = &g_array_index(x->evidence, evidence, k);
 		jw_obj(w);
 		if (e->input < run->inputs->len)
-			jw_kstr(w, "input", ((const amt_input *)run->inputs->pdata[e->input])->path);
+			jw_kstr(w, path_key, ((const amt_input *)run->inputs->pdata[e->input])->path);
 		if (e->frame)
 			jw_kuint(w, "frame", e->frame);
 		if (e->line)
@@ -48,7 +50,8 @@ void findings_jsonl(FILE *f, analysis *an)
 			jw_ktime(&w, "first_seen", x->first_seen);
 			jw_ktime(&w, "last_seen", x->last_seen);
 		}
-		write_evidence(&w, run, x);
+		jw_key(&w, "evidence");
+		jw_evidence(&w, run, x, "input");
 		jw_obj_end(&w);
 		jw_end(&w);
 	}
