@@ -41,7 +41,8 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/plain/tests/x" "$tmp/plain/docs"
 echo 'see the samples' > "$tmp/plain/docs/ok.md"
 if ! scan "$tmp/plain" >/dev/null; then echo "FAIL: a clean scratch tree was flagged"; fail=1; fi
-echo 'open("../shared/logs/public/x.log")' > "$tmp/plain/tests/x/planted.py"
+up=..  # the planted path is put together here, so this file holds no such reference itself
+echo "open(\"$up/shared/logs/public/x.log\")" > "$tmp/plain/tests/x/planted.py"
 if scan "$tmp/plain" >/dev/null; then echo "FAIL: a planted reference in a plain tree was not caught"; fail=1; fi
 if command -v git >/dev/null; then
 	cp -r "$tmp/plain" "$tmp/git"
