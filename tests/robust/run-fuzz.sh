@@ -96,7 +96,11 @@ while IFS= read -r h; do
 	# 2. fuzz from them
 	if [ $mode = fixed ]; then
 		runs=$(runs_of "$name")
-		bound=(-seed="$seed" -runs="$runs" -reload=0 "${fixed_opts[@]}")
+		# -use_cmp=0: libFuzzer feeds the operands of compares back into its
+		# mutations, and the harnesses that run a whole analysis compare
+		# strings holding the clone's path; with it on, the same commit
+		# fuzzed differently in two folders
+		bound=(-seed="$seed" -runs="$runs" -reload=0 -use_cmp=0 "${fixed_opts[@]}")
 		echo "-- $name (${#inputs[@]} inputs replayed; seed $seed, $runs runs)"
 	else
 		bound=(-seed=0 -max_total_time="$secs")
