@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "rule.h"
+#include "../inputs/logs.h"
 
 evidence ev_evidence(const event *e)
 {
@@ -104,6 +105,9 @@ void analysis_init(analysis *an, amt_run *run)
 	devtab_init(&an->dev);
 	findings_init(&an->fnd, run->cfg.limit[LIM_FINDINGS], run->cfg.limit[LIM_FINDINGS_DEVICE]);
 	timeline_init(&an->tl, run->cfg.limit[LIM_EVENTS]);
+	char *kbdir = g_build_filename(logs_data_dir(an->cfg), "kb", NULL);
+	an->kb = kb_load_dir(kbdir, NULL);
+	g_free(kbdir);
 	size_t n = 0;
 	while (amt_rules[n])
 		n++;
@@ -133,6 +137,7 @@ void analysis_free(analysis *an)
 		if (amt_rules[i]->free && an->state[i])
 			amt_rules[i]->free(an->state[i]);
 	g_free(an->state);
+	kb_free(an->kb);
 	timeline_free(&an->tl);
 	findings_free(&an->fnd);
 	devtab_free(&an->dev);

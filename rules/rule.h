@@ -7,6 +7,7 @@
 #include "../decoder/run.h"
 #include "devices.h"
 #include "findings.h"
+#include "../inputs/kb.h"
 #include "timeline.h"
 
 typedef struct analysis analysis;
@@ -26,6 +27,7 @@ struct analysis {
 	findings fnd;
 	timeline tl;
 	void **state;     /* per rule, same order as the registry */
+	kb *kb;           /* rules/kb, loaded once per analysis: what codes mean */
 	bool ended;
 	/* what the capture can show, kept by rule_capture (first in the
 	 * registry) for the rules whose verdicts need both directions */
