@@ -485,8 +485,15 @@ static const char *provisioning_setup(tls_rule *r, analysis *an, const chain_ctx
 static void on_certificates(tls_rule *r, analysis *an, const event *e)
 {
 	const ev_tls_certificates *m = e->data;
-	if (!m || m->ncerts == 0 || !m->certs[0].x.decoded)
+	if (!m || m->ncerts == 0)
 		return;
+	/* a certificate cut short (its DER announces more than was sent) is not
+	 * judged: the dissector's note and capture.truncated say why. One whose
+	 * bytes were all there and do not parse is judged: reported as that. */
+	for (uint32_t i = 0; i < m->ncerts; i++)
+		if (m->certs[i].der_cut)
+			return;
+	bool leaf_parsed = m->certs[0].x.decoded;
 	const uint8_t **der = g_new0(const uint8_t *, m->ncerts);
 	size_t *len = g_new0(size_t, m->ncerts);
 	for (uint32_t i = 0; i < m->ncerts; i++) {
@@ -500,6 +507,12 @@ static void on_certificates(tls_rule *r, analysis *an, const event *e)
 	g_free(len);
 	amt_addr_str(ev_src(e), k.src);
 	device *sender = dev_by_ip(&an->dev, ev_src(e), true);
+	if (!leaf_parsed) {  /* nothing of the leaf to learn from: only the judge's word on it */
+		k.device = dev_label(dev_resolve(sender));
+		k.deferrable = !m->from_client && e->flow && e->flow->sport == AMT_TLS_PORT;
+		judge_chain(r, an, &k, &(chain_judge_in){.v = k.v, .root_trusted = -1}, NULL);
+		return;
+	}
 	tls_facts_certs(&r->facts, an, sender, e, m, "tls.cert");
 	if (!m->from_client && e->flow && amt_tls_port(e->flow->sport))
 		sender = tls_facts_server_name(an, dev_resolve(sender), e, m);
