@@ -245,12 +245,12 @@ static pkt_status ethernet(const uint8_t *p, uint32_t len, pkt *out)
 static pkt_status null_loop(const uint8_t *p, uint32_t len, bool big_endian, pkt *out)
 {
 	wire w = wire_init(p, len);
-	uint32_t fam = big_endian ? wire_u32be(&w) : wire_u32le(&w);
+	uint32_t fam = big_endian ? wire_peek_u32be(&w, 0) : wire_peek_u32le(&w, 0);
 	if (w.err)
 		return malformed(out, "loopback header truncated");
 	/* DLT_NULL is in the capturing host's byte order: accept both */
 	if (!big_endian && fam > 0xffff)
-		fam = __builtin_bswap32(fam);
+		fam = wire_peek_u32be(&w, 0);
 	switch (fam) {
 	case 2: case 10: case 24: case 28: case 30:
 		return pkt_decode_ip(p + 4, len - 4, out);
