@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "logs.h"
+#include "../inputs/logs.h"
 #include "rule_logs.h"
 
 extern const rule rule_logs;

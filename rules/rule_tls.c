@@ -5,7 +5,7 @@
 
 #include "../decoder/events/tls.h"
 #include "../dissectors/x509.h"
-#include "amthashes.h"
+#include "../inputs/amthashes.h"
 #include "certcheck.h"
 #include "chainjudge.h"
 #include "rule.h"
