@@ -279,9 +279,7 @@ static bool der_cut_short(const uint8_t *der, size_t len)
 		uint8_t n = l & 0x7f;
 		if (n == 0 || n > 4)
 			return false;  /* indefinite or absurd: malformed, not cut */
-		body = 0;
-		for (uint8_t i = 0; i < n; i++)
-			body = body << 8 | wire_u8(&w);
+		body = n == 1 ? wire_u8(&w) : n == 2 ? wire_u16be(&w) : n == 3 ? wire_u24be(&w) : wire_u32be(&w);
 	}
 	return w.err || body > wire_left(&w);
 }
