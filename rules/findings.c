@@ -260,6 +260,15 @@ size_t findings_count_at_least(const findings *f, severity s)
 	return n;
 }
 
+void findings_tally(const findings *f, size_t count[3])
+{
+	count[SEV_INFO] = count[SEV_WARNING] = count[SEV_ERROR] = 0;
+	for (guint i = 0; i < f->list->len; i++) {
+		severity s = ((const finding *)f->list->pdata[i])->sev;
+		count[(unsigned)s > SEV_ERROR ? SEV_ERROR : (unsigned)s]++;
+	}
+}
+
 static gboolean value_in(gpointer key, gpointer value, gpointer set)
 {
 	(void)key;

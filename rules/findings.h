@@ -92,6 +92,9 @@ void finding_event(finding *x, const event *e);
 /* Sorted copy: severity (error first), then device, then rule. */
 GPtrArray *findings_sorted(const findings *f);
 size_t findings_count_at_least(const findings *f, severity s);
+/* Findings per severity (count[SEV_INFO..SEV_ERROR]); a severity out of
+ * range counts as an error. */
+void findings_tally(const findings *f, size_t count[3]);
 /* Sets x->cites from x->evidence, for a run of ninputs inputs. */
 void finding_list_cites(finding *x, unsigned ninputs);
 /* Removes and frees the findings in `gone` (a set of finding*), after the
