@@ -4,6 +4,7 @@
 #define AMT_RULE_INFRA_H
 #include <glib.h>
 
+#include "../decoder/amt_ports.h"
 #include "rule.h"
 
 /* Everything a name resolved to, over all answers for it. */
@@ -47,7 +48,7 @@ typedef struct infra_state {
 	GHashTable *hello_dst;    /* address text -> evidence* of the first hello to it */
 } infra_state;
 
-#define SETUP_SERVICE_PORT 9971
+#define SETUP_SERVICE_PORT AMT_PORT_HELLO
 
 bool infra_is_provisionserver(const char *qname);
 /* "10.1.2.3" from "3.2.1.10.in-addr.arpa" (or ip6.arpa nibbles); false if not one. */
