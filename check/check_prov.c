@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "../dissectors/x509.h"
-#include "../rules/amthashes.h"
+#include "../inputs/amthashes.h"
 #include "../rules/certcheck.h"
-#include "../rules/certfile.h"
+#include "../inputs/certfile.h"
 #include "../rules/chainjudge.h"
 #include "check.h"
 

@@ -32,7 +32,7 @@ const char *cli_ext_format(const char *path);
  * line, the reason), not a finding that later blames the traffic. */
 bool inputs_preflight(const char *const *keylogs, unsigned nkeylogs, const char *ca_file,
 		      const char *hashes_file, const char *const *logs, unsigned nlogs, uint64_t max_sessions);
-/* Where formats/ and kb/ are found (amt_data_dir, rules/datadir.h). */
+/* Where formats/ and kb/ are found (amt_data_dir, inputs/datadir.h). */
 const char *cli_data_dir(void);
 /* --log-offset SECONDS (e.g. -3600 or 2.5) into µs; false (and one line on
  * stderr) when it is no number. */

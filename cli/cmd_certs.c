@@ -12,9 +12,9 @@
 #include "../decoder/smallfile.h"
 #include "../dissectors/x509.h"
 #include "../reports/jsonw.h"
-#include "../rules/amthashes.h"
+#include "../inputs/amthashes.h"
 #include "../rules/certcheck.h"
-#include "../rules/certfile.h"
+#include "../inputs/certfile.h"
 #include "../rules/chainjudge.h"
 #include "cli.h"
 

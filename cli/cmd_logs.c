@@ -9,7 +9,7 @@
 #include "../decoder/events/log.h"
 #include "../reports/jsonw.h"
 #include "../reports/report.h"
-#include "../rules/logs.h"
+#include "../inputs/logs.h"
 #include "cli.h"
 
 typedef struct sink {

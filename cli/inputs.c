@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 
 #include "../dissectors/tls_keylog.h"
-#include "../rules/amthashes.h"
+#include "../inputs/amthashes.h"
 #include "../rules/certcheck.h"
 #include "cli.h"
 

@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../rules/datadir.h"
+#include "../inputs/datadir.h"
 #include "cli.h"
 #include "outfile.h"
 #include "version.h"

@@ -7,10 +7,8 @@
 #include <stdint.h>
 
 #include "../decoder/event.h"
+#include "../inputs/severity.h"
 
-typedef enum severity { SEV_INFO = 0, SEV_WARNING = 1, SEV_ERROR = 2 } severity;
-const char *severity_name(severity s);
-bool severity_parse(const char *s, int *out); /* "error|warning|info|never"; never = 3 */
 
 #define FINDING_MAX_EVIDENCE 16  /* places one finding cites (the first ones) */
 

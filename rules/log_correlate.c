@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "../decoder/amt_ports.h"
-#include "logs.h"
+#include "../inputs/logs.h"
 #include "rule_logs.h"
 
 extern const rule rule_logs;

@@ -8,8 +8,8 @@
 #include "../decoder/events/flow.h"
 #include "../decoder/events/hello.h"
 #include "../decoder/events/log.h"
-#include "kb.h"
-#include "logs.h"
+#include "../inputs/kb.h"
+#include "../inputs/logs.h"
 #include "rule.h"
 #include "rule_logs.h"
 

@@ -9,7 +9,7 @@
 #define AMT_RULE_LOGS_H
 #include "../decoder/events/flow.h"
 #include "../decoder/events/log.h"
-#include "kb.h"
+#include "../inputs/kb.h"
 #include "rule.h"
 
 #define KERBEROS_TOLERANCE_US (300LL * 1000000)  /* Kerberos' default 5 minutes */

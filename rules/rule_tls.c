@@ -6,7 +6,7 @@
 #include "../decoder/amt_ports.h"
 #include "../decoder/events/tls.h"
 #include "../dissectors/x509.h"
-#include "amthashes.h"
+#include "../inputs/amthashes.h"
 #include "certcheck.h"
 #include "chainjudge.h"
 #include "rule.h"

@@ -8,8 +8,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "rules/logfmt.h"
-#include "rules/logs.h"
+#include "inputs/logfmt.h"
+#include "inputs/logs.h"
 #include "version.h"
 
 static GPtrArray *formats;

@@ -5,8 +5,8 @@
 #include <unistd.h>
 
 #include "logtest.h"
-#include "rules/logfmt.h"
-#include "rules/logs.h"
+#include "inputs/logfmt.h"
+#include "inputs/logs.h"
 
 static int64_t utc(int y, int mo, int d, int h, int mi, int s, int us)
 {

@@ -8,7 +8,7 @@
 set -uo pipefail
 root=${1:-${SRCDIR:?SRCDIR}}
 paths=(tests docs meson.build meson_options.txt build.sh bench samples README.md .ci
-       cli check decoder dissectors reports rules)
+       cli check decoder dissectors inputs reports rules)
 # the parent folder, its sub-folders by name, and the old test variable
 pattern='\.\./shared|shared/(specs|wsman-samples|logs/public|captures/public|seeds)|\$SHARED\b|\$\{SHARED|environ(\.get)?[[(]"SHARED"|getenv\("SHARED"\)'
 self=tests/repo/self_contained.sh

@@ -8,7 +8,7 @@
 #include "decoder/arena.h"
 #include "dissectors/x509.h"
 #include "rules/certcheck.h"
-#include "rules/certfile.h"
+#include "inputs/certfile.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

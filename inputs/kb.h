@@ -7,7 +7,7 @@
 #include <glib.h>
 #include <stdbool.h>
 
-#include "findings.h"
+#include "severity.h"
 
 typedef struct kb_entry {
 	char *scope, *code;      /* "scs", "102" (hex codes "0x26", lower case, no leading zeros) */
