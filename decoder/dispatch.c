@@ -52,7 +52,12 @@ const dissector *dispatch_by_port(uint8_t ipproto, uint16_t sport, uint16_t cpor
 
 bool dispatch_known_port(uint8_t ipproto, uint16_t port)
 {
-	return by_port(ipproto, port, false) != NULL || by_port(ipproto, port, true) != NULL;
+	for (size_t i = 0; amt_dissectors[i]; i++) {
+		const dissector *d = amt_dissectors[i];
+		if ((d->ipproto == ipproto || d->also_ipproto == ipproto) && claims_port(d, port))
+			return true;
+	}
+	return false;
 }
 
 const dissector *dispatch_by_probe(uint8_t ipproto, const uint8_t *p, size_t len, uint8_t dir,
