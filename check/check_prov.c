@@ -101,33 +101,9 @@ static void judge_domain(const check_opts *o, analysis *an, const x509_info *lea
 static void judge_chain(const check_opts *o, analysis *an, const chain_verdict *v, amt_hashes *h,
 			const x509_info *leaf)
 {
-	char d[32];
-	int i = chain_expired_at(v, o->now_us);
-	if (i >= 0) {
-		finding *x = prov_finding(an, "tls.cert.expired", SEV_ERROR, o->prov_cert);
-		finding_summary(x, "The provisioning certificate %s: %s%s expired on %s.", o->prov_cert, v->subjects[i],
-				i ? " (in the chain)" : "", x509_time_text(v->not_after[i], d, sizeof(d)));
-		finding_remedy(x, "Renew the provisioning certificate and install it with its chain on the setup "
-			       "service.");
-	}
-	const int64_t month = 30LL * 86400 * 1000000;
-	if (chain_expired_at(v, o->now_us) < 0 && v->leaf_decoded && v->not_after[0] - o->now_us < month) {
-		finding *x = prov_finding(an, "prov.cert.expires_soon", SEV_WARNING, o->prov_cert);
-		finding_summary(x, "The provisioning certificate %s (%s) expires on %s, within 30 days: devices "
-				"provisioned after that will refuse it.", o->prov_cert, v->subjects[0],
-				x509_time_text(v->not_after[0], d, sizeof(d)));
-		finding_remedy(x, "Renew it now and install the new one (with its chain) on the setup service.");
-	}
-	i = chain_not_yet_valid_at(v, o->now_us);
-	if (i >= 0) {
-		finding *x = prov_finding(an, "tls.cert.not_yet_valid", SEV_ERROR, o->prov_cert);
-		finding_summary(x, "The provisioning certificate %s: %s%s is valid only from %s.", o->prov_cert,
-				v->subjects[i], i ? " (in the chain)" : "", x509_time_text(v->not_before[i], d, sizeof(d)));
-		finding_remedy(x, "Check the clocks of the CA and of the devices, or reissue it with a start date in "
-			       "the past.");
-	}
-	/* the chain itself: the same judge as analyze and certs */
+	/* the chain and its dates: the same judge as analyze and certs */
 	chain_judge_in in = {.v = v, .leaf = leaf, .provisioning = true, .root_trusted = -1,
+			     .dates = true, .at_us = o->now_us,
 			     .hashes_source = o->amt_hashes ? "AMT's default root hashes or --amt-hashes"
 							    : "AMT's default root hashes"};
 	if (v->complete && *v->root_sha256)

@@ -118,14 +118,26 @@ static ck_level level_of(severity s)
 	return s == SEV_ERROR ? CK_PROBLEM : s == SEV_WARNING ? CK_WARN : CK_INFO;
 }
 
+static bool said(const file_report *r, const char *id, const char *text)
+{
+	for (guint i = 0; i < r->checks->len; i++) {
+		const check *c = &g_array_index(r->checks, check, i);
+		if (!strcmp(c->id, id) && !strcmp(c->text, text))
+			return true;
+	}
+	return false;
+}
+
 /* The verdicts of the one chain judge (rules/chainjudge.c), as analyze and
- * check --prov-cert give them: the same id, level and text. */
+ * check --prov-cert give them: the same id, level and text, once per file
+ * (the file's certificates are in every chain judged from it). */
 static void add_judged(file_report *r, const chain_judge_in *in)
 {
 	GArray *out = chain_judge(in);
 	for (guint i = 0; i < out->len; i++) {
 		const cert_finding *f = &g_array_index(out, cert_finding, i);
-		add(r, level_of(f->sev), f->id, "%s", f->summary);
+		if (!said(r, f->id, f->summary))
+			add(r, level_of(f->sev), f->id, "%s", f->summary);
 	}
 	chain_judge_free(out);
 }
@@ -146,25 +158,8 @@ static void judge_chain(file_report *r, certcheck *cc, X509 *leaf, X509 **c, int
 		add(r, CK_OK, "chain.complete", "chain: %s reaches %s (trust anchor from %s)", leaf_desc,
 		    v->root_subject ? v->root_subject : "a root",
 		    !strcmp(v->anchor_source, "the chain") ? "the file" : v->anchor_source);
-	chain_judge_in in = {.v = v, .root_trusted = -1};
+	chain_judge_in in = {.v = v, .root_trusted = -1, .dates = true, .at_us = o->now};
 	add_judged(r, &in);
-}
-
-static void judge_dates(file_report *r, int n, int64_t now)
-{
-	for (int i = 0; i < n; i++) {
-		const x509_info *x = &r->info[i];
-		char d[32];
-		if (now > x->not_after)
-			add(r, CK_PROBLEM, "expired", "certificate %d (%s) expired on %s", i + 1, x->subject,
-			    x509_time_text(x->not_after, d, sizeof(d)));
-		else if (now < x->not_before)
-			add(r, CK_PROBLEM, "not_yet_valid", "certificate %d (%s) is valid only from %s", i + 1,
-			    x->subject, x509_time_text(x->not_before, d, sizeof(d)));
-		else if (x->not_after - now < 30LL * 86400 * 1000000)
-			add(r, CK_WARN, "expires_soon", "certificate %d (%s) expires on %s", i + 1, x->subject,
-			    x509_time_text(x->not_after, d, sizeof(d)));
-	}
 }
 
 static void judge_provisioning(file_report *r, const x509_info *leaf, const chain_verdict *v, amt_hashes *h,
@@ -180,7 +175,7 @@ static void judge_provisioning(file_report *r, const x509_info *leaf, const chai
 		    "or MEBx PKI DNS suffix) must be %s", domain, domain);
 	g_free(domain);
 	chain_judge_in in = {.v = v, .leaf = leaf, .provisioning = true, .root_trusted = -1,
-			     .hashes_source = o->hashes_file ? "AMT's default root hashes or --amt-hashes"
+			     .dates = true, .at_us = o->now, .hashes_source = o->hashes_file ? "AMT's default root hashes or --amt-hashes"
 							     : "AMT's default root hashes"};
 	const char *name = NULL;
 	if (v->complete && *v->root_sha256) {
@@ -220,7 +215,6 @@ static void judge_file(file_report *r, certcheck *cc, amt_hashes *h, GPtrArray *
 	if (r->cf.truncated)
 		add(r, CK_WARN, "truncated", "only the first %d certificates were read", CERTFILE_MAX_CERTS);
 	judge_order(r, c, n);
-	judge_dates(r, n, o->now);
 	const chain_verdict *v = NULL;
 	for (guint i = 0; i < leaves->len; i++) {
 		X509 *leaf = leaves->pdata[i];

@@ -141,6 +141,8 @@ typedef struct cli_check {
 	int fail_on;
 } cli_check;
 
+static int settle(cli_check *c);
+
 static int parse(int argc, char **argv, cli_check *c)
 {
 	static const struct option lo[] = {
@@ -248,6 +250,14 @@ static int parse(int argc, char **argv, cli_check *c)
 	}
 	c->password_file = password_file;
 	c->amt_password_file = amt_password_file;
+	return settle(c);
+}
+
+/* After the options: the format, the domain, the passwords read. */
+static int settle(cli_check *c)
+{
+	check_opts *o = &c->o;
+	const char *password_file = c->password_file, *amt_password_file = c->amt_password_file;
 	if (c->format == FMT_UNSET) {  /* -o report.html: the format from the name */
 		const char *x = cli_ext_format(c->out);
 		c->format = x && !strcmp(x, "json") ? FMT_JSON : x && !strcmp(x, "html") ? FMT_HTML : FMT_TEXT;

@@ -1,5 +1,6 @@
-/* Inside the engine: shared by engine.c (flows, dissectors) and capture.c
- * (reading files and interfaces). */
+/* Inside the engine: shared by engine.c (frames, notes, the end),
+ * engine_flow.c (flows), engine_feed.c (dissectors) and capture.c (reading
+ * files and interfaces). */
 #ifndef AMT_ENGINE_INT_H
 #define AMT_ENGINE_INT_H
 #include <pcap/pcap.h>
@@ -9,6 +10,7 @@
 #include "events/flow.h"
 #include "flow.h"
 #include "ipfrag.h"
+#include "packet.h"
 
 #define MAX_DISSECTORS 32
 
@@ -56,5 +58,27 @@ struct engine {
 void engine_note(engine *e, note_kind k, int limit, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void engine_close_sources(engine *e);
+/* The first hit of a limit says so in a note; every hit is counted. */
+void eng_limit_hit(engine *e, limit_id l);
+
+/* engine_flow.c */
+void eng_transport_packet(engine *e, pkt *p, uint32_t frame, int64_t ts);
+void eng_drop_flow(engine *e, flow *f);   /* finalized and forgotten */
+void eng_expire(engine *e);               /* flows idle past their timeout */
+
+/* engine_feed.c */
+void eng_ctx_init(engine *e, flow *f, const dissector *d, uint8_t dir, dis_ctx *c,
+		  const dis_mark *marks, size_t nmarks);
+void eng_ensure_state(engine *e, flow *f);
+/* Bytes for the app layer of one direction; probes when no dissector yet. */
+void eng_app_data(engine *e, flow *f, uint8_t dir, const uint8_t *p, size_t len,
+		  uint32_t frame, int64_t ts, uint16_t input);
+void eng_feed_eof(engine *e, flow *f, const dissector *d, void *st, flow_dir *fd, uint8_t dir);
+/* The direction is dead: a note says why, its bytes are dropped. */
+void eng_give_up(engine *e, flow *f, const dissector *d, flow_dir *fd, uint8_t dir, size_t off,
+		 note_kind k, const char *why);
+void eng_buf_free(engine *e, flow_dir *d);
+/* The inner stream's dissector sees its end and its state is freed. */
+void eng_inner_free(engine *e, flow *f);
 
 #endif

@@ -40,8 +40,8 @@ static guint key_hash(gconstpointer p)
 	const frag_key *k = p;
 	uint32_t h = k->id * 2654435761u;
 	for (int i = 0; i < 16; i++)
-		h = (h ^ k->src[i] ^ ((uint32_t)k->dst[i] << 8)) * 16777619u;
-	return h ^ k->proto ^ ((uint32_t)k->family << 8);
+		h = (h ^ k->src[i] ^ ((uint32_t)k->dst[i] << 8)) * 16777619u;  /* cursor-only: not a wire read */
+	return h ^ k->proto ^ ((uint32_t)k->family << 8);  /* cursor-only: not a wire read */
 }
 
 static gboolean key_eq(gconstpointer a, gconstpointer b)

@@ -245,12 +245,12 @@ static pkt_status ethernet(const uint8_t *p, uint32_t len, pkt *out)
 static pkt_status null_loop(const uint8_t *p, uint32_t len, bool big_endian, pkt *out)
 {
 	wire w = wire_init(p, len);
-	uint32_t fam = big_endian ? wire_u32be(&w) : wire_u32le(&w);
+	uint32_t fam = big_endian ? wire_peek_u32be(&w, 0) : wire_peek_u32le(&w, 0);
 	if (w.err)
 		return malformed(out, "loopback header truncated");
 	/* DLT_NULL is in the capturing host's byte order: accept both */
 	if (!big_endian && fam > 0xffff)
-		fam = __builtin_bswap32(fam);
+		fam = wire_peek_u32be(&w, 0);
 	switch (fam) {
 	case 2: case 10: case 24: case 28: case 30:
 		return pkt_decode_ip(p + 4, len - 4, out);
@@ -265,9 +265,7 @@ static pkt_status ppp(const uint8_t *p, uint32_t len, pkt *out)
 	wire w = wire_init(p, len);
 	if (len >= 2 && p[0] == 0xff && p[1] == 0x03)
 		wire_skip(&w, 2);
-	uint16_t proto = wire_u8(&w);
-	if (!(proto & 1))
-		proto = (uint16_t)(proto << 8 | wire_u8(&w));
+	uint16_t proto = wire_peek_u8(&w, 0) & 1 ? wire_u8(&w) : wire_u16be(&w);
 	if (w.err)
 		return malformed(out, "PPP header truncated");
 	const uint8_t *ip = p + w.pos;
@@ -283,8 +281,9 @@ static pkt_status ppp(const uint8_t *p, uint32_t len, pkt *out)
  * 0x8f, control 0, then an Ethernet type), as tcpdump reads it. */
 static pkt_status ppp_serial(const uint8_t *p, uint32_t len, pkt *out)
 {
+	wire w = wire_init(p, len);
 	if (len >= 4 && (p[0] == 0x0f || p[0] == 0x8f) && p[1] == 0)
-		return by_ethertype((uint16_t)(p[2] << 8 | p[3]), p + 4, len - 4, out);
+		return by_ethertype(wire_peek_u16be(&w, 2), p + 4, len - 4, out);
 	return ppp(p, len, out);
 }
 
@@ -304,16 +303,16 @@ static pkt_status nflog(const uint8_t *p, uint32_t len, pkt *out)
 	bool big = false, decided = false;
 	for (int i = 0; i < 64 && wire_left(&w) >= 4; i++) {
 		size_t at = w.pos;
+		uint16_t lb = wire_peek_u16be(&w, 0), tb = wire_peek_u16be(&w, 2);
 		uint16_t l = wire_u16le(&w), t = wire_u16le(&w);
 		if (!decided) {  /* the first TLV's length tells the byte order */
-			uint16_t lb = (uint16_t)(p[at] << 8 | p[at + 1]);
 			if ((l < 4 || l > len - at) && lb >= 4 && lb <= len - at)
 				big = true;
 			decided = true;
 		}
 		if (big) {
-			l = (uint16_t)(p[at] << 8 | p[at + 1]);
-			t = (uint16_t)(p[at + 2] << 8 | p[at + 3]);
+			l = lb;
+			t = tb;
 		}
 		if (l < 4 || l > len - at)
 			return malformed(out, "NFLOG TLV length past the frame");

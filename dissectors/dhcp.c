@@ -146,15 +146,18 @@ static void emit_lease(dis_ctx *c, const ev_dhcp *d, size_t len)
 	}
 }
 
+#define BOOTP_HDR 236
+
 static void header_fields(event *e, const ev_dhcp *d, const uint8_t *hdr)
 {
+	wire h = wire_init(hdr, BOOTP_HDR);
 	ev_uint(e, "dhcp.type", d->op);
 	ev_uint(e, "dhcp.hw.type", hdr[1]);
 	ev_uint(e, "dhcp.hw.len", hdr[2]);
 	ev_uint(e, "dhcp.hops", hdr[3]);
 	ev_uint(e, "dhcp.id", d->xid);
-	ev_uint(e, "dhcp.secs", ((unsigned)hdr[8] << 8) | hdr[9]);
-	ev_uint(e, "dhcp.flags", ((unsigned)hdr[10] << 8) | hdr[11]);
+	ev_uint(e, "dhcp.secs", wire_peek_u16be(&h, 8));
+	ev_uint(e, "dhcp.flags", wire_peek_u16be(&h, 10));
 	ev_addr(e, "dhcp.ip.client", &d->ciaddr);
 	ev_addr(e, "dhcp.ip.your", &d->yiaddr);
 	ev_addr(e, "dhcp.ip.server", &d->siaddr);
@@ -175,8 +178,6 @@ static void header_text(event *e, const char *name, const uint8_t *p, size_t n)
 		ev_strn(e, name, p, l);
 }
 
-#define BOOTP_HDR 236
-
 static dis_result parse_v4(dis_ctx *c, const uint8_t *p, size_t len)
 {
 	wire w = wire_init(p, len);
@@ -188,7 +189,8 @@ static dis_result parse_v4(dis_ctx *c, const uint8_t *p, size_t len)
 	}
 	ev_dhcp *d = arena_alloc(c->scratch, sizeof(*d));
 	d->op = hdr[0];
-	d->xid = ((uint32_t)hdr[4] << 24) | ((uint32_t)hdr[5] << 16) | ((uint32_t)hdr[6] << 8) | hdr[7];
+	wire h = wire_init(hdr, BOOTP_HDR);
+	d->xid = wire_peek_u32be(&h, 4);
 	d->ciaddr = amt_addr_v4(hdr + 12);
 	d->yiaddr = amt_addr_v4(hdr + 16);
 	d->siaddr = amt_addr_v4(hdr + 20);

@@ -119,7 +119,8 @@ static void one_option(dhcp_opts *o, uint8_t code, const uint8_t *v, size_t n, s
 		break;
 	case 51:
 		if (n == 4) {
-			d->lease_time = ((uint32_t)v[0] << 24) | ((uint32_t)v[1] << 16) | ((uint32_t)v[2] << 8) | v[3];
+			wire lease = wire_init(v, n);
+			d->lease_time = wire_u32be(&lease);
 			d->has_lease_time = true;
 			ev_uint(e, "dhcp.option.ip_address_lease_time", d->lease_time);
 		}

@@ -323,9 +323,10 @@ static int plausible_message(const uint8_t *m, size_t avail, size_t mlen)
 		return 0;
 	if (avail < 12)
 		return -1;
-	uint16_t flags = (uint16_t)(m[2] << 8 | m[3]);
-	uint16_t qd = (uint16_t)(m[4] << 8 | m[5]);
-	uint32_t rrs = (uint32_t)(m[6] << 8 | m[7]) + (uint32_t)(m[8] << 8 | m[9]) + (uint32_t)(m[10] << 8 | m[11]);
+	wire w = wire_init(m, avail);
+	uint16_t flags = wire_peek_u16be(&w, 2);
+	uint16_t qd = wire_peek_u16be(&w, 4);
+	uint32_t rrs = (uint32_t)wire_peek_u16be(&w, 6) + wire_peek_u16be(&w, 8) + wire_peek_u16be(&w, 10);
 	uint8_t opcode = (flags >> 11) & 0xf;
 	/* query, NOTIFY, UPDATE; one question (zone), or none in the later
 	 * messages of a zone transfer */
@@ -344,7 +345,7 @@ static int plausible_message(const uint8_t *m, size_t avail, size_t mlen)
 	size_t cls_at = pos + 2;  /* after the type, of the question or the first record */
 	if (cls_at + 2 > have)
 		return have < mlen ? -1 : 0;
-	uint16_t cls = (uint16_t)(m[cls_at] << 8 | m[cls_at + 1]) & 0x7fff;
+	uint16_t cls = wire_peek_u16be(&w, cls_at) & 0x7fff;
 	return cls == DNS_C_IN || cls == 3 || cls == 4 || cls == DNS_C_NONE || cls == DNS_C_ANY;
 }
 
@@ -354,8 +355,9 @@ static int plausible_message(const uint8_t *m, size_t avail, size_t mlen)
 static size_t find_boundary(const uint8_t *p, size_t len, bool eof, size_t *need)
 {
 	*need = 0;
+	wire w = wire_init(p, len);
 	for (size_t i = 0; i + 2 <= len; i++) {
-		size_t mlen = ((size_t)p[i] << 8) | p[i + 1];
+		size_t mlen = wire_peek_u16be(&w, i);
 		int ok = plausible_message(p + i + 2, len - i - 2, mlen);
 		if (ok == 1)
 			return i;
@@ -408,13 +410,14 @@ static dis_result parse_stream(dns_state *st, dis_ctx *c, const uint8_t *p, size
 		if (st->resync[c->dir & 1] || r.status == DIS_ERROR)
 			return r;
 	}
+	wire w = wire_init(p, len);
 	while (pos < len) {
 		if (len - pos < 2) {
 			if (c->at_eof)
 				break;
 			return dis_incomplete(pos, 2 - (len - pos));
 		}
-		size_t mlen = ((size_t)p[pos] << 8) | p[pos + 1];
+		size_t mlen = wire_peek_u16be(&w, pos);
 		if (len - pos - 2 < mlen) {
 			if (!c->at_eof)
 				return dis_incomplete(pos, mlen - (len - pos - 2));

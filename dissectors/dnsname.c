@@ -1,5 +1,7 @@
 #include "dnsname.h"
 
+#include "../decoder/wire.h"
+
 const char *dnsname_status_text(dnsname_status s)
 {
 	switch (s) {
@@ -69,7 +71,8 @@ dnsname_status dnsname_read(const uint8_t *msg, size_t len, size_t *pos, char *o
 				st = DNSNAME_TRUNCATED;
 				break;
 			}
-			size_t target = ((size_t)(b & 0x3f) << 8) | msg[at + 1];
+			wire ptr = wire_init(msg + at, 2);
+			size_t target = wire_u16be(&ptr) & 0x3fff;
 			if (!jumped)
 				resume = at + 2;
 			jumped = 1;

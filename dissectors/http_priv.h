@@ -1,5 +1,5 @@
-/* Internals of the HTTP dissector shared by http.c (framing) and
- * http_emit.c (events). */
+/* Internals of the HTTP dissector shared by http.c (framing), http_head.c
+ * (header blocks) and http_emit.c (events). */
 #ifndef AMT_HTTP_PRIV_H
 #define AMT_HTTP_PRIV_H
 #include <glib.h>
@@ -65,6 +65,11 @@ typedef struct http_state {
 	bool tunnel;        /* a CONNECT was answered 2xx */
 } http_state;
 
+/* The header block p[0..n) (start line to the empty line): false when the
+ * start line is not HTTP's (http_head.c). */
+bool http_parse_head(msg *m, const uint8_t *p, size_t n);
+/* The offset just past the empty line that ends a header block, or 0. */
+size_t http_find_head_end(const uint8_t *p, size_t len);
 void http_pending_unref(pending *q);
 void http_msg_clear(msg *m);
 void http_die(http_dir *d);

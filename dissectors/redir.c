@@ -112,11 +112,6 @@ static const char *op_name(redir_type t, uint8_t op)
 	}
 }
 
-static uint32_t le32_at(const uint8_t *p)
-{
-	return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
 static redir_type type_from_tag(const uint8_t *tag)
 {
 	if (!memcmp(tag, "SOL ", 4))
@@ -128,49 +123,51 @@ static redir_type type_from_tag(const uint8_t *tag)
 	return REDIR_TYPE_UNKNOWN;
 }
 
-/* Length of the message at p (section 2.6): >0 its size, 0 when *need
- * header bytes are required first, -1 unknown opcode, -2 absurd length. */
-static long message_length(redir_type t, const uint8_t *p, size_t len, size_t *need)
+/* The length of the message at p[0..len) (section 2.6), len >= 1. */
+static frame_result message_length(redir_type t, const uint8_t *p, size_t len)
 {
-	uint8_t op = p[0];
-	*need = 0;
+	wire w = wire_init(p, len);
+	uint8_t op = wire_peek_u8(&w, 0);
 	switch (op) {
-	case OP_START: return 8;
-	case OP_END: return 4;
+	case OP_START: return frame_ok(8);
+	case OP_END: return frame_ok(4);
 	case OP_START_REPLY:
-		if (len < 13) { *need = 13; return 0; }
-		return 13 + p[12];
+		if (!wire_has(&w, 13))
+			return frame_incomplete(13);
+		return frame_ok(13 + (size_t)wire_peek_u8(&w, 12));
 	case OP_AUTH:
 	case OP_AUTH_REPLY: {
-		if (len < 9) { *need = 9; return 0; }
-		uint32_t l = le32_at(p + 5);
-		return l > AUTH_MAX ? -2 : 9 + (long)l;
+		if (!wire_has(&w, 9))
+			return frame_incomplete(9);
+		uint32_t l = wire_peek_u32le(&w, 5);
+		return l > AUTH_MAX ? frame_error(REDIR_ABSURD_LENGTH) : frame_ok(9 + (size_t)l);
 	}
 	default:
 		break;
 	}
 	if (op >= 0x20 && op <= 0x2B && (t == REDIR_TYPE_SOL || t == REDIR_TYPE_UNKNOWN)) {
 		switch (op) {
-		case OP_SOL_START: return 24;
-		case OP_SOL_START_REPLY: return 23;
-		case OP_SOL_SETTINGS: return 14;
-		case OP_SOL_CONTROLS: return 10;
+		case OP_SOL_START: return frame_ok(24);
+		case OP_SOL_START_REPLY: return frame_ok(23);
+		case OP_SOL_SETTINGS: return frame_ok(14);
+		case OP_SOL_CONTROLS: return frame_ok(10);
 		case OP_SOL_TO_HOST:
 		case OP_SOL_FROM_HOST:
-			if (len < 10) { *need = 10; return 0; }
-			return 10 + (long)(p[8] | (p[9] << 8));
+			if (!wire_has(&w, 10))
+				return frame_incomplete(10);
+			return frame_ok(10 + (size_t)wire_peek_u16le(&w, 8));
 		case OP_SOL_END: case OP_SOL_END_REPLY: case OP_SOL_PING: case OP_SOL_PONG:
 		case OP_SOL_HEARTBEAT:
-			return 8;
+			return frame_ok(8);
 		default:
-			return -1;
+			return frame_error(REDIR_UNKNOWN_COMMAND);
 		}
 	}
 	if (t == REDIR_TYPE_KVM && (op == OP_KVM_START || op == OP_KVM_START_REPLY))
-		return 8;
+		return frame_ok(8);
 	if (t == REDIR_TYPE_IDER || (t == REDIR_TYPE_UNKNOWN && op > OP_KVM_START_REPLY))
-		return redir_ider_length(p, len, need);
-	return -1;
+		return redir_ider_length(p, len);
+	return frame_error(REDIR_UNKNOWN_COMMAND);
 }
 
 static void copy_user(redir_state *s, const uint8_t *u, size_t n)
@@ -533,10 +530,9 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 		return rfb_parse(&s->rfb, c, p, 0, len);
 	size_t off = 0;
 	while (off < len) {
-		size_t need;
-		long n = message_length(s->type, p + off, len - off, &need);
-		if (n == 0 || (n > 0 && (size_t)n > len - off)) {
-			size_t want = n > 0 ? (size_t)n : need;
+		frame_result f = message_length(s->type, p + off, len - off);
+		if (f.status == FRAME_INCOMPLETE || (f.status == FRAME_OK && f.len > len - off)) {
+			size_t want = f.status == FRAME_OK ? f.len : f.need;
 			if (c->at_eof) {
 				dis_note(c, REDIR_PROTO, NOTE_TRUNCATED, off,
 					 "%s message cut short: %zu of %zu bytes",
@@ -545,19 +541,18 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 			}
 			return dis_incomplete(off, want - (len - off));
 		}
-		if (n < 0) {
+		if (f.status == FRAME_ERROR) {
 			dis_note(c, REDIR_PROTO, NOTE_UNDECODABLE, off,
-				 n == -1 ? "unknown redirection command 0x%02x (session type %s); rest of this direction not decoded"
-					 : "absurd length in redirection command 0x%02x (session type %s); rest of this direction not decoded",
-				 p[off], redir_type_name(s->type));
+				 "%s 0x%02x (session type %s); rest of this direction not decoded", f.why, p[off],
+				 redir_type_name(s->type));
 			s->dead[d] = true;
 			s->bytes[d] += len - off;
 			return dis_error(len);
 		}
-		decode_message(s, c, p + off, (size_t)n, off);
-		s->bytes[d] += (size_t)n;
+		decode_message(s, c, p + off, f.len, off);
+		s->bytes[d] += f.len;
 		uint8_t op = p[off];
-		off += (size_t)n;
+		off += f.len;
 		if (s->type == REDIR_TYPE_KVM &&
 		    ((d == DIR_C2S && op == OP_KVM_START) || (d == DIR_S2C && op == OP_KVM_START_REPLY))) {
 			s->rfb_on[d] = true;

@@ -5,34 +5,38 @@
 
 #define IDER_DATA_MAX 8192  /* MC rejects larger read buffers */
 
-long redir_ider_length(const uint8_t *p, size_t len, size_t *need)
+frame_result redir_ider_length(const uint8_t *p, size_t len)
 {
-	*need = 0;
-	switch (p[0]) {
-	case 0x40: return 18;
+	wire w = wire_init(p, len);
+	switch (wire_peek_u8(&w, 0)) {
+	case 0x40: return frame_ok(18);
 	case 0x41:
-		if (len < 30) { *need = 30; return 0; }
-		return 30 + p[29];
+		if (!wire_has(&w, 30))
+			return frame_incomplete(30);
+		return frame_ok(30 + (size_t)wire_peek_u8(&w, 29));
 	case 0x42: case 0x43: case 0x44: case 0x45: case 0x47: case 0x4B:
-		return 8;
-	case 0x46: return 9;
+		return frame_ok(8);
+	case 0x46: return frame_ok(9);
 	case 0x48:
-		if (len < 9) { *need = 9; return 0; }
-		return p[8] == 1 ? 9 : 13;
-	case 0x49: return 13;
-	case 0x4A: return 11;
-	case 0x50: return 28;
-	case 0x51: case 0x52: return 31;
+		if (!wire_has(&w, 9))
+			return frame_incomplete(9);
+		return frame_ok(wire_peek_u8(&w, 8) == 1 ? 9 : 13);
+	case 0x49: return frame_ok(13);
+	case 0x4A: return frame_ok(11);
+	case 0x50: return frame_ok(28);
+	case 0x51: case 0x52: return frame_ok(31);
 	case 0x53:
-		if (len < 11) { *need = 11; return 0; }
-		return 14 + (long)(p[9] | (p[10] << 8));
+		if (!wire_has(&w, 11))
+			return frame_incomplete(11);
+		return frame_ok(14 + (size_t)wire_peek_u16le(&w, 9));
 	case 0x54: {
-		if (len < 11) { *need = 11; return 0; }
-		long l = p[9] | (p[10] << 8);
-		return l > IDER_DATA_MAX ? -2 : 34 + l;
+		if (!wire_has(&w, 11))
+			return frame_incomplete(11);
+		size_t l = wire_peek_u16le(&w, 9);
+		return l > IDER_DATA_MAX ? frame_error(REDIR_ABSURD_LENGTH) : frame_ok(34 + l);
 	}
 	default:
-		return -1;
+		return frame_error(REDIR_UNKNOWN_COMMAND);
 	}
 }
 

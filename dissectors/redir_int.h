@@ -10,9 +10,12 @@
 
 /* IDE-R: fills e's fields and info from the message in w (whole message). */
 void redir_ider_decode(dis_ctx *c, event *e, ev_redir_message *m, wire *w);
-/* Total length of an IDE-R message, 0 when more header bytes are needed
- * (*need set), -1 for an opcode IDE-R does not have. */
-long redir_ider_length(const uint8_t *p, size_t len, size_t *need);
+/* The IDE-R message at p[0..len) (len >= 1): ok with its total length,
+ * incomplete when more header bytes are needed to know it, error for an
+ * opcode IDE-R does not have or an absurd length. */
+frame_result redir_ider_length(const uint8_t *p, size_t len);
+#define REDIR_UNKNOWN_COMMAND "unknown redirection command"
+#define REDIR_ABSURD_LENGTH "absurd length in redirection command"
 
 typedef struct rfb_side {
 	int phase;

@@ -58,16 +58,6 @@ static event *rfb_event(rfb_cur *k, size_t n, const char *name, int type)
 	return e;
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) | ((uint32_t)p[2] << 8) | p[3];
-}
-
-static uint16_t be16(const uint8_t *p)
-{
-	return (uint16_t)((p[0] << 8) | p[1]);
-}
-
 static void give_up(rfb_cur *k, note_kind kind, const char *why)
 {
 	dis_note(k->c, RFB_PROTO, kind, k->off, "%s; rest of the %s stream not decoded", why,
@@ -76,18 +66,22 @@ static void give_up(rfb_cur *k, note_kind kind, const char *why)
 	k->side->phase = PH_DONE;
 }
 
-/* 0: decoded n bytes; >0: bytes still needed; <0: gave up. */
-static long version_msg(rfb_cur *k, const uint8_t *p, size_t avail)
+/* Each step reads one message at the position of in (the bytes present
+ * from k->off on, never moved: the steps peek) and returns ok when it moved
+ * k->off past it or changed phase, incomplete with the message's length when
+ * fewer bytes are there, error when it gave up on the direction. */
+#define STEP_DONE frame_ok(0)
+static frame_result version_msg(rfb_cur *k, wire *in)
 {
-	if (avail < 12)
-		return 12;
+	if (!wire_has(in, 12))
+		return frame_incomplete(12);
 	unsigned major, minor;
 	char text[13];
-	memcpy(text, p, 12);
+	memcpy(text, wire_peek(in, 0, 12), 12);
 	text[12] = 0;
 	if (sscanf(text, "RFB %3u.%3u\n", &major, &minor) != 2) {
 		give_up(k, NOTE_MALFORMED, "RFB version string expected");
-		return -1;
+		return frame_error(NULL);
 	}
 	bool server = k->c->dir == DIR_S2C;
 	if (!server || !k->r->minor)
@@ -99,7 +93,7 @@ static long version_msg(rfb_cur *k, const uint8_t *p, size_t avail)
 	dis_emit(k->c, e);
 	k->off += 12;
 	k->side->phase = PH_SECURITY;
-	return 0;
+	return STEP_DONE;
 }
 
 static const char *security_name(uint8_t t)
@@ -112,26 +106,27 @@ static const char *security_name(uint8_t t)
 	}
 }
 
-static long server_security(rfb_cur *k, const uint8_t *p, size_t avail)
+static frame_result server_security(rfb_cur *k, wire *in)
 {
 	size_t n;
 	event *e;
 	if (k->r->minor >= 7) {
-		if (avail < 1)
-			return 1;
-		n = 1 + (size_t)p[0];
-		if (avail < n)
-			return (long)n;
+		if (!wire_has(in, 1))
+			return frame_incomplete(1);
+		n = 1 + (size_t)wire_peek_u8(in, 0);
+		if (!wire_has(in, n))
+			return frame_incomplete(n);
 		e = rfb_event(k, n, "Security types", -1);
-		ev_uint(e, "vnc.num_security_types", p[0]);
+		ev_uint(e, "vnc.num_security_types", wire_peek_u8(in, 0));
 		for (size_t i = 1; i < n; i++)
-			ev_uint(e, "vnc.server_security_type", p[i]);
-		ev_set_info(e, "Security types offered: %u (first %s)", p[0], n > 1 ? security_name(p[1]) : "none");
+			ev_uint(e, "vnc.server_security_type", wire_peek_u8(in, i));
+		ev_set_info(e, "Security types offered: %u (first %s)", wire_peek_u8(in, 0),
+			    n > 1 ? security_name(wire_peek_u8(in, 1)) : "none");
 	} else {
-		if (avail < 4)
-			return 4;
+		if (!wire_has(in, 4))
+			return frame_incomplete(4);
 		n = 4;
-		uint32_t t = be32(p);
+		uint32_t t = wire_peek_u32be(in, 0);
 		k->r->security = (uint8_t)t;
 		e = rfb_event(k, n, "Security type", -1);
 		ev_uint(e, "vnc.server_security_type", t);
@@ -141,31 +136,31 @@ static long server_security(rfb_cur *k, const uint8_t *p, size_t avail)
 	k->off += n;
 	if (k->r->minor >= 7 && n == 1) {
 		give_up(k, NOTE_INFO, "server offered no security type (connection failed)");
-		return -1;
+		return frame_error(NULL);
 	}
 	k->side->phase = PH_SECURITY_RESULT;
-	return 0;
+	return STEP_DONE;
 }
 
-static long security_result(rfb_cur *k, const uint8_t *p, size_t avail, uint8_t selected)
+static frame_result security_result(rfb_cur *k, wire *in, uint8_t selected)
 {
 	if (selected == 2 && !k->side->challenge_seen) {
 		/* VNC authentication: a 16-byte challenge comes first */
-		if (avail < 16)
-			return 16;
+		if (!wire_has(in, 16))
+			return frame_incomplete(16);
 		event *e = rfb_event(k, 16, "VNC authentication challenge", -1);
 		dis_emit(k->c, e);
 		k->off += 16;
 		k->side->challenge_seen = true;
-		return 0;
+		return STEP_DONE;
 	}
 	if (selected == 1 && k->r->minor < 8) {
 		k->side->phase = PH_INIT;  /* no SecurityResult for None before 3.8 */
-		return 0;
+		return STEP_DONE;
 	}
-	if (avail < 4)
-		return 4;
-	uint32_t result = be32(p);
+	if (!wire_has(in, 4))
+		return frame_incomplete(4);
+	uint32_t result = wire_peek_u32be(in, 0);
 	event *e = rfb_event(k, 4, "SecurityResult", -1);
 	ev_uint(e, "vnc.auth_result", result);
 	ev_set_info(e, "SecurityResult %s", result ? "failed" : "OK");
@@ -173,30 +168,30 @@ static long security_result(rfb_cur *k, const uint8_t *p, size_t avail, uint8_t 
 	k->off += 4;
 	if (result) {
 		give_up(k, NOTE_INFO, "RFB security failed");
-		return -1;
+		return frame_error(NULL);
 	}
 	k->side->phase = PH_INIT;
-	return 0;
+	return STEP_DONE;
 }
 
-static long server_init(rfb_cur *k, const uint8_t *p, size_t avail)
+static frame_result server_init(rfb_cur *k, wire *in)
 {
-	if (avail < 24)
-		return 24;
-	uint32_t namelen = be32(p + 20);
+	if (!wire_has(in, 24))
+		return frame_incomplete(24);
+	uint32_t namelen = wire_peek_u32be(in, 20);
 	if (namelen > MAX_NAME) {
 		give_up(k, NOTE_MALFORMED, "ServerInit desktop name longer than 4096 bytes");
-		return -1;
+		return frame_error(NULL);
 	}
-	if (avail < 24 + namelen)
-		return (long)(24 + namelen);
-	uint16_t w = be16(p), h = be16(p + 2);
-	uint8_t bpp = p[4];
+	if (!wire_has(in, 24 + namelen))
+		return frame_incomplete(24 + namelen);
+	uint16_t w = wire_peek_u16be(in, 0), h = wire_peek_u16be(in, 2);
+	uint8_t bpp = wire_peek_u8(in, 4);
 	event *e = rfb_event(k, 24 + namelen, "ServerInit", -1);
 	ev_rfb_message *m = (ev_rfb_message *)e->data;
 	m->width = w;
 	m->height = h;
-	m->desktop_name = arena_printable(k->c->scratch, p + 24, namelen);
+	m->desktop_name = arena_printable(k->c->scratch, wire_peek(in, 24, namelen), namelen);
 	ev_uint(e, "vnc.width", w);
 	ev_uint(e, "vnc.height", h);
 	ev_uint(e, "vnc.server_bits_per_pixel", bpp);
@@ -212,7 +207,7 @@ static long server_init(rfb_cur *k, const uint8_t *p, size_t avail)
 		k->r->bytes_per_pixel = bpp / 8;
 	k->off += 24 + namelen;
 	k->side->phase = PH_MESSAGE;
-	return 0;
+	return STEP_DONE;
 }
 
 /* CutText in either direction: Intel's extensions ride in it. */
@@ -237,7 +232,7 @@ static void cut_text(rfb_cur *k, event *e, const uint8_t *text, uint32_t n, bool
 
 /* Emits a message and moves past it; a cut text too long to keep is skipped
  * after its 8-byte header rather than buffered. */
-static long finish_message(rfb_cur *k, event *e, size_t n, bool big_cut)
+static frame_result finish_message(rfb_cur *k, event *e, size_t n, bool big_cut)
 {
 	dis_emit(k->c, e);
 	if (big_cut) {
@@ -246,105 +241,105 @@ static long finish_message(rfb_cur *k, event *e, size_t n, bool big_cut)
 	} else {
 		k->off += n;
 	}
-	return 0;
+	return STEP_DONE;
 }
 
-static long client_message(rfb_cur *k, const uint8_t *p, size_t avail)
+static frame_result client_message(rfb_cur *k, wire *in)
 {
 	size_t n;
-	switch (p[0]) {
+	switch (wire_peek_u8(in, 0)) {
 	case 0: n = 20; break;
 	case 2:
-		if (avail < 4)
-			return 4;
-		n = 4 + 4 * (size_t)be16(p + 2);
+		if (!wire_has(in, 4))
+			return frame_incomplete(4);
+		n = 4 + 4 * (size_t)wire_peek_u16be(in, 2);
 		break;
 	case 3: n = 10; break;
 	case 4: n = 8; break;
 	case 5: n = 6; break;
 	case 6:
-		if (avail < 8)
-			return 8;
-		n = 8 + (size_t)be32(p + 4);
+		if (!wire_has(in, 8))
+			return frame_incomplete(8);
+		n = 8 + (size_t)wire_peek_u32be(in, 4);
 		break;
 	default: {
 		char why[64];
-		snprintf(why, sizeof(why), "unknown RFB client message type %u", p[0]);
+		snprintf(why, sizeof(why), "unknown RFB client message type %u", wire_peek_u8(in, 0));
 		give_up(k, NOTE_UNDECODABLE, why);
-		return -1;
+		return frame_error(NULL);
 	}
 	}
 	static const char *const names[] = {"SetPixelFormat", "?", "SetEncodings", "FramebufferUpdateRequest",
 					    "KeyEvent", "PointerEvent", "ClientCutText"};
-	bool big_cut = p[0] == 6 && n - 8 > MAX_CUT_TEXT;
-	if (avail < (big_cut ? 8 : n))
-		return (long)(big_cut ? 8 : n);
-	event *e = rfb_event(k, big_cut ? 8 : n, names[p[0]], p[0]);
-	if (p[0] == 0) {
-		uint8_t bpp = p[4];
+	bool big_cut = wire_peek_u8(in, 0) == 6 && n - 8 > MAX_CUT_TEXT;
+	if (!wire_has(in, big_cut ? 8 : n))
+		return frame_incomplete(big_cut ? 8 : n);
+	event *e = rfb_event(k, big_cut ? 8 : n, names[wire_peek_u8(in, 0)], wire_peek_u8(in, 0));
+	if (wire_peek_u8(in, 0) == 0) {
+		uint8_t bpp = wire_peek_u8(in, 4);
 		if (bpp == 8 || bpp == 16 || bpp == 32)
 			k->r->bytes_per_pixel = bpp / 8;
 		ev_uint(e, "vnc.client_bits_per_pixel", bpp);
 		ev_set_info(e, "SetPixelFormat %u bpp", bpp);
-	} else if (p[0] == 2) {
-		uint16_t count = be16(p + 2);
+	} else if (wire_peek_u8(in, 0) == 2) {
+		uint16_t count = wire_peek_u16be(in, 2);
 		ev_uint(e, "vnc.num_encoding_types", count);
 		for (uint16_t i = 0; i < count && i < 64; i++)
-			ev_int(e, "vnc.client_set_encodings_encoding_type", (int32_t)be32(p + 4 + 4 * i));
+			ev_int(e, "vnc.client_set_encodings_encoding_type", (int32_t)wire_peek_u32be(in, 4 + 4 * i));
 		ev_set_info(e, "SetEncodings %u encodings", count);
-	} else if (p[0] == 6) {
-		cut_text(k, e, p + 8, (uint32_t)(n - 8), !big_cut);
+	} else if (wire_peek_u8(in, 0) == 6) {
+		cut_text(k, e, wire_peek(in, 8, big_cut ? 0 : n - 8), (uint32_t)(n - 8), !big_cut);
 	}
 	return finish_message(k, e, n, big_cut);
 }
 
-static long server_message(rfb_cur *k, const uint8_t *p, size_t avail)
+static frame_result server_message(rfb_cur *k, wire *in)
 {
 	size_t n;
-	switch (p[0]) {
+	switch (wire_peek_u8(in, 0)) {
 	case 0: n = 4; break;
 	case 1:
-		if (avail < 6)
-			return 6;
-		n = 6 + 6 * (size_t)be16(p + 4);
+		if (!wire_has(in, 6))
+			return frame_incomplete(6);
+		n = 6 + 6 * (size_t)wire_peek_u16be(in, 4);
 		break;
 	case 2: n = 1; break;
 	case 3:
-		if (avail < 8)
-			return 8;
-		n = 8 + (size_t)be32(p + 4);
+		if (!wire_has(in, 8))
+			return frame_incomplete(8);
+		n = 8 + (size_t)wire_peek_u32be(in, 4);
 		break;
 	default: {
 		char why[64];
-		snprintf(why, sizeof(why), "unknown RFB server message type %u", p[0]);
+		snprintf(why, sizeof(why), "unknown RFB server message type %u", wire_peek_u8(in, 0));
 		give_up(k, NOTE_UNDECODABLE, why);
-		return -1;
+		return frame_error(NULL);
 	}
 	}
 	static const char *const names[] = {"FramebufferUpdate", "SetColourMapEntries", "Bell", "ServerCutText"};
-	bool big_cut = p[0] == 3 && n - 8 > MAX_CUT_TEXT;
-	if (avail < (big_cut ? 8 : n))
-		return (long)(big_cut ? 8 : n);
-	event *e = rfb_event(k, big_cut ? 8 : n, names[p[0]], p[0]);
-	if (p[0] == 0) {
-		k->side->rects_left = be16(p + 2);
+	bool big_cut = wire_peek_u8(in, 0) == 3 && n - 8 > MAX_CUT_TEXT;
+	if (!wire_has(in, big_cut ? 8 : n))
+		return frame_incomplete(big_cut ? 8 : n);
+	event *e = rfb_event(k, big_cut ? 8 : n, names[wire_peek_u8(in, 0)], wire_peek_u8(in, 0));
+	if (wire_peek_u8(in, 0) == 0) {
+		k->side->rects_left = wire_peek_u16be(in, 2);
 		ev_uint(e, "vnc.num_rects", k->side->rects_left);
 		ev_set_info(e, "FramebufferUpdate %u rectangles", k->side->rects_left);
 		if (k->side->rects_left)
 			k->side->phase = PH_RECT;
-	} else if (p[0] == 3) {
-		cut_text(k, e, p + 8, (uint32_t)(n - 8), !big_cut);
+	} else if (wire_peek_u8(in, 0) == 3) {
+		cut_text(k, e, wire_peek(in, 8, big_cut ? 0 : n - 8), (uint32_t)(n - 8), !big_cut);
 	}
 	return finish_message(k, e, n, big_cut);
 }
 
 /* One rectangle header of a FramebufferUpdate; its pixels are skipped. */
-static long rect(rfb_cur *k, const uint8_t *p, size_t avail)
+static frame_result rect(rfb_cur *k, wire *in)
 {
-	if (avail < 12)
-		return 12;
-	uint64_t w = be16(p + 4), h = be16(p + 6), bpp = k->r->bytes_per_pixel;
-	int32_t enc = (int32_t)be32(p + 8);
+	if (!wire_has(in, 12))
+		return frame_incomplete(12);
+	uint64_t w = wire_peek_u16be(in, 4), h = wire_peek_u16be(in, 6), bpp = k->r->bytes_per_pixel;
+	int32_t enc = (int32_t)wire_peek_u32be(in, 8);
 	size_t hdr = 12;
 	uint64_t body;
 	switch (enc) {
@@ -358,93 +353,93 @@ static long rect(rfb_cur *k, const uint8_t *p, size_t avail)
 	case ENC_CURSOR: body = w * h * bpp + ((w + 7) / 8) * h; break;
 	case ENC_RRE:
 		hdr = 16 + bpp;
-		if (avail < hdr)
-			return (long)hdr;
-		body = (uint64_t)be32(p + 12) * (bpp + 8);
+		if (!wire_has(in, hdr))
+			return frame_incomplete(hdr);
+		body = (uint64_t)wire_peek_u32be(in, 12) * (bpp + 8);
 		break;
 	case ENC_ZRLE:
 		hdr = 16;
-		if (avail < hdr)
-			return 16;
-		body = be32(p + 12);
+		if (!wire_has(in, hdr))
+			return frame_incomplete(hdr);
+		body = wire_peek_u32be(in, 12);
 		break;
 	default: {
 		char why[80];
 		snprintf(why, sizeof(why), "RFB encoding %d is not followed", enc);
 		give_up(k, NOTE_INFO, why);
-		return -1;
+		return frame_error(NULL);
 	}
 	}
 	k->off += hdr;
 	k->side->skip = body;
 	if (--k->side->rects_left == 0)
 		k->side->phase = PH_MESSAGE;
-	return 0;
+	return STEP_DONE;
 }
 
-static long step(rfb_cur *k)
+static frame_result step(rfb_cur *k)
 {
-	const uint8_t *p = k->buf + k->off;
-	size_t avail = k->len - k->off;
+	wire msg = wire_init(k->buf + k->off, k->len - k->off);
+	wire *in = &msg;
 	bool server = k->c->dir == DIR_S2C;
 	switch (k->side->phase) {
 	case PH_VERSION:
-		return version_msg(k, p, avail);
+		return version_msg(k, in);
 	case PH_SECURITY:
 		if (server)
-			return server_security(k, p, avail);
+			return server_security(k, in);
 		if (k->r->minor < 7) {
 			k->side->phase = PH_SECURITY_RESULT;
-			return 0;
+			return STEP_DONE;
 		}
-		if (avail < 1)
-			return 1;
+		if (!wire_has(in, 1))
+			return frame_incomplete(1);
 		{
 			event *e = rfb_event(k, 1, "Security type selected", -1);
-			ev_uint(e, "vnc.client_security_type", p[0]);
-			ev_set_info(e, "Security type selected: %s", security_name(p[0]));
+			ev_uint(e, "vnc.client_security_type", wire_peek_u8(in, 0));
+			ev_set_info(e, "Security type selected: %s", security_name(wire_peek_u8(in, 0)));
 			dis_emit(k->c, e);
-			k->r->security = p[0];
+			k->r->security = wire_peek_u8(in, 0);
 			k->off += 1;
-			k->side->phase = p[0] == 2 ? PH_CHALLENGE : PH_INIT;
+			k->side->phase = wire_peek_u8(in, 0) == 2 ? PH_CHALLENGE : PH_INIT;
 		}
-		return 0;
+		return STEP_DONE;
 	case PH_CHALLENGE:  /* client's VNC authentication response */
-		if (avail < 16)
-			return 16;
+		if (!wire_has(in, 16))
+			return frame_incomplete(16);
 		dis_emit(k->c, rfb_event(k, 16, "VNC authentication response", -1));
 		k->off += 16;
 		k->side->phase = PH_INIT;
-		return 0;
+		return STEP_DONE;
 	case PH_SECURITY_RESULT:
 		if (!server) {
 			k->side->phase = PH_INIT;
-			return 0;
+			return STEP_DONE;
 		}
 		/* the console's choice was parsed before the server's answer to it */
-		return security_result(k, p, avail, k->r->security ? k->r->security : 1);
+		return security_result(k, in, k->r->security ? k->r->security : 1);
 	case PH_INIT:
 		if (server)
-			return server_init(k, p, avail);
-		if (avail < 1)
-			return 1;
+			return server_init(k, in);
+		if (!wire_has(in, 1))
+			return frame_incomplete(1);
 		{
 			event *e = rfb_event(k, 1, "ClientInit", -1);
-			ev_bool(e, "vnc.share_desktop_flag", p[0] != 0);
+			ev_bool(e, "vnc.share_desktop_flag", wire_peek_u8(in, 0) != 0);
 			dis_emit(k->c, e);
 		}
 		k->off += 1;
 		k->side->phase = PH_MESSAGE;
-		return 0;
+		return STEP_DONE;
 	case PH_MESSAGE:
-		if (avail < 1)
-			return 1;
-		return server ? server_message(k, p, avail) : client_message(k, p, avail);
+		if (!wire_has(in, 1))
+			return frame_incomplete(1);
+		return server ? server_message(k, in) : client_message(k, in);
 	case PH_RECT:
-		return rect(k, p, avail);
+		return rect(k, in);
 	default:
 		k->off = k->len;
-		return 0;
+		return STEP_DONE;
 	}
 }
 
@@ -458,18 +453,18 @@ dis_result rfb_parse(rfb_state *r, dis_ctx *c, const uint8_t *buf, size_t start,
 			k.off += (size_t)take;
 			continue;
 		}
-		long need = step(&k);
-		if (need < 0)
+		frame_result f = step(&k);
+		if (f.status == FRAME_ERROR)
 			break;
-		if (need > 0) {
+		if (f.status == FRAME_INCOMPLETE) {
 			if (c->at_eof) {
-				dis_note(c, RFB_PROTO, NOTE_TRUNCATED, k.off, "RFB message cut short: %zu of %ld bytes",
-					 len - k.off, need);
+				dis_note(c, RFB_PROTO, NOTE_TRUNCATED, k.off, "RFB message cut short: %zu of %zu bytes",
+					 len - k.off, f.need);
 				k.off = len;
 				break;
 			}
 			r->bytes[c->dir] += k.off - start;
-			return dis_incomplete(k.off, (size_t)need - (len - k.off));
+			return dis_incomplete(k.off, f.need - (len - k.off));
 		}
 	}
 	r->bytes[c->dir] += len - start;

@@ -519,11 +519,6 @@ static void derive(walker *k)
 			w->amt_status_name = amt_status_name(w->amt_status);
 		}
 	}
-	if (w->fault)
-		w->failure_meaning = w->has_amt_status ? amt_status_meaning(w->amt_status)
-						       : wsman_fault_meaning(w->fault_subcode_local);
-	else if (w->has_return && w->return_value)
-		w->failure_meaning = amt_status_meaning(w->return_value);
 	/* instance ids tell the instances of a multi-instance pull apart; the
 	 * properties of one instance are contiguous, so one pass per run */
 	for (size_t i = 0; i < k->props.len && k->ninstances > 1;) {

@@ -25,9 +25,10 @@ void out_html(FILE *f, const char *s);
 /* The path of input i, or "?". */
 const char *report_input_path(const amt_run *run, unsigned input);
 
-/* The tshark command that opens exactly the frames finding x cites in input
- * `input` (g_free it), or NULL when it cites none there. */
-struct finding;
-char *report_open_command(const amt_run *run, const struct finding *x, unsigned input);
+/* The tshark command that opens exactly the frames a finding cites in one
+ * input (g_free it), or NULL when it cites none there or the input is not
+ * one of the run's. */
+struct finding_cites;
+char *report_open_command(const amt_run *run, const struct finding_cites *c);
 
 #endif

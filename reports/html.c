@@ -218,8 +218,8 @@ static void evidence_html(FILE *f, analysis *an, const finding *x)
 			fprintf(f, "line %u</a>", e->line);
 	}
 	fputs("</dd>\n", f);
-	for (guint in = 0; in < run->inputs->len; in++) {
-		char *cmd = report_open_command(run, x, in);
+	for (guint i = 0; x->cites && i < x->cites->len; i++) {
+		char *cmd = report_open_command(run, &g_array_index(x->cites, finding_cites, i));
 		if (cmd) {
 			fputs("<dt>open</dt><dd><code>", f);
 			out_html(f, cmd);
@@ -229,19 +229,20 @@ static void evidence_html(FILE *f, analysis *an, const finding *x)
 	}
 }
 
-static void device_title(FILE *f, analysis *an, const char *label)
+static void device_title(FILE *f, const finding *x)
 {
-	if (!label) {
+	if (!x->device) {
 		fputs("Not tied to one device", f);
 		return;
 	}
-	device *d = dev_by_ip_str(&an->dev, label, false);
+	/* a label that is an address links to the device's timeline, its name after it */
+	const device *d = x->label_is_ip ? x->dev : NULL;
 	if (d)
-		fprintf(f, "<a href=\"#timeline-%u\">", dev_resolve(d)->id);
-	out_html(f, label);
+		fprintf(f, "<a href=\"#timeline-%u\">", d->id);
+	out_html(f, x->device);
 	if (d)
 		fputs("</a>", f);
-	const fact *fq = d ? dev_best(dev_resolve(d), FACT_FQDN) : NULL;
+	const fact *fq = d ? dev_best(d, FACT_FQDN) : NULL;
 	if (fq) {
 		fputs(" <span class=\"muted\">", f);
 		out_html(f, fq->value);
@@ -258,7 +259,7 @@ static void one_finding(FILE *f, analysis *an, const finding *x, unsigned n)
 	out_html(f, x->rule);
 	fputs("</code> ", f);
 	fputs("<span class=\"on\">", f);
-	device_title(f, an, x->device);
+	device_title(f, x);
 	fputs("</span></div>\n", f);
 	if (x->summary)
 		html_elem(f, "p", "summary", x->summary);

@@ -2,9 +2,9 @@
  * exchange (DHCP, DNS, hello, connections, TLS, WS-Man, redirection, logs),
  * failures marked as the rules marked them, frames on hover (<title>); the
  * certificate chains the device was shown; and the events as a table, which
- * also prints well. Entries belong to a device when their addresses, or an
- * address, UUID or MAC among their fields (log lines), are the device's.
- * Entries without a time (ts 0) are listed but not drawn. */
+ * also prints well. Which entries belong to which device, and the chains, the
+ * analysis worked out (rules/conclude.c, tl_certs). Entries without a time
+ * (ts 0) are listed but not drawn. */
 #include <string.h>
 
 #include "html.h"
@@ -41,63 +41,36 @@ static const tl_entry *entry(const analysis *an, guint i)
 	return &g_array_index(an->tl.entries, tl_entry, i);
 }
 
-static void add_to(GPtrArray *gs, guint *last_added, guint g, guint idx)
-{
-	if (last_added[g] == idx + 1)
-		return;
-	last_added[g] = idx + 1;
-	group *x = gs->pdata[g];
-	g_array_append_val(x->entries, idx);
-}
-
-/* Groups: one per live device (creation order), then the rest. */
+/* Groups: one per live device (creation order), then the entries the
+ * analysis tied to none (timeline_place). */
 static GPtrArray *group_entries(analysis *an)
 {
 	GPtrArray *devs = devtab_list(&an->dev);
 	GPtrArray *gs = g_ptr_array_new();
-	GHashTable *by_key = g_hash_table_new(g_str_hash, g_str_equal);
+	GHashTable *pos = g_hash_table_new(g_direct_hash, g_direct_equal);
 	for (guint i = 0; i <= devs->len; i++) {
 		group *x = g_new0(group, 1);
 		x->dev = i < devs->len ? devs->pdata[i] : NULL;
 		x->entries = g_array_new(FALSE, FALSE, sizeof(guint));
 		g_ptr_array_add(gs, x);
-		for (guint k = 0; x->dev && k < x->dev->facts->len; k++) {
-			const fact *fa = &g_array_index(x->dev->facts, fact, k);
-			/* UUID and MAC values are stored lower case, as dissectors write them */
-			if (fa->kind == FACT_IP || fa->kind == FACT_UUID || fa->kind == FACT_MAC)
-				g_hash_table_insert(by_key, fa->value, GUINT_TO_POINTER(i + 1));
-		}
+		if (x->dev)
+			g_hash_table_insert(pos, (gpointer)x->dev, GUINT_TO_POINTER(i + 1));
 	}
-	guint *last_added = g_new0(guint, gs->len);
 	for (guint i = 0; i < an->tl.entries->len; i++) {
 		const tl_entry *x = entry(an, i);
-		char a[AMT_ADDRSTRLEN], buf[64];
+		device *const *d = tl_devices(&an->tl, x);
 		bool placed = false;
-		const amt_addr *ends[2] = {&x->src, &x->dst};
-		for (int k = 0; k < 2; k++) {
-			if (!ends[k]->family)
-				continue;
-			guint g = GPOINTER_TO_UINT(g_hash_table_lookup(by_key, amt_addr_str(ends[k], a)));
+		for (uint32_t k = 0; d && k < x->ndevs; k++) {
+			guint g = GPOINTER_TO_UINT(g_hash_table_lookup(pos, d[k]));
 			if (g) {
-				add_to(gs, last_added, g - 1, i);
-				placed = true;
-			}
-		}
-		const ev_field *d = tl_details(&an->tl, x);
-		for (uint32_t k = 0; d && k < x->ndetails; k++) {
-			if (d[k].type != FT_ADDR && d[k].type != FT_STR)
-				continue;
-			guint g = GPOINTER_TO_UINT(g_hash_table_lookup(by_key, field_text(&d[k], buf, sizeof(buf))));
-			if (g) {
-				add_to(gs, last_added, g - 1, i);
+				g_array_append_val(((group *)gs->pdata[g - 1])->entries, i);
 				placed = true;
 			}
 		}
 		if (!placed)
-			add_to(gs, last_added, devs->len, i);
+			g_array_append_val(((group *)gs->pdata[devs->len])->entries, i);
 	}
-	g_free(last_added);
-	g_hash_table_destroy(by_key);
+	g_hash_table_destroy(pos);
 	g_ptr_array_free(devs, TRUE);
 	return gs;
 }
@@ -239,61 +212,47 @@ static void svg_lanes(FILE *f, const analysis *an, const group *g, const bool *s
 	fputs("</svg>\n", f);
 }
 
-static bool name_ends(const char *name, const char *suffix)
-{
-	size_t n = strlen(name), m = strlen(suffix);
-	return n >= m && !strcmp(name + n - m, suffix);
-}
-
-/* A chain as the TLS dissector gave it: repeated "*.subject" / "*.issuer"
- * fields, one per certificate in the order sent. */
+/* A chain as the analysis kept it (tl_certs), one certificate per box in
+ * the order sent. */
 static void chain(FILE *f, const analysis *an, const tl_entry *x)
 {
-	const ev_field *d = tl_details(&an->tl, x);
-	char buf[64];
-	GPtrArray *subj = g_ptr_array_new(), *iss = g_ptr_array_new(), *until = g_ptr_array_new_with_free_func(g_free);
-	for (uint32_t k = 0; d && k < x->ndetails; k++) {
-		if (name_ends(d[k].name, ".not_after") || name_ends(d[k].name, ".notAfter"))
-			g_ptr_array_add(until, g_strdup(field_text(&d[k], buf, sizeof(buf))));
-		if (d[k].type != FT_STR)
-			continue;
-		if (name_ends(d[k].name, ".subject"))
-			g_ptr_array_add(subj, (gpointer)d[k].v.s);
-		else if (name_ends(d[k].name, ".issuer"))
-			g_ptr_array_add(iss, (gpointer)d[k].v.s);
-	}
+	const tl_cert *c = tl_certs(&an->tl, x);
+	char until[40];
+	bool marked = false, any = false;
+	for (uint32_t i = 0; c && i < x->ncerts; i++)
+		any |= c[i].decoded;
+	if (!any)  /* none parsed: the event's own words say more than boxes of nothing */
+		c = NULL;
 	fputs("<div class=\"chain-block\"><p class=\"muted\">certificates ", f);
 	endpoints(f, x);
 	fputs(" (", f);
 	where(f, an->run, x);
 	fputs(")</p>\n<div class=\"chain\">", f);
-	if (!subj->len)
+	if (!c)
 		html_elem(f, "span", "cert", x->info ? x->info : "certificates");
-	for (guint i = 0; i < subj->len; i++) {
-		bool bad = x->failed_item == (int32_t)i;
+	for (uint32_t i = 0; c && i < x->ncerts; i++) {
+		marked |= c[i].failed;
 		fprintf(f, "%s<div class=\"cert%s\"><div class=\"n\">#%u%s%s</div><div>", i ? "<span class=\"arrow\">→</span>" : "",
-			bad ? " fail" : "", i, i == 0 ? " (server)" : "", bad ? " · this link fails" : "");
-		out_html(f, subj->pdata[i]);
+			c[i].failed ? " fail" : "", i, c[i].role == TL_CERT_SENDER ? " (server)" : "",
+			c[i].failed ? " · this link fails" : "");
+		out_html(f, c[i].decoded ? c[i].subject : "(does not parse)");
 		fputs("</div>", f);
-		if (i < iss->len) {
+		if (c[i].issuer) {
 			fputs("<div class=\"muted\">issued by ", f);
-			out_html(f, iss->pdata[i]);
+			out_html(f, c[i].issuer);
 			fputs("</div>", f);
 		}
-		if (i < until->len) {
+		if (c[i].decoded) {
 			fputs("<div class=\"muted\">valid until ", f);
-			out_html(f, until->pdata[i]);
+			out_html(f, fmt_time_rfc3339(c[i].not_after, until));
 			fputs("</div>", f);
 		}
 		fputs("</div>", f);
 	}
 	fputs("</div>\n", f);
-	if (x->failure && (x->failed_item < 0 || (guint)x->failed_item >= subj->len))
+	if (x->failure && !marked)
 		fputs("<p class=\"chain-fail\">this chain failed; see the findings</p>\n", f);
 	fputs("</div>\n", f);
-	g_ptr_array_free(subj, TRUE);
-	g_ptr_array_free(iss, TRUE);
-	g_ptr_array_free(until, TRUE);
 }
 
 static void anchor_ids(FILE *f, tl_view *v, const tl_entry *x, bool first)
@@ -411,21 +370,9 @@ static void one_group(FILE *f, tl_view *v, const group *g)
 	fputs("</section>\n", f);
 }
 
-static device *device_of_label(analysis *an, const char *label)
-{
-	device *d = dev_by_ip_str(&an->dev, label, false);
-	if (!d)
-		d = dev_by_uuid(&an->dev, label, false);
-	if (!d) {
-		GPtrArray *ds = dev_by_fqdn(&an->dev, label);
-		d = ds && ds->len ? ds->pdata[0] : NULL;
-	}
-	return d ? dev_resolve(d) : NULL;
-}
-
 /* Which groups get a timeline: all when they are few, else the devices of
  * the findings shown, worst first, up to the cap. */
-static bool *chosen_groups(analysis *an, GPtrArray *gs, const GArray *by_rule, guint *hidden)
+static bool *chosen_groups(GPtrArray *gs, const GArray *by_rule, guint *hidden)
 {
 	bool *draw = g_new0(bool, gs->len);
 	guint with_entries = 0;
@@ -446,8 +393,7 @@ static bool *chosen_groups(analysis *an, GPtrArray *gs, const GArray *by_rule, g
 		const GPtrArray *fs = g_array_index(by_rule, rule_summary, r).findings;
 		for (guint k = 0; k < fs->len && n < HTML_MAX_TIMELINES; k++) {
 			const finding *x = fs->pdata[k];
-			device *d = x->device ? device_of_label(an, x->device) : NULL;
-			guint at = d ? GPOINTER_TO_UINT(g_hash_table_lookup(pos, d)) : 0;
+			guint at = x->dev ? GPOINTER_TO_UINT(g_hash_table_lookup(pos, x->dev)) : 0;
 			if (at && !draw[at - 1] && ((group *)gs->pdata[at - 1])->entries->len) {
 				draw[at - 1] = true;
 				n++;
@@ -471,7 +417,7 @@ void html_timelines(FILE *f, analysis *an, const GArray *by_rule)
 			(unsigned long long)an->tl.dropped, amt_limits[LIM_EVENTS].option);
 	GPtrArray *gs = group_entries(an);
 	guint hidden;
-	bool *draw = chosen_groups(an, gs, by_rule, &hidden);
+	bool *draw = chosen_groups(gs, by_rule, &hidden);
 	if (hidden)
 		fprintf(f, "<p class=\"muted\" data-hidden-timelines=\"%u\">Only the timelines of the devices with the "
 			   "worst findings are drawn (at most %u); %u more are not: <code>--format jsonl</code> "

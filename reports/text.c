@@ -76,35 +76,14 @@ static void header(FILE *f, analysis *an, const report_opts *o)
 				amt_limits[i].option);
 }
 
-/* A path as one shell word. */
-static bool evidence_in(const amt_run *run, const evidence *e, guint in)
+/* " frames 3, 9" or " line 40": numbers of one input as cited. */
+static void numbers(FILE *f, const GArray *nums, const char *one, const char *many)
 {
-	return in < run->inputs->len ? e->input == in : e->input >= run->inputs->len;
-}
-
-static guint count_numbers(const amt_run *run, const finding *x, guint in, bool frames)
-{
-	guint count = 0;
-	for (guint k = 0; k < x->evidence->len; k++) {
-		const evidence *e = &g_array_index(x->evidence, evidence, k);
-		count += evidence_in(run, e, in) && (frames ? e->frame != 0 : !e->frame && e->line);
-	}
-	return count;
-}
-
-/* " frames 3, 9" or " line 40" for the evidence of one input. */
-static void numbers(FILE *f, const amt_run *run, const finding *x, guint in, bool frames)
-{
-	guint count = count_numbers(run, x, in, frames);
-	if (!count)
+	if (!nums->len)
 		return;
-	fputs(frames ? (count == 1 ? " frame" : " frames") : (count == 1 ? " line" : " lines"), f);
-	guint done = 0;
-	for (guint k = 0; k < x->evidence->len; k++) {
-		const evidence *e = &g_array_index(x->evidence, evidence, k);
-		if (evidence_in(run, e, in) && (frames ? e->frame != 0 : !e->frame && e->line))
-			fprintf(f, "%s%u", done++ ? ", " : " ", frames ? e->frame : e->line);
-	}
+	fprintf(f, " %s", nums->len == 1 ? one : many);
+	for (guint k = 0; k < nums->len; k++)
+		fprintf(f, "%s%u", k ? ", " : " ", g_array_index(nums, uint32_t, k));
 }
 
 static void evidence_lines(FILE *f, analysis *an, const finding *x, const report_opts *o)
@@ -113,23 +92,19 @@ static void evidence_lines(FILE *f, analysis *an, const finding *x, const report
 	if (!x->evidence->len)
 		return;
 	fputs("    evidence:", f);
-	bool first_group = true;
-	/* one group per input, the last one for evidence naming no known input */
-	for (guint in = 0; in <= run->inputs->len; in++) {
-		guint frames = count_numbers(run, x, in, true), lines = count_numbers(run, x, in, false);
-		if (!frames && !lines)
-			continue;
-		fputs(first_group ? " " : "; ", f);
-		first_group = false;
-		out_text(f, report_input_path(run, in));
-		numbers(f, run, x, in, true);
-		if (frames && lines)
+	/* one group per input (finding.cites), the last one for evidence naming no known input */
+	for (guint i = 0; x->cites && i < x->cites->len; i++) {
+		const finding_cites *c = &g_array_index(x->cites, finding_cites, i);
+		fputs(i ? "; " : " ", f);
+		out_text(f, report_input_path(run, c->input));
+		numbers(f, c->frames, "frame", "frames");
+		if (c->frames->len && c->lines->len)
 			fputc(',', f);
-		numbers(f, run, x, in, false);
+		numbers(f, c->lines, "line", "lines");
 	}
 	fputc('\n', f);
-	for (guint in = 0; in < run->inputs->len; in++) {
-		char *cmd = report_open_command(run, x, in);
+	for (guint i = 0; x->cites && i < x->cites->len; i++) {
+		char *cmd = report_open_command(run, &g_array_index(x->cites, finding_cites, i));
 		if (cmd) {
 			fprintf(f, "    %sopen:     ", DIM(o));
 			out_text(f, cmd);
@@ -157,18 +132,18 @@ static void one_finding(FILE *f, analysis *an, const finding *x, const report_op
 	}
 }
 
-static void device_heading(FILE *f, analysis *an, const char *label, const report_opts *o)
+static void device_heading(FILE *f, const finding *x, const report_opts *o)
 {
 	fputc('\n', f);
-	if (!label) {
+	if (!x->device) {
 		fprintf(f, "%s(not tied to one device)%s\n", BOLD(o), RESET(o));
 		return;
 	}
 	fputs(BOLD(o), f);
-	out_text(f, label);
+	out_text(f, x->device);
 	fputs(RESET(o), f);
-	device *d = dev_by_ip_str(&an->dev, label, false);
-	const fact *fq = d ? dev_best(d, FACT_FQDN) : NULL;
+	/* a label that is an address is followed by the device's name */
+	const fact *fq = x->dev && x->label_is_ip ? dev_best(x->dev, FACT_FQDN) : NULL;
 	if (fq) {
 		fputs("  ", f);
 		out_text(f, fq->value);
@@ -245,7 +220,7 @@ static void findings_section(FILE *f, analysis *an, const report_opts *o)
 	for (guint i = 0; i < grouped->len; i++) {
 		const finding *x = grouped->pdata[i];
 		if (!i || g_strcmp0(((const finding *)grouped->pdata[i - 1])->device, x->device))
-			device_heading(f, an, x->device, o);
+			device_heading(f, x, o);
 		one_finding(f, an, x, o);
 	}
 	g_ptr_array_free(grouped, TRUE);

@@ -1,6 +1,7 @@
 #include <string.h>
 
 #include "rule.h"
+#include "../inputs/logs.h"
 
 evidence ev_evidence(const event *e)
 {
@@ -30,27 +31,19 @@ void analysis_keep(analysis *an, const event *e, bool failure)
 
 void analysis_mark_failure(analysis *an, uint16_t input, uint32_t frame, uint32_t line)
 {
-	GArray *a = an->tl.entries;
-	for (guint i = a->len; i-- > 0;) {
-		tl_entry *x = &g_array_index(a, tl_entry, i);
-		if (x->input == input && ((frame && x->frame_first == frame) || (line && x->line == line))) {
-			x->failure = true;
-			return;
-		}
-	}
+	tl_entry *x = tl_find(&an->tl, input, frame, line, -1);
+	if (x)
+		x->failure = true;
 }
 
 void analysis_mark_failed_item(analysis *an, uint16_t input, uint32_t frame, ev_kind kind, int item)
 {
-	GArray *a = an->tl.entries;
-	for (guint i = a->len; i-- > 0;) {
-		tl_entry *x = &g_array_index(a, tl_entry, i);
-		if (x->input == input && x->frame_first == frame && x->kind == kind) {
-			x->failure = true;
-			x->failed_item = item;
-			return;
-		}
-	}
+	tl_entry *x = tl_find(&an->tl, input, frame, 0, (int)kind);
+	if (!x)
+		return;
+	x->failure = true;
+	x->failed_item = item;
+	tl_mark_cert(&an->tl, x, item);
 }
 
 bool analysis_one_direction(const analysis *an)
@@ -70,8 +63,11 @@ void analysis_keep_failed_item(analysis *an, const event *e, int item)
 {
 	analysis_keep(an, e, true);
 	GArray *a = an->tl.entries;
-	if (a->len && same_event(&g_array_index(a, tl_entry, a->len - 1), e))
-		g_array_index(a, tl_entry, a->len - 1).failed_item = item;
+	if (a->len && same_event(&g_array_index(a, tl_entry, a->len - 1), e)) {
+		tl_entry *x = &g_array_index(a, tl_entry, a->len - 1);
+		x->failed_item = item;
+		tl_mark_cert(&an->tl, x, item);
+	}
 }
 
 /* What the timeline keeps: everything a person would want on a lane, not the
@@ -109,6 +105,9 @@ void analysis_init(analysis *an, amt_run *run)
 	devtab_init(&an->dev);
 	findings_init(&an->fnd, run->cfg.limit[LIM_FINDINGS], run->cfg.limit[LIM_FINDINGS_DEVICE]);
 	timeline_init(&an->tl, run->cfg.limit[LIM_EVENTS]);
+	char *kbdir = g_build_filename(logs_data_dir(an->cfg), "kb", NULL);
+	an->kb = kb_load_dir(kbdir, NULL);
+	g_free(kbdir);
 	size_t n = 0;
 	while (amt_rules[n])
 		n++;
@@ -129,7 +128,7 @@ void analysis_end(analysis *an)
 			amt_rules[i]->on_end(an->state[i], an);
 	an->run->stats.limit_hits[LIM_FINDINGS] += an->fnd.over_cap;
 	an->run->stats.limit_hits[LIM_FINDINGS_DEVICE] += an->fnd.over_cap_per_device;
-	timeline_sort(&an->tl);
+	analysis_conclude(an);
 }
 
 void analysis_free(analysis *an)
@@ -138,6 +137,7 @@ void analysis_free(analysis *an)
 		if (amt_rules[i]->free && an->state[i])
 			amt_rules[i]->free(an->state[i]);
 	g_free(an->state);
+	kb_free(an->kb);
 	timeline_free(&an->tl);
 	findings_free(&an->fnd);
 	devtab_free(&an->dev);

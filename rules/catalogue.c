@@ -119,9 +119,9 @@ E("meshcentral.error.<code>", "from the KB", "analyze",
 E("prov.cert.domain_mismatch", "error", "check",
   "the provisioning certificate's CN does not cover --domain",
   "check --prov-cert FILE --domain")
-E("prov.cert.expires_soon", "warning", "check",
-  "the provisioning certificate expires within 30 days",
-  "check --prov-cert FILE")
+E("prov.cert.expires_soon", "warning", "analyze, check, certs",
+  "the provisioning certificate expires within 30 days (at the packet's time; check, certs: now)",
+  "the client certificate chain to AMT:16993, or the --prov-cert file")
 E("prov.cert.no_key", "error", "check",
   "the provisioning certificate file holds no private key for its leaf",
   "check --prov-cert FILE")
@@ -173,8 +173,8 @@ E("tls.cert.chain_invalid", "error", "analyze, check, certs",
 E("tls.cert.chain_order", "warning", "analyze, check",
   "the chain is complete but its certificates are not each followed by their issuer",
   "the certificate chain")
-E("tls.cert.expired", "error", "analyze, check",
-  "a certificate had expired at the packet's own time (check: now)",
+E("tls.cert.expired", "error", "analyze, check, certs",
+  "a certificate had expired at the packet's own time (check, certs: now)",
   "the certificate chain and the packet's timestamp")
 E("tls.cert.issuer_unknown", "warning", "analyze, check, certs",
   "the leaf alone (or a non-CA top) names an issuer that was not sent and is unknown here",
@@ -182,8 +182,8 @@ E("tls.cert.issuer_unknown", "warning", "analyze, check, certs",
 E("tls.cert.name_mismatch", "error", "analyze, check",
   "the server certificate's SAN/CN does not cover the name the client asked for (SNI, or the DNS name just resolved)",
   "the certificate and the SNI or a DNS answer naming the server")
-E("tls.cert.not_yet_valid", "error", "analyze, check",
-  "a certificate was not yet valid at the packet's own time (check: now)",
+E("tls.cert.not_yet_valid", "error", "analyze, check, certs",
+  "a certificate was not yet valid at the packet's own time (check, certs: now)",
   "the certificate chain and the packet's timestamp")
 E("tls.cert.root_unknown", "info", "analyze, check, certs",
   "the chain is complete as far as sent (the root may be omitted) but its root is no known anchor here",

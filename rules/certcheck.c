@@ -36,6 +36,7 @@ static void verdict_free(gpointer p)
 	g_free(v->not_before);
 	g_free(v->not_after);
 	g_free(v->decoded);
+	g_free(v->sha256);
 	g_free(v);
 }
 
@@ -315,10 +316,13 @@ static chain_verdict *analyse(certcheck *cc, X509 *const *certs, uint32_t n, int
 	v->not_before = g_new0(int64_t, n + 1);
 	v->not_after = g_new0(int64_t, n + 1);
 	v->decoded = g_new0(bool, n + 1);
+	v->sha256 = g_malloc0_n(n + 1, sizeof(*v->sha256));
 	for (uint32_t i = 0; i < n; i++) {
 		if (!certs[i])
 			continue;
 		v->decoded[i] = true;
+		char sha1[41];
+		der_hashes(certs[i], sha1, v->sha256[i]);
 		v->subjects[i] = name_text(X509_get_subject_name(certs[i]));
 		v->not_before[i] = x509_time_us(X509_get0_notBefore(certs[i]));
 		v->not_after[i] = x509_time_us(X509_get0_notAfter(certs[i]));
@@ -334,8 +338,7 @@ static chain_verdict *analyse(certcheck *cc, X509 *const *certs, uint32_t n, int
 		}
 	if (!v->leaf_decoded)
 		return v;
-	char sha1[41];
-	der_hashes(certs[0], sha1, v->leaf_sha256);
+	memcpy(v->leaf_sha256, v->sha256[0], sizeof(v->leaf_sha256));
 	v->ordered = true;
 	for (uint32_t i = 1; i < n; i++)
 		if (!certs[i] || X509_check_issued(certs[i], certs[i - 1]) != X509_V_OK) {

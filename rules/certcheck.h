@@ -52,6 +52,7 @@ typedef struct chain_verdict {
 	char **subjects;            /* per certificate */
 	int64_t *not_before, *not_after;  /* per certificate, µs UTC */
 	bool *decoded;              /* per certificate */
+	char (*sha256)[65];         /* per certificate, of its DER ("" when it does not parse) */
 } chain_verdict;
 
 /* NULL ca_file: no extra trust anchors. system_ca: OpenSSL's default paths

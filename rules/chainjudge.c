@@ -4,6 +4,13 @@
 
 #include <string.h>
 
+#include "../dissectors/x509.h"
+
+const cert_date_limits cert_dates = {
+	.expires_soon_us = 30LL * 86400 * 1000000,
+	.expires_soon_days = 30,
+};
+
 static const char *dn(const char *name)
 {
 	return !name ? "(not decoded)" : *name ? name : "(an empty name)";
@@ -11,8 +18,62 @@ static const char *dn(const char *name)
 
 static void add(GArray *out, const char *id, severity sev, const char *key, char *summary, char *remedy)
 {
-	cert_finding f = {id, sev, g_strdup(key), summary, remedy};
+	cert_finding f = {id, sev, g_strdup(key), summary, remedy, -1};
 	g_array_append_val(out, f);
+}
+
+static void add_cert(GArray *out, int cert, const char *id, severity sev, const char *key, char *summary,
+		     char *remedy)
+{
+	add(out, id, sev, key, summary, remedy);
+	g_array_index(out, cert_finding, out->len - 1).cert = cert;
+}
+
+/* "The certificate X" for the leaf, "Certificate 2 (X) in the chain of L" above it. */
+static char *cert_name(const chain_verdict *v, int i)
+{
+	return i ? g_strdup_printf("Certificate %d (%s) in the chain of %s", i + 1, dn(v->subjects[i]),
+				   dn(v->subjects[0]))
+		 : g_strdup_printf("The certificate %s", dn(v->subjects[0]));
+}
+
+/* Each certificate's dates at in->at_us; the text names the dates, never
+ * the moment, so a packet's time and "now" give the same words. */
+static void judge_dates(GArray *out, const chain_judge_in *in)
+{
+	const chain_verdict *v = in->v;
+	char d[32];
+	for (uint32_t u = 0; u < v->n; u++) {
+		int i = (int)u;
+		if (!v->decoded[i])
+			continue;
+		if (v->not_after[i] && in->at_us > v->not_after[i]) {
+			char *name = cert_name(v, i);
+			add_cert(out, i, "tls.cert.expired", SEV_ERROR, v->sha256[i],
+				 g_strdup_printf("%s expired on %s.", name, x509_time_text(v->not_after[i], d, sizeof(d))),
+				 g_strdup("Renew the certificate and install it with its chain where it is served; if "
+					  "it looks valid, check the clock of the host that judged it."));
+			g_free(name);
+		} else if (in->at_us < v->not_before[i]) {
+			char *name = cert_name(v, i);
+			add_cert(out, i, "tls.cert.not_yet_valid", SEV_ERROR, v->sha256[i],
+				 g_strdup_printf("%s is valid only from %s.", name,
+						 x509_time_text(v->not_before[i], d, sizeof(d))),
+				 g_strdup("Check the clocks of the CA and of the host that judges the certificate "
+					  "(AMT takes its time from the BIOS/host), or reissue it with a start date "
+					  "in the past."));
+			g_free(name);
+		} else if (i == 0 && in->provisioning && v->not_after[0] &&
+			   v->not_after[0] - in->at_us < cert_dates.expires_soon_us) {
+			add_cert(out, 0, "prov.cert.expires_soon", SEV_WARNING, v->sha256[0],
+				 g_strdup_printf("The provisioning certificate %s expires on %s, within %d days: "
+						 "devices provisioned after that will refuse it.", dn(v->subjects[0]),
+						 x509_time_text(v->not_after[0], d, sizeof(d)),
+						 cert_dates.expires_soon_days),
+				 g_strdup("Renew it now and install the new one (with its chain) on the setup "
+					  "service."));
+		}
+	}
 }
 
 static const char *top_subject(const chain_verdict *v)
@@ -127,6 +188,8 @@ GArray *chain_judge(const chain_judge_in *in)
 	GArray *out = g_array_new(FALSE, TRUE, sizeof(cert_finding));
 	const chain_verdict *v = in->v;
 	const char *key = v->leaf_sha256;
+	if (in->dates)
+		judge_dates(out, in);
 	if (in->provisioning && in->leaf && in->leaf->decoded)
 		judge_identity(out, in->leaf);
 	if (v->status == CHAIN_UNPARSEABLE || v->status == CHAIN_UNSUPPORTED || v->status == CHAIN_INVALID) {

@@ -17,7 +17,15 @@ typedef struct cert_finding {
 	char *key;       /* what makes it distinct: the leaf's SHA-256, or more */
 	char *summary;
 	char *remedy;
+	int cert;        /* the certificate it is about (dates), or -1: the chain */
 } cert_finding;
+
+/* The one table of date thresholds for analyze, check and certs. */
+typedef struct cert_date_limits {
+	int64_t expires_soon_us;  /* a provisioning leaf expiring within this is prov.cert.expires_soon */
+	int expires_soon_days;    /* the same, as the texts say it */
+} cert_date_limits;
+extern const cert_date_limits cert_dates;
 
 typedef struct chain_judge_in {
 	const chain_verdict *v;
@@ -26,6 +34,8 @@ typedef struct chain_judge_in {
 	const char *rejected_by;  /* the peer's alert right after the chain, or NULL */
 	int root_trusted;         /* provisioning: 1 AMT knows the root's hash, 0 not, -1 not asked */
 	const char *hashes_source;  /* what root_trusted was asked of: "AMT's default root hashes" */
+	bool dates;               /* judge each certificate's dates ... */
+	int64_t at_us;            /* ... at this moment (the packet's, or now) */
 } chain_judge_in;
 
 /* The findings about the chain, in a fixed order. Free with chain_judge_free. */

@@ -12,6 +12,8 @@ static void finding_free(gpointer p)
 	g_free(x->remedy);
 	g_free(x->key);
 	g_array_free(x->evidence, TRUE);
+	if (x->cites)
+		g_array_free(x->cites, TRUE);
 	g_free(x);
 }
 
@@ -57,6 +59,8 @@ static finding *over_cap(findings *f, uint64_t *counter, const char *rule, sever
 	x->key = g_strdup(key);
 	x->sev = sev;
 	g_array_set_size(x->evidence, 0);
+	if (x->cites)
+		g_array_set_size(x->cites, 0);
 	x->first_seen = x->last_seen = 0;
 	if (is_new)
 		*is_new = true;
@@ -278,4 +282,74 @@ void findings_remove(findings *f, GHashTable *gone)
 	g_ptr_array_set_free_func(f->list, NULL);
 	g_ptr_array_set_size(f->list, w);
 	g_ptr_array_set_free_func(f->list, finding_free);
+}
+
+static void cites_clear(gpointer p)
+{
+	finding_cites *c = p;
+	g_array_free(c->frames, TRUE);
+	g_array_free(c->lines, TRUE);
+	g_array_free(c->frames_sorted, TRUE);
+}
+
+static gint cmp_u32(gconstpointer a, gconstpointer b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void sort_once(GArray *frames, GArray *out)
+{
+	g_array_append_vals(out, frames->data, frames->len);
+	g_array_sort(out, cmp_u32);
+	guint kept = 0;
+	for (guint i = 0; i < out->len; i++)
+		if (!kept || g_array_index(out, uint32_t, kept - 1) != g_array_index(out, uint32_t, i))
+			g_array_index(out, uint32_t, kept++) = g_array_index(out, uint32_t, i);
+	g_array_set_size(out, kept);
+}
+
+void finding_list_cites(finding *x, unsigned ninputs)
+{
+	if (!x->cites) {
+		x->cites = g_array_new(FALSE, TRUE, sizeof(finding_cites));
+		g_array_set_clear_func(x->cites, cites_clear);
+	}
+	g_array_set_size(x->cites, 0);
+	/* one entry per input cited, in input order; inputs the run does not
+	 * know share the last one */
+	GArray *inputs = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	for (guint k = 0; k < x->evidence->len; k++) {
+		const evidence *e = &g_array_index(x->evidence, evidence, k);
+		uint32_t in = e->input < ninputs ? e->input : ninputs;
+		g_array_append_val(inputs, in);
+	}
+	GArray *sorted = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+	sort_once(inputs, sorted);
+	g_array_free(inputs, TRUE);
+	for (guint i = 0; i < sorted->len; i++) {
+		unsigned in = g_array_index(sorted, uint32_t, i);
+		finding_cites c = {in, NULL, NULL, NULL};
+		for (guint k = 0; k < x->evidence->len; k++) {
+			const evidence *e = &g_array_index(x->evidence, evidence, k);
+			if (in < ninputs ? e->input != in : e->input < ninputs)
+				continue;
+			if (!e->frame && !e->line)
+				continue;
+			if (!c.frames) {
+				c.frames = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+				c.lines = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+				c.frames_sorted = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+			}
+			if (e->frame)
+				g_array_append_val(c.frames, e->frame);
+			else
+				g_array_append_val(c.lines, e->line);
+		}
+		if (!c.frames)
+			continue;
+		sort_once(c.frames, c.frames_sorted);
+		g_array_append_val(x->cites, c);
+	}
+	g_array_free(sorted, TRUE);
 }

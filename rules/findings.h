@@ -19,6 +19,18 @@ typedef struct evidence {
 	int64_t ts;      /* µs UTC of that frame or line, 0 when not known */
 } evidence;
 
+/* What a finding cites in one input (analysis_conclude): the frames and the
+ * log lines, each in the order cited, and the frames ascending, each once
+ * (what the tshark command of the reports opens). */
+typedef struct finding_cites {
+	unsigned input;         /* run->inputs->len: inputs the run does not know */
+	GArray *frames;         /* uint32_t */
+	GArray *lines;          /* uint32_t: evidence without a frame */
+	GArray *frames_sorted;  /* uint32_t */
+} finding_cites;
+
+struct device;
+
 typedef struct finding {
 	char *rule;      /* "dns.provisionserver.missing" */
 	severity sev;
@@ -30,6 +42,14 @@ typedef struct finding {
 	/* earliest and latest time of any evidence ever added (also beyond
 	 * FINDING_MAX_EVIDENCE), 0 when no evidence had a time */
 	int64_t first_seen, last_seen;
+	/* Worked out for the reports once the rules are done (analysis_conclude):
+	 * the device record the label names (by IP, else UUID, else FQDN; NULL
+	 * when service-wide or no record has it), whether the label is one of
+	 * its IP addresses, and the evidence per input (finding_cites, inputs in
+	 * order, the unknown ones last; only inputs something is cited in). */
+	struct device *dev;
+	bool label_is_ip;
+	GArray *cites;
 } finding;
 
 typedef struct findings {
@@ -72,6 +92,8 @@ void finding_event(finding *x, const event *e);
 /* Sorted copy: severity (error first), then device, then rule. */
 GPtrArray *findings_sorted(const findings *f);
 size_t findings_count_at_least(const findings *f, severity s);
+/* Sets x->cites from x->evidence, for a run of ninputs inputs. */
+void finding_list_cites(finding *x, unsigned ninputs);
 /* Removes and frees the findings in `gone` (a set of finding*), after the
  * analysis (rules/volume.c): finding_add no longer finds them. */
 void findings_remove(findings *f, GHashTable *gone);

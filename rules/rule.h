@@ -7,6 +7,7 @@
 #include "../decoder/run.h"
 #include "devices.h"
 #include "findings.h"
+#include "../inputs/kb.h"
 #include "timeline.h"
 
 typedef struct analysis analysis;
@@ -26,6 +27,7 @@ struct analysis {
 	findings fnd;
 	timeline tl;
 	void **state;     /* per rule, same order as the registry */
+	kb *kb;           /* rules/kb, loaded once per analysis: what codes mean */
 	bool ended;
 	/* what the capture can show, kept by rule_capture (first in the
 	 * registry) for the rules whose verdicts need both directions */
@@ -49,8 +51,14 @@ extern const rule *const amt_rules[];  /* NULL-terminated */
 
 /* Subscribes the rules (and the timeline) to run->bus. */
 void analysis_init(analysis *an, amt_run *run);
-/* Runs every rule's on_end once. */
+/* Runs every rule's on_end once, then analysis_conclude. */
 void analysis_end(analysis *an);
+/* What the reports are handed, worked out once every fact and finding is in
+ * (rules/conclude.c): the timeline sorted and each entry tied to its devices
+ * (timeline_place), each finding's device record and its evidence per input
+ * (finding.dev, finding.cites). Part of analysis_end; a caller that plays the
+ * rules' part itself (a test fixture) calls it before rendering. */
+void analysis_conclude(analysis *an);
 void analysis_free(analysis *an);
 
 /* Shorthand for rules: evidence of an event, for device facts. */

@@ -38,9 +38,7 @@ static void mark_free(gpointer p)
 static void *init(analysis *an)
 {
 	logs_state *s = g_new0(logs_state, 1);
-	char *dir = g_build_filename(logs_data_dir(an->cfg), "kb", NULL);
-	s->kb = kb_load_dir(dir, NULL);
-	g_free(dir);
+	s->kb = an->kb;
 	s->hellos = g_array_new(FALSE, TRUE, sizeof(wire_mark));
 	s->conns = g_array_new(FALSE, TRUE, sizeof(wire_mark));
 	s->hello_flows = g_array_new(FALSE, TRUE, sizeof(wire_mark));
@@ -56,7 +54,6 @@ static void *init(analysis *an)
 static void state_free(void *st)
 {
 	logs_state *s = st;
-	kb_free(s->kb);
 	g_array_free(s->hellos, TRUE);
 	g_array_free(s->conns, TRUE);
 	g_array_free(s->hello_flows, TRUE);

@@ -43,7 +43,7 @@ typedef struct log_mark {
 } log_mark;
 
 typedef struct logs_state {
-	kb *kb;
+	kb *kb;  /* the analysis's (an->kb), not owned */
 	GArray *hellos, *conns;  /* wire_mark */
 	GArray *hello_flows;     /* TCP connections to 9971: hellos when no EV_HELLO is decoded */
 	GArray *flows;           /* every other flow, once per end (ip = that end): frames near a log line */

@@ -243,41 +243,6 @@ typedef struct chain_ctx {
 	bool deferrable;         /* AMT's server certificate: by design during remote configuration */
 } chain_ctx;
 
-static void check_dates(analysis *an, const chain_ctx *k)
-{
-	char when[32], d1[32];
-	int i = chain_expired_at(k->v, k->e->ts);
-	bool is_new;
-	if (i >= 0) {
-		finding *x = raise_finding(an, k->e, "tls.cert.expired", SEV_ERROR, k->device, k->m->certs[i].x.sha256,
-				   &is_new);
-		analysis_keep_failed_item(an, k->e, i);
-		if (is_new) {
-			finding_summary(x, "The %s certificate %s%s sent by %s expired on %s, before this handshake (%s).",
-					k->side, k->v->subjects[i], i ? " (in the chain)" : "", k->src,
-					x509_time_text(k->v->not_after[i], d1, sizeof(d1)),
-					x509_time_text(k->e->ts, when, sizeof(when)));
-			finding_remedy(x, "Renew the certificate and install it (with its chain) where %s gets it; "
-				       "if it looks valid, check that host's clock.", k->src);
-		}
-	}
-	i = chain_not_yet_valid_at(k->v, k->e->ts);
-	if (i >= 0) {
-		finding *x = raise_finding(an, k->e, "tls.cert.not_yet_valid", SEV_ERROR, k->device,
-				   k->m->certs[i].x.sha256, &is_new);
-		analysis_keep_failed_item(an, k->e, i);
-		if (is_new) {
-			finding_summary(x, "The %s certificate %s%s sent by %s is valid only from %s, after this handshake (%s).",
-					k->side, k->v->subjects[i], i ? " (in the chain)" : "", k->src,
-					x509_time_text(k->v->not_before[i], d1, sizeof(d1)),
-					x509_time_text(k->e->ts, when, sizeof(when)));
-			finding_remedy(x, "Check the clocks of the CA and of the device that judges the "
-				       "certificate (AMT takes its time from the BIOS/host), or reissue it "
-				       "with a start date in the past.");
-		}
-	}
-}
-
 /* Whether report() needs a summary and remedy: not for a finding that is
  * already raised or over a cap (deferred or not, it would keep no text). */
 static bool needs_text(const analysis *an, const chain_ctx *k, const char *id, const char *key)
@@ -338,6 +303,11 @@ static void judge_chain(tls_rule *r, analysis *an, const chain_ctx *k, const cha
 	for (guint i = 0; i < out->len; i++) {
 		cert_finding *f = &g_array_index(out, cert_finding, i);
 		const char *label = prov_label && !strncmp(f->id, "prov.", 5) ? prov_label : k->device;
+		if (f->cert >= 0) {  /* a date: true whoever the client turns out to be */
+			raise_judged(an, k->e, f, label);
+			analysis_keep_failed_item(an, k->e, f->cert);
+			continue;
+		}
 		bool rejectable = is_rejectable_id(f->id);
 		if (k->deferrable || rejectable) {
 			pending *p = defer(r, k->e, f->id, f->sev, label, f->key, f->summary, f->remedy);
@@ -536,8 +506,7 @@ static void on_certificates(tls_rule *r, analysis *an, const event *e)
 	/* AMT's own certificate (self-signed, or from its On-Die CA) is judged
 	 * only when the flow turns out not to be remote configuration */
 	k.deferrable = !m->from_client && e->flow && e->flow->sport == AMT_PORT_HTTPS;
-	check_dates(an, &k);
-	chain_judge_in in = {.v = k.v, .root_trusted = -1};
+	chain_judge_in in = {.v = k.v, .root_trusted = -1, .dates = true, .at_us = e->ts};
 	const char *prov_label = NULL;
 	if (m->from_client && e->flow && e->flow->sport == AMT_PORT_HTTPS)
 		prov_label = provisioning_setup(r, an, &k, &in);

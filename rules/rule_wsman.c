@@ -12,6 +12,7 @@
 #include "../decoder/numtext.h"
 #include "provisioning.h"
 #include "wsman_facts.h"
+#include "wsman_meaning.h"
 
 #define AUTH_EVIDENCE_MAX 8
 
@@ -279,7 +280,7 @@ static void on_wsman_response(wsman_rule *r, analysis *an, const event *e, const
 		finding *f = finding_add(&an->fnd, "wsman.fault", SEV_WARNING, dev_label(dev_resolve(amt)), key, &is_new);
 		g_free(key);
 		if (is_new) {
-			const char *meaning = w->failure_meaning;
+			const char *meaning = wsman_failure_meaning(an->kb, w);
 			if (w->fault)
 				finding_summary(f, "%s %s failed with SOAP fault %s%s%s%s%s%s%s", cls, op,
 						w->fault_subcode ? w->fault_subcode : w->fault_code ? w->fault_code : "?",

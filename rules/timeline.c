@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "../decoder/events/tls.h"
+
 /* Strings kept once however often events repeat them. GLib's string hash
  * takes a byte at a time; these are whole info lines and field values. */
 static guint words_hash(gconstpointer p)
@@ -27,6 +29,8 @@ void timeline_init(timeline *t, uint64_t cap)
 	t->strings = g_string_chunk_new(65536);
 	t->interned = g_hash_table_new(words_hash, g_str_equal);
 	t->details = g_array_new(FALSE, TRUE, sizeof(ev_field));
+	t->certs = g_array_new(FALSE, TRUE, sizeof(tl_cert));
+	t->devices = g_ptr_array_new();
 	t->cap = cap;
 	t->dropped = 0;
 }
@@ -37,6 +41,8 @@ void timeline_free(timeline *t)
 	g_string_chunk_free(t->strings);
 	g_hash_table_destroy(t->interned);
 	g_array_free(t->details, TRUE);
+	g_array_free(t->certs, TRUE);
+	g_ptr_array_free(t->devices, TRUE);
 }
 
 /* One copy of each distinct string, in the chunk. */
@@ -82,6 +88,64 @@ static void keep_details(timeline *t, tl_entry *x, const event *e)
 	}
 }
 
+/* The chain of a certificate event, from its typed payload: the fields are
+ * for reading, their names are no contract. */
+static void keep_chain(timeline *t, tl_entry *x, const event *e)
+{
+	const ev_tls_certificates *m = e->kind == EV_TLS_CERTIFICATES ? e->data : NULL;
+	x->cert_first = t->certs->len;
+	for (uint32_t i = 0; m && i < m->ncerts; i++) {
+		const x509_info *c = &m->certs[i].x;
+		tl_cert k = {
+			.role = i == 0 ? TL_CERT_SENDER : TL_CERT_ISSUER,
+			.decoded = c->decoded,
+			.subject = c->decoded && c->subject ? keep_string(t, c->subject) : NULL,
+			.issuer = c->decoded && c->issuer ? keep_string(t, c->issuer) : NULL,
+			.not_before = c->decoded ? c->not_before : 0,
+			.not_after = c->decoded ? c->not_after : 0,
+			.sha256 = c->sha256[0] ? intern(t, c->sha256) : NULL,
+		};
+		g_array_append_val(t->certs, k);
+		x->ncerts++;
+	}
+}
+
+const tl_cert *tl_certs(const timeline *t, const tl_entry *x)
+{
+	if (!x->ncerts || x->cert_first + x->ncerts > t->certs->len)
+		return NULL;
+	return &g_array_index(t->certs, tl_cert, x->cert_first);
+}
+
+bool tl_mark_cert(timeline *t, tl_entry *x, int item)
+{
+	if (x->cert_first + x->ncerts > t->certs->len)
+		return false;
+	for (uint32_t i = 0; i < x->ncerts; i++)
+		g_array_index(t->certs, tl_cert, x->cert_first + i).failed = (int64_t)i == item;
+	return item >= 0 && (uint32_t)item < x->ncerts;
+}
+
+/* With a kind: the entry of that kind whose first frame is `frame` (0 too: a
+ * live check's certificate event has none). Without: the entry at that frame
+ * or that log line, whichever is not 0. */
+static bool entry_at(const tl_entry *x, uint32_t frame, uint32_t line, int kind)
+{
+	if (kind >= 0)
+		return x->kind == (ev_kind)kind && x->frame_first == frame;
+	return (frame && x->frame_first == frame) || (line && x->line == line);
+}
+
+tl_entry *tl_find(timeline *t, uint16_t input, uint32_t frame, uint32_t line, int kind)
+{
+	for (guint i = t->entries->len; i-- > 0;) {
+		tl_entry *x = &g_array_index(t->entries, tl_entry, i);
+		if (x->input == input && entry_at(x, frame, line, kind))
+			return x;
+	}
+	return NULL;
+}
+
 const ev_field *tl_details(const timeline *t, const tl_entry *x)
 {
 	if (!x->ndetails || x->detail_first + x->ndetails > t->details->len)
@@ -116,6 +180,7 @@ bool timeline_add(timeline *t, const event *e, bool failure)
 	x.failure = failure;
 	x.failed_item = -1;
 	keep_details(t, &x, e);
+	keep_chain(t, &x, e);
 	g_array_append_val(t->entries, x);
 	return true;
 }

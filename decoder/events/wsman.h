@@ -55,7 +55,6 @@ typedef struct ev_wsman {
 	bool has_amt_status;       /* Detail "AMT-STATUS <n>" */
 	uint32_t amt_status;
 	const char *amt_status_name;
-	const char *failure_meaning;  /* what the fault subcode / status means, in words */
 	bool incomplete;           /* parsing stopped early (malformed, limit) */
 	/* from the carrying HTTP message */
 	const char *http_uri;

@@ -4,6 +4,9 @@
 
 #include "dissectors/amt_status.h"
 #include "dissectors/wsman.h"
+#include "inputs/kb.h"
+#include "rules/wsman_meaning.h"
+#include "version.h"
 
 static arena A;
 
@@ -257,8 +260,31 @@ static void test_status_names(void)
 	STR_EQ(amt_return_name("IPS_HostBasedSetupService", "AddNextCertInChain", 4), "CertVerifyFailed");
 	STR_EQ(amt_return_name("AMT_SetupAndConfigurationService", "CommitChanges", 2057), "DATA_MISSING");
 	STR_EQ(amt_return_name("CIM_PowerManagementService", "RequestPowerStateChange", 32768 + 16), "NOT_PERMITTED");
-	CU_ASSERT_PTR_NOT_NULL(wsman_fault_meaning("AlreadyExists"));
-	CU_ASSERT_PTR_NOT_NULL(amt_status_meaning(32768 + 0x24));
+}
+
+/* Meanings are the knowledge base's: every code the dissector names has one
+ * there, also in the CIM vendor range (32768 + code). */
+static void test_status_meanings(void)
+{
+	kb *k = kb_load_dir(AMT_SOURCE_DIR "/rules/kb", NULL);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(k);
+	for (uint32_t v = 0; v <= 0x1000; v++)
+		if (amt_status_name(v) && !amt_status_meaning(k, v))
+			CU_FAIL("a named AMT status code without a meaning in rules/kb/pt-status.kb");
+	STR_EQ(amt_status_meaning(k, 32768 + 0x24), "a parameter is invalid");
+	STR_EQ(amt_status_meaning(k, 0x10), "the operation is not permitted in the current state or for this user");
+	CU_ASSERT_PTR_NULL(amt_status_meaning(k, 0x817));
+	CU_ASSERT_PTR_NULL(amt_status_meaning(NULL, 0x10));
+	ev_wsman w = {.fault = true, .fault_subcode_local = "AlreadyExists"};
+	STR_EQ(wsman_failure_meaning(k, &w), "the sender tried to create a resource that already exists");
+	w.has_amt_status = true;
+	w.amt_status = 0x806;
+	STR_EQ(wsman_failure_meaning(k, &w), "the password is invalid (wrong, or does not meet the strength rules)");
+	ev_wsman r = {.has_return = true, .return_value = 0};
+	CU_ASSERT_PTR_NULL(wsman_failure_meaning(k, &r));
+	r.return_value = 2057;
+	STR_EQ(wsman_failure_meaning(k, &r), "essential data is missing (at CommitChanges: a required setting was never made)");
+	kb_free(k);
 }
 
 static void test_hostile_xml(void)
@@ -343,11 +369,11 @@ int main(void)
 {
 	arena_init(&A, 0);
 	static const char *const names[] = {"every sample named", "headers and selectors", "class properties",
-					    "secrets redacted", "fault AMT-STATUS", "status names", "hostile xml",
+					    "secrets redacted", "fault AMT-STATUS", "status names", "status meanings", "hostile xml",
 					    "text in pieces"};
 	static void (*const fns[])(void) = {test_every_sample, test_headers_and_selectors, test_class_properties,
 					    test_secrets_redacted, test_fault_amt_status, test_status_names,
-					    test_hostile_xml, test_text_pieces};
+					    test_status_meanings, test_hostile_xml, test_text_pieces};
 	int rc = run_suite("wsman", names, fns, G_N_ELEMENTS(fns));
 	arena_free(&A);
 	return rc;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decoder/events/tls.h"
 #include "reports/report.h"
 #include "rules/rule.h"
 
@@ -123,6 +124,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			ev_str(e, "x509.issuer", next_str(&c, s3, sizeof(s3)));
 			ev_str(e, "log.ip", next_num(&c) % 2 ? "10.0.0.1" : s3);
 			ev_time(e, "x509.not_after", (int64_t)next_num(&c) << 50);
+			if (e->kind == EV_TLS_CERTIFICATES) {  /* the chain the analysis keeps: one parsed, one not */
+				ev_tls_certificates *m = arena_alloc(&scratch, sizeof(*m));
+				ev_tls_cert *ct = arena_alloc(&scratch, sizeof(*ct) * 2);
+				memset(m, 0, sizeof(*m));
+				memset(ct, 0, sizeof(*ct) * 2);
+				ct[0].x.decoded = true;
+				ct[0].x.subject = s2;
+				ct[0].x.issuer = s3;
+				ct[0].x.not_after = (int64_t)next_num(&c) << 50;
+				m->certs = ct;
+				m->ncerts = m->total = 2;
+				e->data = m;
+			}
 			unsigned item = next_num(&c);
 			if (item < 8)
 				analysis_keep_failed_item(&an, e, (int)item);
@@ -141,7 +155,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 	}
 	run.stats.limit_hits[next_num(&c) % LIM_COUNT] = next_num(&c);
-	timeline_sort(&an.tl);
+	analysis_conclude(&an);
 	GArray *by_rule = rule_summaries(&an.fnd);
 	report_opts plain = {.version = "fuzz", .by_rule = by_rule},
 		    verbose = {.verbose = true, .version = "fuzz", .by_rule = by_rule},

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decoder/events/tls.h"
 #include "reports/report.h"
 #include "rules/rule.h"
 
@@ -69,6 +70,26 @@ static void emit(fixture *fx, event *e, bool failure, int failed_item)
 	else
 		analysis_keep(&fx->an, e, failure);
 	arena_reset(&fx->scratch);
+}
+
+/* The typed payload the TLS dissector gives a Certificate message, which the
+ * analysis keeps as the chain (tl_certs): subjects[i] issued by issuers[i]. */
+static void chain_payload(fixture *fx, event *e, uint32_t n, const char *const *subjects,
+			  const char *const *issuers, const int64_t *not_after)
+{
+	ev_tls_certificates *m = arena_alloc(&fx->scratch, sizeof(*m));
+	ev_tls_cert *certs = arena_alloc(&fx->scratch, sizeof(ev_tls_cert) * n);
+	memset(m, 0, sizeof(*m));
+	memset(certs, 0, sizeof(ev_tls_cert) * n);
+	for (uint32_t i = 0; i < n; i++) {
+		certs[i].x.decoded = true;
+		certs[i].x.subject = subjects[i];
+		certs[i].x.issuer = issuers[i];
+		certs[i].x.not_after = not_after[i];
+	}
+	m->certs = certs;
+	m->ncerts = m->total = n;
+	e->data = m;
 }
 
 static void add_devices(fixture *fx)
@@ -163,6 +184,10 @@ static void add_events(fixture *fx)
 	ev_time(e, "x509.not_after", T0 + 86400000000LL * 30);
 	ev_time(e, "x509.not_after", T0 - 86400000000LL);
 	ev_time(e, "x509.not_after", T0 + 86400000000LL * 3650);
+	static const char *const subjects[] = {"CN=amt-08.corp.example", "CN=Corp Issuing CA 1", "CN=Corp Root CA"};
+	static const char *const issuers[] = {"CN=Corp Issuing CA <b>2</b>", "CN=Corp Root CA", "CN=Corp Root CA"};
+	const int64_t until[] = {T0 + 86400000000LL * 30, T0 - 86400000000LL, T0 + 86400000000LL * 3650};
+	chain_payload(fx, e, 3, subjects, issuers, until);
 	emit(fx, e, true, 1);
 	e = ev(fx, EV_TLS_ALERT, "tls", &tls, DIR_C2S, 6020, 13, 13, "Alert (Level: Fatal, Description: Unknown CA)");
 	ev_uint(e, "tls.alert_message.desc", 48);
@@ -322,7 +347,7 @@ int main(int argc, char **argv)
 	if (argc == 3)
 		add_many(&fx, (unsigned)strtoul(argv[2], NULL, 10));
 	add_findings(&fx);
-	timeline_sort(&fx.an.tl);
+	analysis_conclude(&fx.an);
 	fclose(fx.events);
 
 	GArray *by_rule = rule_summaries(&fx.an.fnd);

@@ -60,7 +60,7 @@ expect 1 '"id": "order.mixed"' -- --format json --leaf leaf.pem bundle-mixed.pem
 # usage and unreadable input
 expect 2 'no certificate file' -- --host x
 expect 2 'cannot read' -- /nonexistent.pem
-expect 2 'neither PEM' -- ../golden.sh
+expect 2 'neither PEM' -- ../make-certs.sh
 # the password never shows
 out=$("$AMTSCOPE" certs --password-file p12.password prov.p12 --format json 2>&1)
 if grep -q amtscope-test <<<"$out"; then echo "FAIL: password printed"; rc=1; fi

@@ -11,8 +11,10 @@ cd "$SRCDIR/tests/verdicts" || exit 2
 rc=0
 work=$(mktemp -d)
 ns=
+rec_ns=
 # a deleted namespace stops nothing: what still runs in it is killed first
-trap 'rm -rf "$work"; [ -n "$ns" ] && { ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null; ip netns del "$ns" 2>/dev/null; }' EXIT
+stop_ns() { [ -n "$1" ] && { ip netns pids "$1" 2>/dev/null | xargs -r kill -9 2>/dev/null; ip netns del "$1" 2>/dev/null; }; }
+trap 'stop_ns "$ns"; stop_ns "$rec_ns"; rm -rf "$work"' EXIT
 # bash runs no EXIT trap when a signal kills it (meson's timeout sends SIGTERM)
 trap 'exit 143' TERM HUP
 trap 'exit 130' INT
@@ -155,7 +157,8 @@ run_check() {  # run_check OUT ARGS...
 three_way() {  # three_way NAME RULE CAPTURE PEM [ANALYZE/CERTS/CHECK OPTIONS...]
 	local name=$1 rule=$2 cap=$3 pem=$4
 	shift 4
-	"$AMTSCOPE" analyze --no-system-ca --format json --fail-on never -r "captures/$cap" "$@" >"$work/$name-a.json"
+	[ "${cap#/}" = "$cap" ] && cap=captures/$cap  # a recording of this run: its full path
+	"$AMTSCOPE" analyze --no-system-ca --format json --fail-on never -r "$cap" "$@" >"$work/$name-a.json"
 	"$AMTSCOPE" certs --no-system-ca --provisioning --format json "$@" "$pem" >"$work/$name-c.json"
 	local a c k
 	a=$(summary_of "$work/$name-a.json" "$rule")
@@ -173,6 +176,93 @@ three_way() {  # three_way NAME RULE CAPTURE PEM [ANALYZE/CERTS/CHECK OPTIONS...
 }
 three_way same-root-not-sent prov.cert.root_not_sent prov-no-root.pcap pki/prov-no-root.pem "${hashes[@]}"
 three_way same-untrusted-root prov.cert.untrusted_root prov-with-root.pcap pki/prov-full.pem
+
+# ... and on dates: provisioning leaves with fixed dates, made now by openssl ca (issued by the
+# test PKI's provisioning CA on the same key), each sent as TLS 1.2 by a real s_client (the setup
+# service, leaf + intermediate + root) to a real s_server (the stand-in AMT on 16993), captured by
+# tcpdump on the loopback of a network namespace of the test's own
+dated_leaf() {  # dated_leaf NAME START END: $work/NAME.pem (leaf) and $work/NAME-full.pem (the file)
+	local d=$work/ca
+	if [ ! -f "$d/ca.cnf" ]; then
+		mkdir -p "$d/db" && : >"$d/index.txt" && echo 5001 >"$d/serial"
+		cat >"$d/ca.cnf" <<CNF
+[ca]
+default_ca = this
+[this]
+database = $d/index.txt
+new_certs_dir = $d/db
+serial = $d/serial
+certificate = $PWD/pki/prov-inter.pem
+private_key = $PWD/pki/prov-inter.key
+default_md = sha256
+policy = anything
+unique_subject = no
+copy_extensions = none
+[anything]
+commonName = supplied
+organizationalUnitName = optional
+organizationName = optional
+[prov_ext]
+basicConstraints = CA:FALSE
+keyUsage = critical, digitalSignature, keyEncipherment
+extendedKeyUsage = serverAuth, clientAuth, 2.16.840.1.113741.1.2.3
+subjectKeyIdentifier = hash
+authorityKeyIdentifier = keyid:always
+CNF
+		openssl req -new -key pki/prov.key -out "$d/prov.csr" \
+			-subj "/CN=setup.verdicts.test/OU=Intel(R) Client Setup Certificate/O=amtscope Verdicts, Inc."
+	fi
+	openssl ca -batch -config "$d/ca.cnf" -in "$d/prov.csr" -out "$work/$1.pem" -startdate "$2" -enddate "$3" \
+		-extfile "$d/ca.cnf" -extensions prov_ext -notext 2>"$work/$1.ca.err" &&
+		cat "$work/$1.pem" pki/prov-inter.pem pki/prov-root.pem >"$work/$1-full.pem"
+}
+record_prov() {  # record_prov NAME: $work/NAME.pcap of $work/NAME.pem presented to the stand-in AMT
+	local cap=$work/$1.pcap srv dump
+	rec_ns=vrec-$$
+	ip netns add "$rec_ns" || return 1
+	ip -n "$rec_ns" link set lo up
+	ip netns exec "$rec_ns" tcpdump -i lo --immediate-mode -U -s 0 -w "$cap" 'tcp port 16993' 2>"$work/$1.tcpdump" &
+	dump=$!
+	for _ in $(seq 50); do grep -q listening "$work/$1.tcpdump" && break; sleep 0.1; done
+	ip netns exec "$rec_ns" timeout 20 openssl s_server -accept 127.0.5.40:16993 -naccept 1 -www \
+		-cert pki/amt.pem -key pki/amt.key -Verify 4 -CAfile pki/prov-root.pem </dev/null >/dev/null 2>&1 &
+	srv=$!
+	for _ in $(seq 50); do ip netns exec "$rec_ns" ss -ltn | grep -q ':16993 ' && break; sleep 0.1; done
+	printf 'GET / HTTP/1.0\r\n\r\n' | ip netns exec "$rec_ns" timeout 10 openssl s_client -connect 127.0.5.40:16993 \
+		-bind 127.0.5.1:0 -tls1_2 -noservername -cert "$work/$1.pem" -key pki/prov.key \
+		-cert_chain pki/prov-chain-full.pem -ign_eof >/dev/null 2>&1
+	sleep 0.5
+	kill -INT "$dump" 2>/dev/null
+	wait "$dump" 2>/dev/null
+	stop_ns "$rec_ns"  # s_server, if still there
+	rec_ns=
+	wait "$srv" 2>/dev/null
+	[ -s "$cap" ]
+}
+soon=$(date -u -d '+10 days' +%Y%m%d%H%M%SZ)
+if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && command -v tcpdump >/dev/null; then
+	for d in "expired 20200101000000Z 20210101000000Z tls.cert.expired" \
+		"not-yet-valid 20400101000000Z 20410101000000Z tls.cert.not_yet_valid" \
+		"expires-soon 20260101000000Z $soon prov.cert.expires_soon"; do
+		read -r name start end rule <<<"$d"
+		if ! dated_leaf "$name" "$start" "$end" || ! record_prov "$name"; then
+			fail "$name: could not make or record the chain: $(cat "$work/$name.ca.err" 2>/dev/null)"
+			continue
+		fi
+		# expires-soon: the files are judged now, the capture at its packets' time (also now)
+		if [ "$name" = expires-soon ]; then
+			AMTSCOPE_NOW=$(date +%s) three_way "same-$name" "$rule" "$work/$name.pcap" "$work/$name-full.pem" "${hashes[@]}"
+		else
+			three_way "same-$name" "$rule" "$work/$name.pcap" "$work/$name-full.pem" "${hashes[@]}"
+		fi
+	done
+	# the words are the dates, and an expired leaf is not also "expiring soon"
+	grep -q '"summary": "The certificate CN=setup.verdicts.test,.* expired on 2021-01-01' "$work/same-expired-a.json" ||
+		fail "same-expired: the summary does not name the leaf and its end date"
+	grep -q 'expires_soon' "$work/same-expired-c.json" && fail "same-expired: also expires_soon"
+else
+	echo "note dates: not root, or no ip/tcpdump: the dated chains were not recorded"
+fi
 
 # ---- every reason a chain fails is named: a 1024-bit RSA key AND a SHA-1 signature ----
 out=$("$AMTSCOPE" certs --no-system-ca "${ca[@]}" pki/chain-weak.pem)

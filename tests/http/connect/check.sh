@@ -2,7 +2,7 @@
 # HTTP CONNECT answered 200 is a tunnel, and what goes through it is handed
 # to the protocol it carries (here TLS, whose certificates are judged), not
 # flagged as malformed HTTP (issue 21, item 5). On connect-tunnel.pcap:
-#  - `decode -V` and the findings equal expected/ byte for byte;
+#  - (`decode -V` and the findings byte for byte: golden cases http/connect-tunnel.*)
 #  - a note says the tunnel opened, no note says "not an HTTP";
 #  - the ClientHello (SNI amt.tls.test) and the server's certificates are decoded;
 #  - tshark differential (handshake types, SNI, x509sat, HTTP method).
@@ -15,15 +15,6 @@ trap 'rm -rf "$work"' EXIT
 rc=0
 fail() { echo "FAIL: $*"; rc=1; }
 "$AMTSCOPE" decode -V -r "$cap" >"$work/decode" 2>&1 || fail "decode exited $?"
-"$AMTSCOPE" analyze --no-system-ca --fail-on never --format json -r "$cap" |
-	python3 -c 'import json, sys; [print(f["rule"], f["severity"], f.get("device", "-")) for f in json.load(sys.stdin)["findings"]]' >"$work/findings"
-if [ "${UPDATE:-}" = 1 ]; then
-	mkdir -p "$here/expected"
-	cp "$work/decode" "$here/expected/connect-tunnel.decode"
-	cp "$work/findings" "$here/expected/connect-tunnel.findings"
-fi
-diff -u "$here/expected/connect-tunnel.decode" "$work/decode" || fail "decode differs from the golden output"
-diff -u "$here/expected/connect-tunnel.findings" "$work/findings" || fail "findings differ"
 grep -q "answered 200: a tunnel" "$work/decode" || fail "no tunnel note"
 grep -q "not an HTTP" "$work/decode" && fail "the tunnel's bytes were read as HTTP"
 grep -q "Client Hello (SNI=amt.tls.test)" "$work/decode" || fail "the ClientHello inside the tunnel was not decoded"
