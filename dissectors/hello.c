@@ -85,6 +85,7 @@ static hello_hash *parse_hashes(dis_ctx *c, wire *w, uint32_t n, const char **wh
 		list[i].type = type;
 		list[i].len = len;
 		list[i].hex = arena_hex(c->scratch, b, len);
+		amt_hash_set(&list[i].hash, type, b, len);
 	}
 	if (wire_left(w)) {
 		*why = arena_printf(c->scratch, "%zu bytes after the last hash entry", wire_left(w));
