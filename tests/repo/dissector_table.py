@@ -16,7 +16,9 @@ It fails when
   - a kind a dissector emits has no name or no lane of its table line, or a
     table line's kinds/lane differ from what the program says;
   - a hand-kept copy of the table comes back: a lane mapping in
-    reports/html_timeline.c (`case EV_`), or port numbers in decoder/capture.c.
+    reports/html_timeline.c (`case EV_`), or port numbers in decoder/capture.c;
+  - code names one of AMT's ports (decoder/amt_ports.h) as a number instead
+    of by its name (comments and message texts may say the number).
 It first proves that it can fail: the same checks on a scratch copy of the
 sources with mismatches planted must report each one.
 
@@ -174,12 +176,36 @@ def check(root, gen):
         problems.append("reports/html_timeline.c maps kinds to lanes itself (case EV_...): use ev_kind_lane()")
     if re.search(r"port(range)?\s+\d[\d-]*\s+or\b", strip_comments(read(root, "decoder/capture.c"))):
         problems.append("decoder/capture.c lists ports itself: the live filter comes from the table")
+    problems += bare_ports(root)
     return problems
 
 
+CODE_DIRS = ("decoder", "dissectors", "inputs", "rules", "check", "reports", "cli")
+
+
+def bare_ports(root):
+    """AMT's port numbers are named once (decoder/amt_ports.h): code elsewhere
+    that writes one as a number (not in a comment or a message) is reported."""
+    numbers = sorted(set(named_ports(root).values()))
+    pattern = re.compile(r"(?<![\w.])(%s)(?![\w.])" % "|".join(str(n) for n in numbers))
+    out = []
+    for d in CODE_DIRS:
+        top = os.path.join(root, d)
+        for dirpath, _dirs, files in os.walk(top):
+            for fn in sorted(files):
+                if not fn.endswith((".c", ".h")) or fn == "amt_ports.h":
+                    continue
+                rel = os.path.relpath(os.path.join(dirpath, fn), root)
+                code = re.sub(r'"(\\.|[^"\\\n])*"', '""', strip_comments(read(root, rel)))
+                for m in pattern.finditer(code):
+                    out.append("%s names AMT port %s as a number: use decoder/amt_ports.h" % (rel, m.group(1)))
+    return out
+
+
 def scratch_copy(tmp):
-    for d in ("dissectors", "decoder", "reports"):
-        shutil.copytree(os.path.join(SRC, d), os.path.join(tmp, d))
+    for d in CODE_DIRS:
+        if os.path.isdir(os.path.join(SRC, d)):
+            shutil.copytree(os.path.join(SRC, d), os.path.join(tmp, d))
     return tmp
 
 
@@ -226,6 +252,11 @@ def plants(gen):
         cases.append(("hand-kept copies of the lanes and the port list",
                       ["reports/html_timeline.c maps kinds to lanes itself",
                        "decoder/capture.c lists ports itself"], check(root, gen)))
+    with tempfile.TemporaryDirectory() as tmp:
+        root = scratch_copy(tmp)
+        rule = read(root, "rules/rule_tls.c") + "\nstatic bool old_port(uint16_t p) { return p == 16993; }\n"
+        write(root, "rules/rule_tls.c", rule)
+        cases.append(("an AMT port written as a number", ["rules/rule_tls.c names AMT port 16993"], check(root, gen)))
     for what, expected, got in cases:
         missing = [w for w in expected if not any(w in p for p in got)]
         if missing:
