@@ -43,5 +43,8 @@ typedef struct amt_run {
 void run_init(amt_run *r);
 void run_free(amt_run *r);
 amt_input *run_add_input(amt_run *r, const char *path, input_kind k);
+/* The time the inputs cover so far: the earliest first time and the latest
+ * last time of any input; both 0 when no input had a time. */
+void run_span(const amt_run *r, int64_t *first, int64_t *last);
 
 #endif

@@ -90,13 +90,8 @@ static void add_addr_once(GArray *a, const amt_addr *x)
 
 static void add_ev(GArray *a, uint16_t input, uint32_t frame, int64_t ts)
 {
-	if (!frame || a->len >= 64)
+	if (!frame || a->len >= 64 || evidence_find(a, input, frame, 0))
 		return;
-	for (guint i = 0; i < a->len; i++) {
-		evidence *o = &g_array_index(a, evidence, i);
-		if (o->input == input && o->frame == frame)
-			return;
-	}
 	evidence ev = {input, frame, 0, ts};
 	g_array_append_val(a, ev);
 }
