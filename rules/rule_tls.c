@@ -3,6 +3,7 @@
  * domain a provisioning certificate vouches for (FACT_PROV_DOMAIN). */
 #include <string.h>
 
+#include "../decoder/amt_ports.h"
 #include "../decoder/events/tls.h"
 #include "../dissectors/x509.h"
 #include "../inputs/amthashes.h"
@@ -11,12 +12,10 @@
 #include "rule.h"
 #include "tls_facts.h"
 
-enum { AMT_TLS_PORT = 16993 };
-
 /* AMT's TLS ports: 16993 (WS-Man), 16995 (redirection), 664 (secure RMCP/ASF). */
 static bool amt_tls_port(uint16_t p)
 {
-	return p == AMT_TLS_PORT || p == 16995 || p == 664;
+	return p == AMT_PORT_HTTPS || p == AMT_PORT_REDIR_TLS || p == AMT_PORT_RMCP_SECURE;
 }
 
 /* A server-certificate finding on AMT's TLS port that is by design when the
@@ -217,7 +216,7 @@ static void on_alert(tls_rule *r, analysis *an, const event *e)
 	const char *who = a->from_client ? "client" : "server";
 	const char *name = a->description_name ? a->description_name : "unknown";
 	device *srv = e->flow ? dev_by_ip(&an->dev, &e->flow->srv, true) : NULL;
-	bool prov = !a->from_client && e->flow && e->flow->sport == AMT_TLS_PORT &&
+	bool prov = !a->from_client && e->flow && e->flow->sport == AMT_PORT_HTTPS &&
 		    g_hash_table_contains(r->prov_flows, &(uint64_t){flow_key(e)});
 	char *key = g_strdup_printf("%s/%s/%s", name, who, src);
 	bool is_new;
@@ -526,10 +525,10 @@ static void on_certificates(tls_rule *r, analysis *an, const event *e)
 	k.device = dev_label(dev_resolve(sender));
 	/* AMT's own certificate (self-signed, or from its On-Die CA) is judged
 	 * only when the flow turns out not to be remote configuration */
-	k.deferrable = !m->from_client && e->flow && e->flow->sport == AMT_TLS_PORT;
+	k.deferrable = !m->from_client && e->flow && e->flow->sport == AMT_PORT_HTTPS;
 	chain_judge_in in = {.v = k.v, .root_trusted = -1, .dates = true, .at_us = e->ts};
 	const char *prov_label = NULL;
-	if (m->from_client && e->flow && e->flow->sport == AMT_TLS_PORT)
+	if (m->from_client && e->flow && e->flow->sport == AMT_PORT_HTTPS)
 		prov_label = provisioning_setup(r, an, &k, &in);
 	judge_chain(r, an, &k, &in, prov_label);
 	if (!m->from_client)
