@@ -515,7 +515,7 @@ static void on_certificates(tls_rule *r, analysis *an, const event *e)
 	device *sender = dev_by_ip(&an->dev, ev_src(e), true);
 	if (!leaf_parsed) {  /* nothing of the leaf to learn from: only the judge's word on it */
 		k.device = dev_label(dev_resolve(sender));
-		k.deferrable = !m->from_client && e->flow && e->flow->sport == AMT_TLS_PORT;
+		k.deferrable = !m->from_client && e->flow && e->flow->sport == AMT_PORT_HTTPS;
 		judge_chain(r, an, &k, &(chain_judge_in){.v = k.v, .root_trusted = -1}, NULL);
 		return;
 	}
