@@ -33,6 +33,7 @@ void eng_ctx_init(engine *e, flow *f, const dissector *d, uint8_t dir, dis_ctx *
 	c->limit_hits = e->run->stats.limit_hits;
 	c->global = d ? e->globals[dissector_index(d)] : NULL;
 	c->engine = e;
+	c->run = e->run;
 	c->held_total = &e->buffered;
 }
 

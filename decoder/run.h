@@ -32,16 +32,24 @@ typedef struct amt_stats {
 	uint64_t kernel_drops;      /* live capture: pcap_stats */
 } amt_stats;
 
+struct x509_cache;
+
 typedef struct amt_run {
 	amt_config cfg;
 	ev_bus bus;
 	GPtrArray *inputs;  /* amt_input* */
 	amt_stats stats;
 	arena strings;      /* lives as long as the run */
+	GArray *owned;      /* run_owned: what run_free frees */
+	struct x509_cache *x509;  /* the certificates decoded (dissectors/x509.h: x509_run_cache) */
 } amt_run;
 
 void run_init(amt_run *r);
+/* Frees what the run owns, the last given first. */
 void run_free(amt_run *r);
+/* p lives as long as the run: run_free calls free_fn(p). For the per-run
+ * caches of the layers above, which this one cannot name. */
+void run_own(amt_run *r, void *p, void (*free_fn)(void *p));
 amt_input *run_add_input(amt_run *r, const char *path, input_kind k);
 
 #endif

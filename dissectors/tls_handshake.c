@@ -293,7 +293,7 @@ static void certificate(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t le
 		ev_tls_cert *ct = &certs[m->ncerts++];
 		ct->der = arena_copy(c->scratch, der, l);
 		ct->der_len = l;
-		x509_decode(c->scratch, der, l, &ct->x);
+		x509_decode(x509_run_cache(c->run), c->scratch, der, l, &ct->x);
 	}
 	m->certs = certs;
 	if (m->truncated)
