@@ -30,6 +30,7 @@ typedef struct amt_stats {
 	uint64_t non_ip, malformed, ip_fragments, ip_reassembled;
 	uint64_t limit_hits[LIM_COUNT];
 	uint64_t kernel_drops;      /* live capture: pcap_stats */
+	uint64_t dissector_misuse;  /* dissector results that broke the contract (engine_feed.c) */
 } amt_stats;
 
 struct x509_cache;
