@@ -57,3 +57,15 @@ amt_input *run_add_input(amt_run *r, const char *path, input_kind k)
 	g_ptr_array_add(r->inputs, in);
 	return in;
 }
+
+void run_span(const amt_run *r, int64_t *first, int64_t *last)
+{
+	*first = *last = 0;
+	for (guint i = 0; i < r->inputs->len; i++) {
+		const amt_input *in = r->inputs->pdata[i];
+		if (in->first_ts && (!*first || in->first_ts < *first))
+			*first = in->first_ts;
+		if (in->last_ts > *last)
+			*last = in->last_ts;
+	}
+}

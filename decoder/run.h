@@ -52,5 +52,8 @@ void run_free(amt_run *r);
  * caches of the layers above, which this one cannot name. */
 void run_own(amt_run *r, void *p, void (*free_fn)(void *p));
 amt_input *run_add_input(amt_run *r, const char *path, input_kind k);
+/* The time the inputs cover so far: the earliest first time and the latest
+ * last time of any input; both 0 when no input had a time. */
+void run_span(const amt_run *r, int64_t *first, int64_t *last);
 
 #endif

@@ -7,13 +7,10 @@
 #include <stddef.h>
 #include <string.h>
 
-/* names only: what a code means is the knowledge base's (rules/kb/pt-status.kb) */
-typedef struct code_name {
-	uint32_t code;
-	const char *name;
-} code_name;
+#include "../decoder/tok.h"
 
-static const code_name pt_status[] = {
+/* names only: what a code means is the knowledge base's (rules/kb/pt-status.kb) */
+static const tok pt_status[] = {
 	{0x00, "SUCCESS"},
 	{0x01, "INTERNAL_ERROR"},
 	{0x02, "NOT_READY"},
@@ -93,30 +90,22 @@ static const code_name pt_status[] = {
 	{0x81C, "BLOCKING_COMPONENT"},
 	{0x821, "USER_CONSENT_REQUIRED"},
 	{0x822, "OPERATION_IN_PROGRESS"},
+	{0, NULL},
 };
-
-static const code_name *pt_find(uint32_t code)
-{
-	for (size_t i = 0; i < sizeof(pt_status) / sizeof(pt_status[0]); i++)
-		if (pt_status[i].code == code)
-			return &pt_status[i];
-	return NULL;
-}
 
 const char *amt_status_name(uint32_t code)
 {
-	const code_name *c = pt_find(code);
-	return c ? c->name : NULL;
+	return tok_name(pt_status, code, NULL);
 }
 
 /* IPS_HostBasedSetupService (spec §3.7) */
-static const char *const hbs_setup[] = {
-	"Success", "InternalError", "InvalidState", "InvalidParam",
-	"MethodDisabled", "AuthFailed", "FlashWriteLimitExceeded",
+static const tok hbs_setup[] = {
+	{0, "Success"}, {1, "InternalError"}, {2, "InvalidState"}, {3, "InvalidParam"},
+	{4, "MethodDisabled"}, {5, "AuthFailed"}, {6, "FlashWriteLimitExceeded"}, {0, NULL},
 };
-static const char *const hbs_chain[] = {
-	"Success", "InvalidParam", "InternalError", "InvalidState",
-	"CertVerifyFailed", "CertChainLengthExceeded",
+static const tok hbs_chain[] = {
+	{0, "Success"}, {1, "InvalidParam"}, {2, "InternalError"}, {3, "InvalidState"},
+	{4, "CertVerifyFailed"}, {5, "CertChainLengthExceeded"}, {0, NULL},
 };
 
 static bool eq(const char *a, const char *b)
@@ -127,12 +116,13 @@ static bool eq(const char *a, const char *b)
 const char *amt_return_name(const char *cls, const char *method, uint32_t value)
 {
 	if (eq(cls, "IPS_HostBasedSetupService")) {
+		const char *setup = tok_name(hbs_setup, value, NULL);
+		const char *chain = tok_name(hbs_chain, value, NULL);
 		if ((eq(method, "Setup") || eq(method, "AdminSetup") || eq(method, "UpgradeClientToAdmin")) &&
-		    value < sizeof(hbs_setup) / sizeof(hbs_setup[0]) &&
-		    !(value == 4 && eq(method, "AdminSetup")))
-			return hbs_setup[value];
-		if (eq(method, "AddNextCertInChain") && value < sizeof(hbs_chain) / sizeof(hbs_chain[0]))
-			return hbs_chain[value];
+		    setup && !(value == 4 && eq(method, "AdminSetup")))
+			return setup;
+		if (eq(method, "AddNextCertInChain") && chain)
+			return chain;
 	}
 	if (cls && strncmp(cls, "CIM_", 4) == 0) {
 		if (value == 0)

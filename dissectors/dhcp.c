@@ -10,6 +10,7 @@
 
 #include "../decoder/dissector.h"
 #include "../decoder/events/dhcp.h"
+#include "../decoder/tok.h"
 #include "dhcp_opts.h"
 
 #define DHCP_MAX_EXCHANGES 4096
@@ -48,12 +49,14 @@ static void global_free(void *p)
 	g_free(g);
 }
 
+static const tok msg_types[] = {
+	{1, "Discover"}, {2, "Offer"}, {3, "Request"}, {4, "Decline"}, {5, "ACK"}, {6, "NAK"},
+	{7, "Release"}, {8, "Inform"}, {0, NULL},
+};
+
 static const char *msg_type_name(uint8_t t)
 {
-	static const char *const names[] = {
-		NULL, "Discover", "Offer", "Request", "Decline", "ACK", "NAK", "Release", "Inform",
-	};
-	return t < sizeof(names) / sizeof(names[0]) ? names[t] : NULL;
+	return tok_name(msg_types, t, NULL);
 }
 
 /* The per-exchange memory: what the client asked for under this xid. */

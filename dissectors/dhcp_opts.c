@@ -2,6 +2,7 @@
 
 #include <string.h>
 
+#include "../decoder/tok.h"
 #include "dnsname.h"
 
 #define DHCP_MAX_SEARCH 32
@@ -230,13 +231,15 @@ void dhcp_opts_finish(dhcp_opts *o)
 	o->search = NULL;
 }
 
+static const tok v6_types[] = {
+	{1, "Solicit"}, {2, "Advertise"}, {3, "Request"}, {4, "Confirm"}, {5, "Renew"}, {6, "Rebind"},
+	{7, "Reply"}, {8, "Release"}, {9, "Decline"}, {10, "Reconfigure"}, {11, "Information-request"},
+	{12, "Relay-forw"}, {13, "Relay-reply"}, {0, NULL},
+};
+
 static const char *v6_type_name(uint8_t t)
 {
-	static const char *const names[] = {
-		NULL, "Solicit", "Advertise", "Request", "Confirm", "Renew", "Rebind", "Reply",
-		"Release", "Decline", "Reconfigure", "Information-request", "Relay-forw", "Relay-reply",
-	};
-	return t < sizeof(names) / sizeof(names[0]) ? names[t] : NULL;
+	return tok_name(v6_types, t, NULL);
 }
 
 dis_result dhcpv6_parse(dis_ctx *c, const uint8_t *p, size_t len)

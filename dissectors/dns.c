@@ -33,15 +33,6 @@ typedef struct dns_state {
 	size_t skipped[2];
 } dns_state;
 
-const char *dns_rcode_name(uint8_t rc)
-{
-	static const char *const names[] = {
-		"No error", "Format error", "Server failure", "No such name", "Not implemented",
-		"Refused", "YXDomain", "YXRRSet", "NXRRSet", "Not authoritative", "Not zone",
-	};
-	return rc < sizeof(names) / sizeof(names[0]) ? names[rc] : "Unknown rcode";
-}
-
 static const char *type_text(arena *a, uint16_t t)
 {
 	const char *n = dns_type_name(t);

@@ -243,4 +243,6 @@ void dns_resolve_chain(arena *a, ev_dns *d)
 		else if (r->type == DNS_T_PTR && r->target && !g_ascii_strcasecmp(r->name, d->qname))
 			d->ptrs[d->nptrs++] = r->target;
 	}
+	if (!d->nptrs || !dnsname_reverse_addr(d->qname, &d->ptr_addr))
+		d->ptr_addr.family = 0;
 }

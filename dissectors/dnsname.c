@@ -1,5 +1,9 @@
 #include "dnsname.h"
 
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+
 #include "../decoder/wire.h"
 
 const char *dnsname_status_text(dnsname_status s)
@@ -114,4 +118,41 @@ dnsname_status dnsname_read(const uint8_t *msg, size_t len, size_t *pos, char *o
 	else
 		*pos = len;  /* nothing sane follows an unterminated name */
 	return st;
+}
+
+/* RFC 1035 3.5 (in-addr.arpa, octets reversed) and RFC 3596 2.5 (ip6.arpa,
+ * 32 nibbles reversed) */
+bool dnsname_reverse_addr(const char *qname, amt_addr *out)
+{
+	if (!qname)
+		return false;
+	size_t n = strlen(qname);
+	static const char v4[] = ".in-addr.arpa", v6[] = ".ip6.arpa";
+	if (n > sizeof(v4) - 1 && !g_ascii_strcasecmp(qname + n - (sizeof(v4) - 1), v4)) {
+		unsigned o[4];
+		char tail;
+		if (sscanf(qname, "%u.%u.%u.%u%c", &o[0], &o[1], &o[2], &o[3], &tail) != 5 || tail != '.')
+			return false;
+		uint8_t b[4];
+		for (int i = 0; i < 4; i++) {
+			if (o[3 - i] > 255)
+				return false;
+			b[i] = (uint8_t)o[3 - i];
+		}
+		*out = amt_addr_v4(b);
+		return true;
+	}
+	if (n == 63 + sizeof(v6) - 1 && !g_ascii_strcasecmp(qname + 63, v6)) {
+		uint8_t b[16] = {0};
+		for (int i = 0; i < 32; i++) {
+			int v = g_ascii_xdigit_value(qname[2 * i]);
+			if (v < 0 || qname[2 * i + 1] != '.')
+				return false;
+			int byte = 15 - i / 2;
+			b[byte] = (uint8_t)(b[byte] + (i % 2 ? v * 16 : v));
+		}
+		*out = amt_addr_v6(b);
+		return true;
+	}
+	return false;
 }

@@ -5,7 +5,10 @@
 #ifndef AMT_DNSNAME_H
 #define AMT_DNSNAME_H
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
+
+#include "../decoder/addr.h"
 
 #define DNSNAME_MAX 1024   /* text form, escapes included (wire max 255) */
 #define DNSNAME_MAX_LABELS 128
@@ -25,5 +28,9 @@ typedef enum dnsname_status {
 dnsname_status dnsname_read(const uint8_t *msg, size_t len, size_t *pos, char *out,
 			    size_t outlen, int allow_pointers);
 const char *dnsname_status_text(dnsname_status s);
+/* The address a reverse-lookup name stands for: 10.1.2.3 from
+ * "3.2.1.10.in-addr.arpa" (any case), or the 32 nibbles of an ip6.arpa name;
+ * false if the name is not one. */
+bool dnsname_reverse_addr(const char *qname, amt_addr *out);
 
 #endif

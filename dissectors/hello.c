@@ -11,6 +11,7 @@
 
 #include "../decoder/dissector.h"
 #include "../decoder/events/hello.h"
+#include "../decoder/tok.h"
 
 #define PROTO "hello"
 #define HELLO_V2_LEN 32
@@ -22,14 +23,16 @@ typedef struct hello_state {
 	bool service_bytes_noted;
 } hello_state;
 
+static const tok hash_names[] = {
+	{HELLO_HASH_SHA1, "sha1"}, {HELLO_HASH_SHA256, "sha256"}, {HELLO_HASH_SHA384, "sha384"}, {0, NULL},
+};
+static const tok hash_titles[] = {
+	{HELLO_HASH_SHA1, "SHA-1"}, {HELLO_HASH_SHA256, "SHA-256"}, {HELLO_HASH_SHA384, "SHA-384"}, {0, NULL},
+};
+
 const char *hello_hash_name(uint8_t type)
 {
-	switch (type) {
-	case HELLO_HASH_SHA1: return "sha1";
-	case HELLO_HASH_SHA256: return "sha256";
-	case HELLO_HASH_SHA384: return "sha384";
-	default: return NULL;
-	}
+	return tok_name(hash_names, type, NULL);
 }
 
 static uint8_t hash_len_of(uint8_t type)
@@ -85,6 +88,7 @@ static hello_hash *parse_hashes(dis_ctx *c, wire *w, uint32_t n, const char **wh
 		list[i].type = type;
 		list[i].len = len;
 		list[i].hex = arena_hex(c->scratch, b, len);
+		amt_hash_set(&list[i].hash, type, b, len);
 	}
 	if (wire_left(w)) {
 		*why = arena_printf(c->scratch, "%zu bytes after the last hash entry", wire_left(w));
@@ -114,11 +118,10 @@ static void emit_hello(dis_ctx *c, ev_hello *h, size_t len)
 							     h->hashes[i].hex));
 		}
 		GString *types = g_string_new(NULL);
-		static const char *const type_names[] = {"", "SHA-1", "SHA-256", "SHA-384"};
 		for (int t = 1; t <= 3; t++)
 			if (per_type[t])
 				g_string_append_printf(types, "%s%u %s", types->len ? ", " : " (", per_type[t],
-						       type_names[t]);
+						       tok_name(hash_titles, (uint32_t)t, ""));
 		if (types->len)
 			g_string_append_c(types, ')');
 		ev_set_info(e, "Hello v3 (PKI), UUID %s, retry %u, %u root hashes%s", h->uuid, h->retry,

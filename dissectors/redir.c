@@ -49,16 +49,15 @@ const char *redir_type_name(redir_type t)
 	}
 }
 
+static const tok auth_names[] = {
+	{REDIR_AUTH_QUERY, "query"}, {REDIR_AUTH_USERPASS, "user/password"},
+	{REDIR_AUTH_KERBEROS, "kerberos"}, {REDIR_AUTH_DIGEST, "digest"},
+	{REDIR_AUTH_DIGEST_QOP, "digest-qop"}, {0, NULL},
+};
+
 const char *redir_auth_name(uint8_t t)
 {
-	switch (t) {
-	case REDIR_AUTH_QUERY: return "query";
-	case REDIR_AUTH_USERPASS: return "user/password";
-	case REDIR_AUTH_KERBEROS: return "kerberos";
-	case REDIR_AUTH_DIGEST: return "digest";
-	case REDIR_AUTH_DIGEST_QOP: return "digest-qop";
-	default: return "unknown";
-	}
+	return tok_name(auth_names, t, "unknown");
 }
 
 const char *redir_session_state_name(redir_session_state s)
@@ -72,44 +71,32 @@ const char *redir_session_state_name(redir_session_state s)
 	return "?";
 }
 
+static const tok op_names[] = {
+	{OP_START, "StartRedirectionSession"}, {OP_START_REPLY, "StartRedirectionSessionReply"},
+	{OP_END, "EndRedirectionSession"}, {OP_AUTH, "AuthenticateSession"},
+	{OP_AUTH_REPLY, "AuthenticateSessionReply"}, {OP_SOL_START, "START_SOL_REDIRECTION"},
+	{OP_SOL_START_REPLY, "START_SOL_REDIRECTION_REPLY"}, {OP_SOL_END, "END_SOL_REDIRECTION"},
+	{OP_SOL_END_REPLY, "END_SOL_REDIRECTION_REPLY"}, {OP_SOL_PING, "SOL_KEEP_ALIVE_PING"},
+	{OP_SOL_PONG, "SOL_KEEP_ALIVE_PONG"}, {OP_SOL_SETTINGS, "SOL_0x27 (undocumented)"},
+	{OP_SOL_TO_HOST, "SOL_DATA_TO_HOST"}, {OP_SOL_CONTROLS, "SOL_CONTROLS_FROM_HOST"},
+	{OP_SOL_FROM_HOST, "SOL_DATA_FROM_HOST"}, {OP_SOL_HEARTBEAT, "SOL_HEARTBEAT"},
+	{0x42, "END_IDER_REDIRECTION"}, {0x43, "END_IDER_REDIRECTION_REPLY"},
+	{0x44, "IDER_KEEP_ALIVE_PING"}, {0x45, "IDER_KEEP_ALIVE_PONG"},
+	{0x46, "IDER_RESET_OCCURED"}, {0x47, "IDER_RESET_OCCURED_RESPONSE"},
+	{0x48, "IDER_DISABLE_ENABLE_FEATURES"}, {0x49, "IDER_DISABLE_ENABLE_FEATURES_REPLY"},
+	{0x4A, "IDER_ERROR_OCCURED"}, {0x4B, "IDER_HEARTBEAT"}, {0x50, "IDER_COMMAND_WRITTEN"},
+	{0x51, "IDER_COMMAND_END_RESPONSE"}, {0x52, "IDER_GET_DATA_FROM_HOST"},
+	{0x53, "IDER_DATA_FROM_HOST"}, {0x54, "IDER_DATA_TO_HOST"}, {0, NULL},
+};
+
 static const char *op_name(redir_type t, uint8_t op)
 {
-	switch (op) {
-	case OP_START: return "StartRedirectionSession";
-	case OP_START_REPLY: return "StartRedirectionSessionReply";
-	case OP_END: return "EndRedirectionSession";
-	case OP_AUTH: return "AuthenticateSession";
-	case OP_AUTH_REPLY: return "AuthenticateSessionReply";
-	case OP_SOL_START: return "START_SOL_REDIRECTION";
-	case OP_SOL_START_REPLY: return "START_SOL_REDIRECTION_REPLY";
-	case OP_SOL_END: return "END_SOL_REDIRECTION";
-	case OP_SOL_END_REPLY: return "END_SOL_REDIRECTION_REPLY";
-	case OP_SOL_PING: return "SOL_KEEP_ALIVE_PING";
-	case OP_SOL_PONG: return "SOL_KEEP_ALIVE_PONG";
-	case OP_SOL_SETTINGS: return "SOL_0x27 (undocumented)";
-	case OP_SOL_TO_HOST: return "SOL_DATA_TO_HOST";
-	case OP_SOL_CONTROLS: return "SOL_CONTROLS_FROM_HOST";
-	case OP_SOL_FROM_HOST: return "SOL_DATA_FROM_HOST";
-	case OP_SOL_HEARTBEAT: return "SOL_HEARTBEAT";
-	case OP_KVM_START: return t == REDIR_TYPE_KVM ? "KVM_START" : "START_IDER_REDIRECTION";
-	case OP_KVM_START_REPLY: return t == REDIR_TYPE_KVM ? "KVM_START_REPLY" : "START_IDER_REDIRECTION_REPLY";
-	case 0x42: return "END_IDER_REDIRECTION";
-	case 0x43: return "END_IDER_REDIRECTION_REPLY";
-	case 0x44: return "IDER_KEEP_ALIVE_PING";
-	case 0x45: return "IDER_KEEP_ALIVE_PONG";
-	case 0x46: return "IDER_RESET_OCCURED";
-	case 0x47: return "IDER_RESET_OCCURED_RESPONSE";
-	case 0x48: return "IDER_DISABLE_ENABLE_FEATURES";
-	case 0x49: return "IDER_DISABLE_ENABLE_FEATURES_REPLY";
-	case 0x4A: return "IDER_ERROR_OCCURED";
-	case 0x4B: return "IDER_HEARTBEAT";
-	case 0x50: return "IDER_COMMAND_WRITTEN";
-	case 0x51: return "IDER_COMMAND_END_RESPONSE";
-	case 0x52: return "IDER_GET_DATA_FROM_HOST";
-	case 0x53: return "IDER_DATA_FROM_HOST";
-	case 0x54: return "IDER_DATA_TO_HOST";
-	default: return "unknown";
-	}
+	/* IDE-R and KVM share the opcodes of their start messages */
+	if (op == OP_KVM_START)
+		return t == REDIR_TYPE_KVM ? "KVM_START" : "START_IDER_REDIRECTION";
+	if (op == OP_KVM_START_REPLY)
+		return t == REDIR_TYPE_KVM ? "KVM_START_REPLY" : "START_IDER_REDIRECTION_REPLY";
+	return tok_name(op_names, op, "unknown");
 }
 
 static redir_type type_from_tag(const uint8_t *tag)

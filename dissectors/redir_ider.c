@@ -40,49 +40,31 @@ frame_result redir_ider_length(const uint8_t *p, size_t len)
 	}
 }
 
+static const tok cdb_names[] = {
+	{0x00, "TEST UNIT READY"}, {0x03, "REQUEST SENSE"}, {0x04, "FORMAT UNIT"},
+	{0x12, "INQUIRY"}, {0x15, "MODE SELECT(6)"}, {0x1A, "MODE SENSE(6)"},
+	{0x1B, "START STOP UNIT"}, {0x1E, "PREVENT ALLOW MEDIUM REMOVAL"},
+	{0x23, "READ FORMAT CAPACITIES"}, {0x25, "READ CAPACITY"}, {0x28, "READ(10)"},
+	{0x2A, "WRITE(10)"}, {0x2B, "SEEK(10)"}, {0x2F, "VERIFY(10)"}, {0x35, "SYNCHRONIZE CACHE"},
+	{0x42, "READ SUB-CHANNEL"}, {0x43, "READ TOC/PMA/ATIP"}, {0x46, "GET CONFIGURATION"},
+	{0x4A, "GET EVENT STATUS NOTIFICATION"}, {0x51, "READ DISC INFORMATION"},
+	{0x55, "MODE SELECT(10)"}, {0x5A, "MODE SENSE(10)"}, {0xA8, "READ(12)"},
+	{0xAA, "WRITE(12)"}, {0xAD, "READ DISC STRUCTURE"}, {0xBB, "SET CD SPEED"},
+	{0xBD, "MECHANISM STATUS"}, {0xBE, "READ CD"}, {0, NULL},
+};
+
 static const char *cdb_name(uint8_t op)
 {
-	switch (op) {
-	case 0x00: return "TEST UNIT READY";
-	case 0x03: return "REQUEST SENSE";
-	case 0x04: return "FORMAT UNIT";
-	case 0x12: return "INQUIRY";
-	case 0x15: return "MODE SELECT(6)";
-	case 0x1A: return "MODE SENSE(6)";
-	case 0x1B: return "START STOP UNIT";
-	case 0x1E: return "PREVENT ALLOW MEDIUM REMOVAL";
-	case 0x23: return "READ FORMAT CAPACITIES";
-	case 0x25: return "READ CAPACITY";
-	case 0x28: return "READ(10)";
-	case 0x2A: return "WRITE(10)";
-	case 0x2B: return "SEEK(10)";
-	case 0x2F: return "VERIFY(10)";
-	case 0x35: return "SYNCHRONIZE CACHE";
-	case 0x42: return "READ SUB-CHANNEL";
-	case 0x43: return "READ TOC/PMA/ATIP";
-	case 0x46: return "GET CONFIGURATION";
-	case 0x4A: return "GET EVENT STATUS NOTIFICATION";
-	case 0x51: return "READ DISC INFORMATION";
-	case 0x55: return "MODE SELECT(10)";
-	case 0x5A: return "MODE SENSE(10)";
-	case 0xA8: return "READ(12)";
-	case 0xAA: return "WRITE(12)";
-	case 0xAD: return "READ DISC STRUCTURE";
-	case 0xBB: return "SET CD SPEED";
-	case 0xBD: return "MECHANISM STATUS";
-	case 0xBE: return "READ CD";
-	default: return "unknown";
-	}
+	return tok_name(cdb_names, op, "unknown");
 }
+
+static const tok feature_subs[] = {
+	{1, "get supported"}, {2, "get register state"}, {3, "set register state"}, {0, NULL},
+};
 
 static const char *feature_sub(uint8_t sub)
 {
-	switch (sub) {
-	case 1: return "get supported";
-	case 2: return "get register state";
-	case 3: return "set register state";
-	default: return "unknown";
-	}
+	return tok_name(feature_subs, sub, "unknown");
 }
 
 /* The 31-byte end-response / get-data layout shared by 0x51 and 0x52. */

@@ -4,6 +4,7 @@
 #define AMT_REDIR_INT_H
 #include "../decoder/dissector.h"
 #include "../decoder/events/redir.h"
+#include "../decoder/tok.h"
 
 #define REDIR_PROTO "redir"
 #define RFB_PROTO "rfb"

@@ -95,14 +95,21 @@ static frame_result version_msg(rfb_cur *k, wire *in)
 	return STEP_DONE;
 }
 
+static const tok security_types[] = {
+	{0, "Invalid"}, {1, "None"}, {2, "VNC"}, {0, NULL},
+};
+
+static const tok client_msgs[] = {
+	{0, "SetPixelFormat"}, {2, "SetEncodings"}, {3, "FramebufferUpdateRequest"}, {4, "KeyEvent"},
+	{5, "PointerEvent"}, {6, "ClientCutText"}, {0, NULL},
+};
+static const tok server_msgs[] = {
+	{0, "FramebufferUpdate"}, {1, "SetColourMapEntries"}, {2, "Bell"}, {3, "ServerCutText"}, {0, NULL},
+};
+
 static const char *security_name(uint8_t t)
 {
-	switch (t) {
-	case 0: return "Invalid";
-	case 1: return "None";
-	case 2: return "VNC";
-	default: return "other";
-	}
+	return tok_name(security_types, t, "other");
 }
 
 static frame_result server_security(rfb_cur *k, wire *in)
@@ -245,8 +252,9 @@ static frame_result finish_message(rfb_cur *k, event *e, size_t n, bool big_cut)
 
 static frame_result client_message(rfb_cur *k, wire *in)
 {
+	uint8_t type = wire_peek_u8(in, 0);
 	size_t n;
-	switch (wire_peek_u8(in, 0)) {
+	switch (type) {
 	case 0: n = 20; break;
 	case 2:
 		if (!wire_has(in, 4))
@@ -263,30 +271,28 @@ static frame_result client_message(rfb_cur *k, wire *in)
 		break;
 	default: {
 		char why[64];
-		snprintf(why, sizeof(why), "unknown RFB client message type %u", wire_peek_u8(in, 0));
+		snprintf(why, sizeof(why), "unknown RFB client message type %u", type);
 		give_up(k, NOTE_UNDECODABLE, why);
 		return frame_error(NULL);
 	}
 	}
-	static const char *const names[] = {"SetPixelFormat", "?", "SetEncodings", "FramebufferUpdateRequest",
-					    "KeyEvent", "PointerEvent", "ClientCutText"};
-	bool big_cut = wire_peek_u8(in, 0) == 6 && n - 8 > MAX_CUT_TEXT;
+	bool big_cut = type == 6 && n - 8 > MAX_CUT_TEXT;
 	if (!wire_has(in, big_cut ? 8 : n))
 		return frame_incomplete(big_cut ? 8 : n);
-	event *e = rfb_event(k, big_cut ? 8 : n, names[wire_peek_u8(in, 0)], wire_peek_u8(in, 0));
-	if (wire_peek_u8(in, 0) == 0) {
+	event *e = rfb_event(k, big_cut ? 8 : n, tok_name(client_msgs, type, "?"), type);
+	if (type == 0) {
 		uint8_t bpp = wire_peek_u8(in, 4);
 		if (bpp == 8 || bpp == 16 || bpp == 32)
 			k->r->bytes_per_pixel = bpp / 8;
 		ev_uint(e, "vnc.client_bits_per_pixel", bpp);
 		ev_set_info(e, "SetPixelFormat %u bpp", bpp);
-	} else if (wire_peek_u8(in, 0) == 2) {
+	} else if (type == 2) {
 		uint16_t count = wire_peek_u16be(in, 2);
 		ev_uint(e, "vnc.num_encoding_types", count);
 		for (uint16_t i = 0; i < count && i < 64; i++)
 			ev_int(e, "vnc.client_set_encodings_encoding_type", (int32_t)wire_peek_u32be(in, 4 + 4 * i));
 		ev_set_info(e, "SetEncodings %u encodings", count);
-	} else if (wire_peek_u8(in, 0) == 6) {
+	} else if (type == 6) {
 		cut_text(k, e, wire_peek(in, 8, big_cut ? 0 : n - 8), (uint32_t)(n - 8), !big_cut);
 	}
 	return finish_message(k, e, n, big_cut);
@@ -294,8 +300,9 @@ static frame_result client_message(rfb_cur *k, wire *in)
 
 static frame_result server_message(rfb_cur *k, wire *in)
 {
+	uint8_t type = wire_peek_u8(in, 0);
 	size_t n;
-	switch (wire_peek_u8(in, 0)) {
+	switch (type) {
 	case 0: n = 4; break;
 	case 1:
 		if (!wire_has(in, 6))
@@ -310,23 +317,22 @@ static frame_result server_message(rfb_cur *k, wire *in)
 		break;
 	default: {
 		char why[64];
-		snprintf(why, sizeof(why), "unknown RFB server message type %u", wire_peek_u8(in, 0));
+		snprintf(why, sizeof(why), "unknown RFB server message type %u", type);
 		give_up(k, NOTE_UNDECODABLE, why);
 		return frame_error(NULL);
 	}
 	}
-	static const char *const names[] = {"FramebufferUpdate", "SetColourMapEntries", "Bell", "ServerCutText"};
-	bool big_cut = wire_peek_u8(in, 0) == 3 && n - 8 > MAX_CUT_TEXT;
+	bool big_cut = type == 3 && n - 8 > MAX_CUT_TEXT;
 	if (!wire_has(in, big_cut ? 8 : n))
 		return frame_incomplete(big_cut ? 8 : n);
-	event *e = rfb_event(k, big_cut ? 8 : n, names[wire_peek_u8(in, 0)], wire_peek_u8(in, 0));
-	if (wire_peek_u8(in, 0) == 0) {
+	event *e = rfb_event(k, big_cut ? 8 : n, tok_name(server_msgs, type, "?"), type);
+	if (type == 0) {
 		k->side->rects_left = wire_peek_u16be(in, 2);
 		ev_uint(e, "vnc.num_rects", k->side->rects_left);
 		ev_set_info(e, "FramebufferUpdate %u rectangles", k->side->rects_left);
 		if (k->side->rects_left)
 			k->side->phase = PH_RECT;
-	} else if (wire_peek_u8(in, 0) == 3) {
+	} else if (type == 3) {
 		cut_text(k, e, wire_peek(in, 8, big_cut ? 0 : n - 8), (uint32_t)(n - 8), !big_cut);
 	}
 	return finish_message(k, e, n, big_cut);

@@ -4,18 +4,7 @@
 
 #include <stddef.h>
 
-typedef struct tok {
-	unsigned v;
-	const char *s;
-} tok;
-
-static const char *tok_name(const tok *t, unsigned v)
-{
-	for (; t->s; t++)
-		if (t->v == v)
-			return t->s;
-	return NULL;
-}
+#include "../decoder/tok.h"
 
 static const tok versions[] = {
 	{0x0300, "SSL 3.0"}, {0x0301, "TLS 1.0"}, {0x0302, "TLS 1.1"},
@@ -24,7 +13,7 @@ static const tok versions[] = {
 
 const char *tls_version_name(uint16_t v)
 {
-	return tok_name(versions, v);
+	return tok_name(versions, v, NULL);
 }
 
 /* Names as in RFC 8446 6 / RFC 5246 7.2, the way the findings quote them. */
@@ -46,7 +35,7 @@ static const tok alerts[] = {
 
 const char *tls_alert_name(uint8_t desc)
 {
-	return tok_name(alerts, desc);
+	return tok_name(alerts, desc, NULL);
 }
 
 static const tok suites[] = {
@@ -90,7 +79,7 @@ static const tok suites[] = {
 
 const char *tls_suite_text(arena *a, uint16_t suite)
 {
-	const char *n = tok_name(suites, suite);
+	const char *n = tok_name(suites, suite, NULL);
 	if (n)
 		return n;
 	if ((suite & 0x0f0f) == 0x0a0a && (suite >> 8) == (suite & 0xff))

@@ -68,12 +68,8 @@ static void add_time_any(doc *d, const char *path, int64_t t)
  * document has the @timestamp ECS requires. */
 static int64_t undated(const amt_run *run)
 {
-	int64_t t = 0;
-	for (guint i = 0; i < run->inputs->len; i++) {
-		const amt_input *in = run->inputs->pdata[i];
-		if (in->first_ts && (!t || in->first_ts < t))
-			t = in->first_ts;
-	}
+	int64_t t, last;
+	run_span(run, &t, &last);
 	return t ? t : run->cfg.run_started_us;
 }
 

@@ -139,9 +139,8 @@ static void summary(FILE *f, analysis *an, const GPtrArray *grouped, const repor
 {
 	const amt_run *run = an->run;
 	char a[40], b[40];
-	size_t n[3] = {0, 0, 0};
-	for (guint i = 0; i < an->fnd.list->len; i++)
-		n[sev_index(((finding *)an->fnd.list->pdata[i])->sev)]++;
+	size_t n[3];
+	findings_tally(&an->fnd, n);
 	fputs("<section id=\"summary\"><h2>Summary</h2>\n<p>", f);
 	if (!an->fnd.list->len)
 		fputs("<span class=\"badge clean\">no findings</span>", f);
@@ -153,7 +152,7 @@ static void summary(FILE *f, analysis *an, const GPtrArray *grouped, const repor
 	rule_table(f, o);
 	summary_list(f, grouped);
 	fputs("<table class=\"kv\">\n", f);
-	int64_t first = 0, last = 0;
+	int64_t first, last;
 	for (guint i = 0; i < run->inputs->len; i++) {
 		const amt_input *in = run->inputs->pdata[i];
 		fputs("<tr><th>input</th><td><code>", f);
@@ -173,11 +172,8 @@ static void summary(FILE *f, analysis *an, const GPtrArray *grouped, const repor
 			fputs("</span>", f);
 		}
 		fputs("</td></tr>\n", f);
-		if (in->first_ts && (!first || in->first_ts < first))
-			first = in->first_ts;
-		if (in->last_ts > last)
-			last = in->last_ts;
 	}
+	run_span(run, &first, &last);
 	if (first)
 		fprintf(f, "<tr><th>time</th><td>%s .. %s (%.3f s)</td></tr>\n", fmt_time_rfc3339(first, a),
 			fmt_time_rfc3339(last, b), (double)(last - first) / 1e6);
@@ -388,20 +384,12 @@ void report_html(FILE *f, analysis *an, const report_opts *o)
 	fputs("</style></head>\n<body>\n<header><h1>amtscope report</h1>\n<p class=\"muted\">Intel AMT / vPro "
 	      "provisioning and management: what went wrong, where, and what to change.</p></header>\n",
 	      f);
-	/* a caller that passed no per-rule summary still gets every finding */
-	report_opts own = *o;
-	GArray *made = o->by_rule ? NULL : rule_summaries(&an->fnd);
-	if (made)
-		own.by_rule = made;
-	o = &own;
 	GPtrArray *shown = shown_findings(o);
 	summary(f, an, shown, o);
 	findings_html(f, an, o);
 	devices_html(f, an);
 	html_timelines(f, an, o->by_rule);
 	g_ptr_array_free(shown, TRUE);
-	if (made)
-		rule_summaries_free(made);
 	fputs("<footer>amtscope ", f);
 	out_html(f, o->version);
 	fputs(" · times are UTC · hover a mark in a timeline for its frames</footer>\n</body></html>\n", f);

@@ -13,7 +13,8 @@ typedef struct report_opts {
 	bool verbose;     /* -v: add the timeline */
 	const char *version;
 	/* the per-rule summary (rules/volume.h: rule_summaries) shown first,
-	 * and what --suppress/--min-severity removed; NULL: not shown */
+	 * and what --suppress/--min-severity removed; NULL: not shown (the HTML
+	 * report lists its findings rule by rule from it: pass it) */
 	const GArray *by_rule;
 	const volume *vol;
 } report_opts;
@@ -39,12 +40,6 @@ void findings_jsonl(FILE *f, analysis *an);
  * their most severe finding; service-wide ones have device NULL), each group
  * errors first. Caller frees the array (not the findings). */
 GPtrArray *findings_grouped(const findings *fnd);
-/* A severity as an index into per-severity counters (0 info .. 2 error),
- * whatever value a rule stored. */
-static inline unsigned sev_index(severity s)
-{
-	return (unsigned)s > SEV_ERROR ? SEV_ERROR : (unsigned)s;
-}
 /* A field value as text into buf. */
 const char *field_text(const ev_field *fl, char *buf, size_t n);
 

@@ -24,7 +24,7 @@ static void plural(FILE *f, uint64_t n, const char *one, const char *many)
 static void header(FILE *f, analysis *an, const report_opts *o)
 {
 	const amt_run *run = an->run;
-	int64_t first = 0, last = 0;
+	int64_t first, last;
 	fprintf(f, "%samtscope %s analysis%s\n", BOLD(o), o->version ? o->version : "", RESET(o));
 	for (guint i = 0; i < run->inputs->len; i++) {
 		const amt_input *in = run->inputs->pdata[i];
@@ -47,11 +47,8 @@ static void header(FILE *f, analysis *an, const report_opts *o)
 			out_text(f, in->error);
 		}
 		fputc('\n', f);
-		if (in->first_ts && (!first || in->first_ts < first))
-			first = in->first_ts;
-		if (in->last_ts > last)
-			last = in->last_ts;
 	}
+	run_span(run, &first, &last);
 	if (first) {
 		char a[40], b[40];
 		fprintf(f, "  time   %s .. %s (%.3f s)\n", fmt_time_rfc3339(first, a), fmt_time_rfc3339(last, b),
@@ -204,16 +201,12 @@ static void by_rule_table(FILE *f, const report_opts *o)
 
 static void findings_section(FILE *f, analysis *an, const report_opts *o)
 {
-	GPtrArray *fs = findings_sorted(&an->fnd);
-	size_t count[3] = {0, 0, 0};
-	for (guint i = 0; i < fs->len; i++)
-		count[sev_index(((finding *)fs->pdata[i])->sev)]++;
-	if (o->quiet && !fs->len) {
-		g_ptr_array_free(fs, TRUE);
+	size_t count[3];
+	findings_tally(&an->fnd, count);
+	if (o->quiet && !an->fnd.list->len)
 		return;
-	}
 	fprintf(f, "%s%sFindings:%s ", o->quiet ? "" : "\n", BOLD(o), RESET(o));
-	if (!fs->len)
+	if (!an->fnd.list->len)
 		fputs("none\n", f);
 	else
 		fprintf(f, "%zu error%s, %zu warning%s, %zu info\n", count[SEV_ERROR], count[SEV_ERROR] == 1 ? "" : "s",
@@ -228,7 +221,6 @@ static void findings_section(FILE *f, analysis *an, const report_opts *o)
 		one_finding(f, an, x, o);
 	}
 	g_ptr_array_free(grouped, TRUE);
-	g_ptr_array_free(fs, TRUE);
 }
 
 enum { COL_IP, COL_FQDN, COL_UUID, COL_MAC, COL_AMT, COL_STATE, NCOLS };

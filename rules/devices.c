@@ -89,20 +89,24 @@ static GHashTable *index_for(devtab *t, fact_kind k)
 	}
 }
 
-static device *lookup_lower(devtab *t, fact_kind k, const char *lower, const char *value, bool create)
+static device *fact_typed_add(devtab *t, device *d, fact_kind k, const char *value, const char *source,
+			      evidence ev, int64_t ts, const fact_typed *as);
+
+static device *lookup_lower(devtab *t, fact_kind k, const char *lower, const char *value, bool create,
+			    const fact_typed *as)
 {
 	device *d = dev_resolve(g_hash_table_lookup(index_for(t, k), lower));
 	if (d || !create)
 		return d;
 	d = dev_new(t);
 	evidence none = {0, 0, 0, 0};
-	return dev_fact(t, d, k, value, "", none, 0);
+	return fact_typed_add(t, d, k, value, "", none, 0, as);
 }
 
 static device *lookup(devtab *t, fact_kind k, const char *value, bool create)
 {
 	char *v = g_ascii_strdown(value, -1);
-	device *d = lookup_lower(t, k, v, value, create);
+	device *d = lookup_lower(t, k, v, value, create, NULL);
 	g_free(v);
 	return d;
 }
@@ -111,7 +115,7 @@ device *dev_by_ip(devtab *t, const amt_addr *ip, bool create)
 {
 	char buf[AMT_ADDRSTRLEN];  /* amt_addr_str writes lower case already */
 	amt_addr_str(ip, buf);
-	return lookup_lower(t, FACT_IP, buf, buf, create);
+	return lookup_lower(t, FACT_IP, buf, buf, create, &(fact_typed){.addr = *ip});
 }
 
 device *dev_by_ip_str(devtab *t, const char *ip, bool create)
@@ -167,9 +171,13 @@ static void index_fqdn(devtab *t, device *d, const char *v)
 }
 
 static void append_fact(devtab *t, device *d, fact_kind k, const char *value,
-			const char *source, evidence ev, int64_t ts)
+			const char *source, evidence ev, int64_t ts, const fact_typed *as)
 {
-	fact f = {k, g_strdup(value), g_strdup(source ? source : ""), ev, ts};
+	fact f = {k, g_strdup(value), g_strdup(source ? source : ""), ev, ts, {{0}}};
+	if (as)
+		f.as = *as;
+	else if (k == FACT_IP && !amt_addr_parse(value, &f.as.addr))
+		f.as.addr.family = 0;
 	g_array_append_val(d->facts, f);
 	GHashTable *h = index_for(t, k);
 	if (h)
@@ -185,7 +193,7 @@ static void merge(devtab *t, device *into, device *from)
 	for (guint i = 0; i < from->facts->len; i++) {
 		const fact *f = &g_array_index(from->facts, fact, i);
 		if (!has_fact(into, f->kind, f->value))
-			append_fact(t, into, f->kind, f->value, f->source, f->ev, f->ts);
+			append_fact(t, into, f->kind, f->value, f->source, f->ev, f->ts, &f->as);
 	}
 	g_array_set_size(from->facts, 0);
 	from->merged_into = into;
@@ -193,6 +201,26 @@ static void merge(devtab *t, device *into, device *from)
 
 device *dev_fact(devtab *t, device *d, fact_kind k, const char *value, const char *source,
 		 evidence ev, int64_t ts)
+{
+	return fact_typed_add(t, d, k, value, source, ev, ts, NULL);
+}
+
+device *dev_fact_addr(devtab *t, device *d, const amt_addr *ip, const char *source, evidence ev, int64_t ts)
+{
+	char buf[AMT_ADDRSTRLEN];
+	return fact_typed_add(t, d, FACT_IP, amt_addr_str(ip, buf), source, ev, ts, &(fact_typed){.addr = *ip});
+}
+
+device *dev_fact_hash(devtab *t, device *d, fact_kind k, const amt_hash *h, const char *source,
+		      evidence ev, int64_t ts)
+{
+	char buf[AMT_HASH_TEXTLEN];
+	return fact_typed_add(t, d, k, amt_hash_text(h, buf), source, ev, ts, &(fact_typed){.hash = *h});
+}
+
+/* as: the typed value, or NULL to derive it from the text (FACT_IP). */
+static device *fact_typed_add(devtab *t, device *d, fact_kind k, const char *value, const char *source,
+			      evidence ev, int64_t ts, const fact_typed *as)
 {
 	d = dev_resolve(d);
 	if (!value || !*value)
@@ -225,7 +253,7 @@ device *dev_fact(devtab *t, device *d, fact_kind k, const char *value, const cha
 		 * that claims thousands for one is hostile or broken: the first
 		 * ones are kept (and has_fact stays cheap) */
 		if (d->facts->len < DEV_MAX_FACTS)
-			append_fact(t, d, k, v, source, ev, ts);
+			append_fact(t, d, k, v, source, ev, ts, as);
 	}
 	else if (!*source)
 		; /* placeholder facts from lookups never replace real ones */

@@ -11,10 +11,11 @@
 #include <stdint.h>
 
 #include "../decoder/addr.h"
+#include "../decoder/hash.h"
 #include "findings.h"
 
 typedef enum fact_kind {
-	FACT_IP,            /* "10.0.0.5" */
+	FACT_IP,            /* "10.0.0.5"; typed: as.addr */
 	FACT_FQDN,          /* "amt-07.corp.example" (lower case) */
 	FACT_HOSTNAME,      /* short host name (DHCP 12, AMT_GeneralSettings.HostName) */
 	FACT_DOMAIN,        /* DNS domain of the device (DHCP 15, AMT DomainName, ...) */
@@ -24,7 +25,7 @@ typedef enum fact_kind {
 	FACT_PROV_STATE,    /* "pre", "in", "post" */
 	FACT_PROV_MODE,     /* "admin", "client" */
 	FACT_CONTROL_MODE,
-	FACT_ROOT_HASH,     /* hex hash announced in a hello ("sha256:...") */
+	FACT_ROOT_HASH,     /* root hash announced in a hello; typed: as.hash ("sha256:<hex>" the text) */
 	FACT_CERT,          /* certificate subject seen for this host (fingerprint in source) */
 	FACT_PROV_DOMAIN,   /* domain suffix of a provisioning certificate offered to this device */
 	FACT_TLS,           /* TLS settings / open ports ("16993") */
@@ -46,12 +47,20 @@ enum device_role {
 #define DEV_MAX_FACTS 256  /* facts kept per device (docs/robustness.md) */
 const char *role_name(unsigned role_bit);
 
+/* The value of a fact as a type, for the kinds a rule compares: readers
+ * use it and never parse the text again. */
+typedef union fact_typed {
+	amt_addr addr;   /* FACT_IP (family 0 if the text was no address) */
+	amt_hash hash;   /* FACT_ROOT_HASH */
+} fact_typed;
+
 typedef struct fact {
 	fact_kind kind;
-	char *value;
+	char *value;    /* the text reports print */
 	char *source;   /* "dns", "dhcp.12", "hello", "tls.cert", "wsman", "log", ... */
 	evidence ev;
 	int64_t ts;
+	fact_typed as;
 } fact;
 
 typedef struct device {
@@ -79,10 +88,16 @@ device *dev_by_mac(devtab *t, const char *mac, bool create);
 GPtrArray *dev_by_fqdn(devtab *t, const char *fqdn);
 
 /* Adds a fact unless the same kind+value is already there (the first
- * evidence is kept). FACT_IP/UUID/MAC link records and may merge them.
+ * evidence is kept). FACT_IP/UUID/MAC link records and may merge them. A
+ * FACT_IP given as text is typed here, where it enters the table.
  * Returns the (resolved) device the fact ended up on. */
 device *dev_fact(devtab *t, device *d, fact_kind k, const char *value, const char *source,
 		 evidence ev, int64_t ts);
+/* The same for typed values: the text is made from them (the address;
+ * "sha256:<hex>" for a hash). */
+device *dev_fact_addr(devtab *t, device *d, const amt_addr *ip, const char *source, evidence ev, int64_t ts);
+device *dev_fact_hash(devtab *t, device *d, fact_kind k, const amt_hash *h, const char *source,
+		      evidence ev, int64_t ts);
 void dev_role(device *d, unsigned roles);
 
 const fact *dev_first(const device *d, fact_kind k);

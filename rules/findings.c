@@ -162,6 +162,16 @@ void finding_remedy(finding *x, const char *fmt, ...)
 	va_end(ap);
 }
 
+evidence *evidence_find(GArray *list, uint16_t input, uint32_t frame, uint32_t line)
+{
+	for (guint i = 0; i < list->len; i++) {
+		evidence *o = &g_array_index(list, evidence, i);
+		if (o->input == input && o->frame == frame && o->line == line)
+			return o;
+	}
+	return NULL;
+}
+
 static void add_ev(finding *x, evidence e)
 {
 	if (e.ts) {
@@ -170,13 +180,11 @@ static void add_ev(finding *x, evidence e)
 		if (e.ts > x->last_seen)
 			x->last_seen = e.ts;
 	}
-	for (guint i = 0; i < x->evidence->len; i++) {
-		evidence *o = &g_array_index(x->evidence, evidence, i);
-		if (o->input == e.input && o->frame == e.frame && o->line == e.line) {
-			if (!o->ts)
-				o->ts = e.ts;
-			return;
-		}
+	evidence *o = evidence_find(x->evidence, e.input, e.frame, e.line);
+	if (o) {
+		if (!o->ts)
+			o->ts = e.ts;
+		return;
 	}
 	/* a finding cites a handful of places, not thousands */
 	if (x->evidence->len >= FINDING_MAX_EVIDENCE)
@@ -258,6 +266,15 @@ size_t findings_count_at_least(const findings *f, severity s)
 		if (((finding *)f->list->pdata[i])->sev >= s)
 			n++;
 	return n;
+}
+
+void findings_tally(const findings *f, size_t count[3])
+{
+	count[SEV_INFO] = count[SEV_WARNING] = count[SEV_ERROR] = 0;
+	for (guint i = 0; i < f->list->len; i++) {
+		severity s = ((const finding *)f->list->pdata[i])->sev;
+		count[(unsigned)s > SEV_ERROR ? SEV_ERROR : (unsigned)s]++;
+	}
 }
 
 static gboolean value_in(gpointer key, gpointer value, gpointer set)

@@ -80,6 +80,9 @@ bool finding_exists(const findings *f, const char *rule, const char *device, con
 bool finding_would_be_new(const findings *f, const char *rule, const char *device, const char *key);
 void finding_summary(finding *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void finding_remedy(finding *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The place of a list of evidence (evidence) at this input, frame and line,
+ * or NULL: how a list of cited places is looked up by number. */
+evidence *evidence_find(GArray *list, uint16_t input, uint32_t frame, uint32_t line);
 void finding_frame(finding *x, uint16_t input, uint32_t frame);
 void finding_line(finding *x, uint16_t input, uint32_t line);
 /* The same with the time of that frame or line (first_seen/last_seen). */
@@ -92,6 +95,9 @@ void finding_event(finding *x, const event *e);
 /* Sorted copy: severity (error first), then device, then rule. */
 GPtrArray *findings_sorted(const findings *f);
 size_t findings_count_at_least(const findings *f, severity s);
+/* Findings per severity (count[SEV_INFO..SEV_ERROR]); a severity out of
+ * range counts as an error. */
+void findings_tally(const findings *f, size_t count[3]);
 /* Sets x->cites from x->evidence, for a run of ninputs inputs. */
 void finding_list_cites(finding *x, unsigned ninputs);
 /* Removes and frees the findings in `gone` (a set of finding*), after the

@@ -37,11 +37,17 @@ typedef struct svc_probe {
 	const char *how;          /* "refused (RST)" / "not answered" */
 } svc_probe;
 
+/* The first PTR answer for an address: where, and the address itself. */
+typedef struct ptr_seen {
+	evidence ev;
+	amt_addr ip;
+} ptr_seen;
+
 typedef struct infra_state {
 	GHashTable *names;        /* lower-case name -> name_answer* */
 	GHashTable *failed;       /* lower-case name -> name_failure* (address lookups) */
 	GHashTable *ptrs;         /* address text -> GPtrArray of char* (PTR targets) */
-	GHashTable *ptr_ev;       /* address text -> evidence* */
+	GHashTable *ptr_ev;       /* address text -> ptr_seen* */
 	GHashTable *ps;           /* client address text -> ps_lookup* */
 	GHashTable *svc;          /* address text -> svc_probe* */
 	GHashTable *hello_dst;    /* address text -> evidence* of the first hello to it */
@@ -50,8 +56,6 @@ typedef struct infra_state {
 #define SETUP_SERVICE_PORT 9971
 
 bool infra_is_provisionserver(const char *qname);
-/* "10.1.2.3" from "3.2.1.10.in-addr.arpa" (or ip6.arpa nibbles); false if not one. */
-bool infra_reverse_addr(const char *qname, amt_addr *out);
 /* The zone a record for this name lives in: everything after the first label. */
 const char *infra_zone_of(const char *fqdn);
 

@@ -18,41 +18,6 @@ const char *infra_zone_of(const char *fqdn)
 	return dot && dot[1] ? dot + 1 : NULL;
 }
 
-bool infra_reverse_addr(const char *qname, amt_addr *out)
-{
-	if (!qname)
-		return false;
-	size_t n = strlen(qname);
-	static const char v4[] = ".in-addr.arpa", v6[] = ".ip6.arpa";
-	if (n > sizeof(v4) - 1 && !g_ascii_strcasecmp(qname + n - (sizeof(v4) - 1), v4)) {
-		unsigned o[4];
-		char tail;
-		if (sscanf(qname, "%u.%u.%u.%u%c", &o[0], &o[1], &o[2], &o[3], &tail) != 5 || tail != '.')
-			return false;
-		uint8_t b[4];
-		for (int i = 0; i < 4; i++) {
-			if (o[3 - i] > 255)
-				return false;
-			b[i] = (uint8_t)o[3 - i];
-		}
-		*out = amt_addr_v4(b);
-		return true;
-	}
-	if (n == 63 + sizeof(v6) - 1 && !g_ascii_strcasecmp(qname + 63, v6)) {
-		uint8_t b[16] = {0};
-		for (int i = 0; i < 32; i++) {
-			int v = g_ascii_xdigit_value(qname[2 * i]);
-			if (v < 0 || qname[2 * i + 1] != '.')
-				return false;
-			int byte = 15 - i / 2;
-			b[byte] |= (uint8_t)(i % 2 ? v << 4 : v);
-		}
-		*out = amt_addr_v6(b);
-		return true;
-	}
-	return false;
-}
-
 static void add_evs(finding *x, const GArray *evs)
 {
 	for (guint i = 0; i < evs->len; i++) {
@@ -276,9 +241,9 @@ static void fqdn_mismatch(analysis *an, device *d, const fact *claim, const name
 	bool comparable = false;
 	for (guint i = 0; i < d->facts->len; i++) {
 		const fact *f = &g_array_index(d->facts, fact, i);
-		amt_addr ip;
-		if (f->kind != FACT_IP || !amt_addr_parse(f->value, &ip))
+		if (f->kind != FACT_IP || !f->as.addr.family)
 			continue;
+		const amt_addr ip = f->as.addr;
 		for (guint j = 0; j < n->addrs->len; j++) {
 			const amt_addr *r = &g_array_index(n->addrs, amt_addr, j);
 			if (r->family == ip.family)
@@ -373,7 +338,8 @@ void infra_check_reverse(infra_state *st, analysis *an)
 	GList *keys = g_list_sort(g_hash_table_get_keys(st->ptrs), (GCompareFunc)g_strcmp0);
 	for (GList *k = keys; k; k = k->next) {
 		GPtrArray *names = g_hash_table_lookup(st->ptrs, k->data);
-		device *d = dev_by_ip_str(&an->dev, k->data, false);
+		const ptr_seen *seen = g_hash_table_lookup(st->ptr_ev, k->data);
+		device *d = seen ? dev_by_ip(&an->dev, &seen->ip, false) : NULL;
 		if (!d)
 			continue;
 		/* what the device says it is; DNS forward names only when nothing else does */
@@ -394,8 +360,7 @@ void infra_check_reverse(infra_state *st, analysis *an)
 		if (!claim || matched)
 			continue;
 		char *ptr = join(names, ", ");
-		amt_addr ip;
-		amt_addr_parse(k->data, &ip);
+		const amt_addr ip = seen->ip;
 		finding *x = finding_add(&an->fnd, "dns.reverse.mismatch", SEV_WARNING, dev_label(d), k->data, NULL);
 		finding_summary(x, "The PTR record of %s names %s, but the device at that address is %s (from %s): "
 				"reverse lookups (logs, Kerberos, certificate checks) give the wrong name",
@@ -407,11 +372,7 @@ void infra_check_reverse(infra_state *st, analysis *an)
 		else
 			finding_remedy(x, "Change the PTR record of %s in its ip6.arpa reverse zone to %s.",
 				       (const char *)k->data, claim->value);
-		evidence *pev = g_hash_table_lookup(st->ptr_ev, k->data);
-		if (pev)
-			add_pair(x, *pev, claim->ev);
-		else
-			add_fact_ev(x, claim->ev);
+		add_pair(x, seen->ev, claim->ev);
 		g_free(ptr);
 	}
 	g_list_free(keys);

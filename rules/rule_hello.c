@@ -91,9 +91,7 @@ static void on_hello(hello_rules *s, analysis *an, const event *e)
 	device *d = dev_by_ip(&an->dev, src, true);
 	d = dev_fact(&an->dev, d, FACT_UUID, h->uuid, "hello", ev, e->ts);
 	for (uint32_t i = 0; i < h->nhashes; i++) {
-		char *v = g_strdup_printf("%s:%s", hello_hash_name(h->hashes[i].type), h->hashes[i].hex);
-		d = dev_fact(&an->dev, d, FACT_ROOT_HASH, v, "hello", ev, e->ts);
-		g_free(v);
+		d = dev_fact_hash(&an->dev, d, FACT_ROOT_HASH, &h->hashes[i].hash, "hello", ev, e->ts);
 	}
 	dev_role(d, ROLE_AMT);
 	dev_role(dev_by_ip(&an->dev, dst, true), ROLE_SETUP_SERVICE);

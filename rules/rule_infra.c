@@ -90,13 +90,8 @@ static void add_addr_once(GArray *a, const amt_addr *x)
 
 static void add_ev(GArray *a, uint16_t input, uint32_t frame, int64_t ts)
 {
-	if (!frame || a->len >= 64)
+	if (!frame || a->len >= 64 || evidence_find(a, input, frame, 0))
 		return;
-	for (guint i = 0; i < a->len; i++) {
-		evidence *o = &g_array_index(a, evidence, i);
-		if (o->input == input && o->frame == frame)
-			return;
-	}
 	evidence ev = {input, frame, 0, ts};
 	g_array_append_val(a, ev);
 }
@@ -162,18 +157,19 @@ static void note_name(infra_state *st, const char *name, const ev_dns *d, const 
 
 static void learn_ptr(infra_state *st, analysis *an, const ev_dns *d, const event *e)
 {
-	amt_addr ip;
-	if (!d->nptrs || !infra_reverse_addr(d->qname, &ip))
+	if (!d->nptrs || !d->ptr_addr.family)
 		return;
+	const amt_addr ip = d->ptr_addr;
 	char buf[AMT_ADDRSTRLEN];
 	amt_addr_str(&ip, buf);
 	GPtrArray *names = g_hash_table_lookup(st->ptrs, buf);
 	if (!names) {
 		names = g_ptr_array_new_with_free_func(g_free);
 		g_hash_table_insert(st->ptrs, g_strdup(buf), names);
-		evidence *ev = g_new(evidence, 1);
-		*ev = ev_evidence(e);
-		g_hash_table_insert(st->ptr_ev, g_strdup(buf), ev);
+		ptr_seen *seen = g_new(ptr_seen, 1);
+		seen->ev = ev_evidence(e);
+		seen->ip = ip;
+		g_hash_table_insert(st->ptr_ev, g_strdup(buf), seen);
 	}
 	device *dev = dev_by_ip(&an->dev, &ip, true);
 	for (size_t i = 0; i < d->nptrs; i++) {
@@ -276,10 +272,9 @@ static void on_lease(analysis *an, const event *e, const ev_dhcp_lease *l)
 	if (!*l->mac && !has_ip)
 		return;  /* nothing to hang the facts on */
 	device *dev = *l->mac ? dev_by_mac(t, l->mac, true) : dev_by_ip(t, &l->ip, true);
-	char buf[AMT_ADDRSTRLEN];
 	dev = dev_fact(t, dev, FACT_MAC, l->mac, "dhcp", ev, e->ts);
 	if (has_ip)
-		dev = dev_fact(t, dev, FACT_IP, amt_addr_str(&l->ip, buf), "dhcp", ev, e->ts);
+		dev = dev_fact_addr(t, dev, &l->ip, "dhcp", ev, e->ts);
 	dev = dev_fact(t, dev, FACT_HOSTNAME, l->hostname, "dhcp.12", ev, e->ts);
 	dev = dev_fact(t, dev, FACT_DOMAIN, l->domain, "dhcp.15", ev, e->ts);
 	if (l->fqdn && strchr(l->fqdn, '.'))

@@ -127,10 +127,8 @@ static device *link_device(analysis *an, const event *e, const ev_log *L)
 {
 	evidence ev = ev_evidence(e);
 	device *d = NULL;
-	char ip[AMT_ADDRSTRLEN];
 	if (L->nips)
-		d = dev_fact(&an->dev, dev_by_ip(&an->dev, &L->ips[0], true), FACT_IP,
-			     amt_addr_str(&L->ips[0], ip), "log", ev, e->ts);
+		d = dev_fact_addr(&an->dev, dev_by_ip(&an->dev, &L->ips[0], true), &L->ips[0], "log", ev, e->ts);
 	if (L->nips > 1)
 		return d;
 	if (L->uuid)
@@ -202,7 +200,7 @@ static void on_log(logs_state *s, analysis *an, const event *e)
 		/* named by FQDN, MAC or UUID: the device's address finds its frames */
 		const fact *ipf = dev_first(dev_resolve(d), FACT_IP);
 		if (ipf)
-			amt_addr_parse(ipf->value, &m->ip);
+			m->ip = ipf->as.addr;
 	}
 	if (d && !m->uuid) {
 		const fact *uf = dev_first(dev_resolve(d), FACT_UUID);

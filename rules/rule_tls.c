@@ -429,23 +429,30 @@ static void check_server(tls_rule *r, analysis *an, const chain_ctx *k)
 	}
 }
 
+/* The chain's root hash of that algorithm (lower-case hex), NULL for another. */
+static const char *root_hash_hex(const chain_verdict *v, unsigned alg)
+{
+	switch (alg) {
+	case AMT_HASH_SHA1: return v->root_sha1;
+	case AMT_HASH_SHA256: return v->root_sha256;
+	case AMT_HASH_SHA384: return v->root_sha384;
+	default: return NULL;
+	}
+}
+
 /* Root hashes the AMT device announced in its hello, if any were seen. */
 static bool announced_root(const device *amt, const chain_verdict *v, bool *any)
 {
 	*any = false;
 	for (guint i = 0; amt && i < amt->facts->len; i++) {
 		const fact *f = &g_array_index(amt->facts, fact, i);
-		if (f->kind != FACT_ROOT_HASH || !f->value)
+		if (f->kind != FACT_ROOT_HASH)
 			continue;
 		*any = true;
-		/* "sha256:<hex>" as the hello rule writes it; the length tells the algorithm */
-		const char *h = f->value;
-		const char *colon = strchr(h, ':');
-		h = colon ? colon + 1 : h;
-		const char *mine[] = {v->root_sha1, v->root_sha256, v->root_sha384};
-		for (size_t j = 0; j < 3; j++)
-			if (*mine[j] && !g_ascii_strcasecmp(h, mine[j]))
-				return true;
+		const char *mine = root_hash_hex(v, f->as.hash.alg);
+		char hex[2 * AMT_HASH_MAX + 1];
+		if (mine && *mine && !strcmp(amt_hash_hex(&f->as.hash, hex), mine))
+			return true;
 	}
 	return false;
 }

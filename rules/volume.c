@@ -189,7 +189,7 @@ static bool device_matches(const suppression *s, analysis *an, const finding *x)
 			const device *d = dev_resolve(ds->pdata[i]);
 			for (guint k = 0; k < d->facts->len && !hit; k++) {
 				const fact *f = &g_array_index(d->facts, fact, k);
-				hit = f->kind == FACT_IP && amt_addr_parse(f->value, &a) && in_net(&a, &s->net, s->prefix);
+				hit = f->kind == FACT_IP && f->as.addr.family && in_net(&f->as.addr, &s->net, s->prefix);
 			}
 		}
 		return hit;

@@ -69,6 +69,7 @@ typedef struct ev_dns {
 	size_t naddrs;
 	const char **ptrs;
 	size_t nptrs;
+	amt_addr ptr_addr;      /* with ptrs: the address qname (in-addr.arpa / ip6.arpa) stands for; family 0 if none */
 	dns_failure failure;
 	uint32_t query_frame;   /* responses/failures: frame of the query (0: not seen) */
 	int64_t query_ts;

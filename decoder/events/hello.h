@@ -6,8 +6,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../hash.h"
+
 /* Hash algorithm numbering of the hello and of the firmware's
- * CERT_HASH_ALGORITHM: 1 SHA-1, 2 SHA-256, 3 SHA-384. */
+ * CERT_HASH_ALGORITHM: 1 SHA-1, 2 SHA-256, 3 SHA-384 (= amt_hash_alg). */
 enum { HELLO_HASH_SHA1 = 1, HELLO_HASH_SHA256 = 2, HELLO_HASH_SHA384 = 3 };
 #define HELLO_MAX_HASHES 33  /* CERT_HASH_MAX_NUMBER of the firmware */
 #define HELLO_MAX_LEN (25 + HELLO_MAX_HASHES * 50)
@@ -16,6 +18,7 @@ typedef struct hello_hash {
 	uint8_t type;         /* HELLO_HASH_* */
 	uint8_t len;          /* 20, 32 or 48 */
 	const char *hex;      /* lower-case hex of the hash */
+	amt_hash hash;        /* the same, typed (what rules compare) */
 } hello_hash;
 
 typedef struct ev_hello {

@@ -15,7 +15,7 @@ rc=0
 for cap in "$tmp"/*.pcap; do
 	name=$(basename "$cap" .pcap)
 	"$AMTSCOPE" analyze --format json --fail-on never -r "$cap" >"$tmp/$name.json" || { echo "FAIL analyze $name"; rc=1; continue; }
-	python3 findings.py "$tmp/$name.json" | grep -v '^  ' | sed 's/ frames=.*//' >"$tmp/$name.got"
+	python3 ../golden/views.py findings-summary <"$tmp/$name.json" | grep -v '^  ' | sed 's/ frames=.*//' >"$tmp/$name.got"
 	# the golden case amt/<name>.findings, "(no findings)" being none
 	grep -v '^  \|^(no findings)$' "golden/$name.findings.expected" | sed 's/ frames=.*//' >"$tmp/$name.want"
 	if ! diff -u "$tmp/$name.want" "$tmp/$name.got"; then

@@ -63,6 +63,10 @@ static void check_sample(int n, const char *uuid, uint32_t hashes, uint32_t retr
 	for (uint32_t i = 0; i < h->nhashes; i++) {
 		CU_ASSERT_EQUAL(h->hashes[i].type, HELLO_HASH_SHA256);
 		CU_ASSERT_EQUAL(strlen(h->hashes[i].hex), 64);
+		char hex[2 * AMT_HASH_MAX + 1];
+		CU_ASSERT_EQUAL(h->hashes[i].hash.alg, AMT_HASH_SHA256);
+		CU_ASSERT_EQUAL(h->hashes[i].hash.len, 32);
+		CU_ASSERT_STRING_EQUAL(amt_hash_hex(&h->hashes[i].hash, hex), h->hashes[i].hex);
 	}
 	CU_ASSERT_STRING_EQUAL(h->hashes[0].hex,
 			       "c3846bf24b9e93ca64274c0ec67c1ecc5e024ffcacd2d74019350e81fe546ae4");

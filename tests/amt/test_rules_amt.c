@@ -2,6 +2,7 @@
  * captures do not cover (an authentication refusal while another console
  * holds the device, connect-back states, the RMCP info finding). */
 #include <stdio.h>
+#include <string.h>
 
 #include "amt_test.h"
 #include "decoder/events/flow.h"
@@ -151,7 +152,10 @@ static void hello_from(bench *b, const flow_info *f, uint32_t retry, int64_t adv
 	hello_hash *hash = arena_alloc(&b->a, sizeof(*hash));
 	hash->type = HELLO_HASH_SHA384;
 	hash->len = 48;
-	hash->hex = "aa";
+	hash->hex = "aa";  /* what the rule must not read: the typed hash below is the value */
+	uint8_t aa[48];
+	memset(aa, 0xaa, sizeof(aa));
+	amt_hash_set(&hash->hash, AMT_HASH_SHA384, aa, sizeof(aa));
 	h->hashes = hash;
 	h->nhashes = 1;
 	emit(b, EV_HELLO, f, DIR_C2S, h, advance_us);
@@ -220,7 +224,15 @@ static void test_hello_connect_back_states(void)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
 	d = dev_resolve(d);
 	CU_ASSERT_TRUE(dev_has(d, FACT_UUID, "939b524b-13d4-1d18-e487-000000000005"));
-	CU_ASSERT_TRUE(dev_has(d, FACT_ROOT_HASH, "sha384:aa"));
+	char want[AMT_HASH_TEXTLEN] = "sha384:";
+	memset(want + 7, 'a', 96);
+	want[7 + 96] = 0;
+	CU_ASSERT_TRUE(dev_has(d, FACT_ROOT_HASH, want));
+	const fact *rh = dev_first(d, FACT_ROOT_HASH);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(rh);
+	CU_ASSERT_EQUAL(rh->as.hash.alg, AMT_HASH_SHA384);
+	CU_ASSERT_EQUAL(rh->as.hash.len, 48);
+	CU_ASSERT_EQUAL(rh->as.hash.b[47], 0xaa);
 	CU_ASSERT_TRUE(d->roles & ROLE_AMT);
 	device *svc = dev_by_ip_str(&b.an.dev, "10.0.0.1", false);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(svc);

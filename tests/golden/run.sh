@@ -17,10 +17,12 @@
 # expected file fails its case.
 set -uo pipefail
 set -f  # the command's words are split, never globbed
-here=$(cd "${0%/*}" && pwd)
-SRCDIR=${SRCDIR:-${here%/tests/golden}}
-AMTSCOPE=${AMTSCOPE:-$SRCDIR/build/cli/amtscope}
-REPORT_FIXTURE=${REPORT_FIXTURE:-$SRCDIR/build/tests/reports/report-fixture}
+case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
+here=$(cd "$here" && pwd)
+absolute() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }  # the cases cd
+SRCDIR=$(absolute "${SRCDIR:-${here%/tests/golden}}")
+AMTSCOPE=$(absolute "${AMTSCOPE:-$SRCDIR/build/cli/amtscope}")
+REPORT_FIXTURE=$(absolute "${REPORT_FIXTURE:-$SRCDIR/build/tests/reports/report-fixture}")
 manifest=$here/manifest.txt
 export TZ=UTC
 unset SSLKEYLOGFILE  # a case names its key log in its command

@@ -241,6 +241,9 @@ static void test_ptr_and_types(void)
 	CU_ASSERT_EQUAL(d->nrrs, 6);
 	CU_ASSERT_EQUAL_FATAL(d->nptrs, 1);
 	CU_ASSERT_STRING_EQUAL(d->ptrs[0], "amt-05.corp.example");
+	char ip[AMT_ADDRSTRLEN];
+	CU_ASSERT_EQUAL(d->ptr_addr.family, 4);  /* typed: rules never parse the name again */
+	CU_ASSERT_STRING_EQUAL(amt_addr_str(&d->ptr_addr, ip), "10.0.0.5");
 	CU_ASSERT_EQUAL(d->naddrs, 0);  /* the AAAA is additional, not an answer */
 	CU_ASSERT_STRING_EQUAL(fstr(e, "dns.ptr.domain_name"), "amt-05.corp.example");
 	CU_ASSERT_STRING_EQUAL(fstr(e, "dns.soa.mname"), "ns.corp.example");
@@ -450,6 +453,25 @@ static void test_dnsname_bounds(void)
 	CU_ASSERT_STRING_EQUAL(out, "");
 }
 
+static void test_reverse_names(void)
+{
+	amt_addr a;
+	char buf[AMT_ADDRSTRLEN];
+	CU_ASSERT_TRUE(dnsname_reverse_addr("7.0.3.10.IN-ADDR.ARPA", &a));
+	CU_ASSERT_STRING_EQUAL(amt_addr_str(&a, buf), "10.3.0.7");
+	CU_ASSERT_FALSE(dnsname_reverse_addr("0.3.10.in-addr.arpa", &a));
+	CU_ASSERT_FALSE(dnsname_reverse_addr("300.0.3.10.in-addr.arpa", &a));
+	CU_ASSERT_TRUE(dnsname_reverse_addr(
+		"0.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa", &a));
+	CU_ASSERT_STRING_EQUAL(amt_addr_str(&a, buf), "2001:db8::20");
+	CU_ASSERT_TRUE(dnsname_reverse_addr(
+		"f.e.d.c.b.a.9.8.7.6.5.4.3.2.1.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa", &a));
+	CU_ASSERT_STRING_EQUAL(amt_addr_str(&a, buf), "2001:db8::123:4567:89ab:cdef");
+	CU_ASSERT_FALSE(dnsname_reverse_addr("x.ip6.arpa", &a));
+	CU_ASSERT_FALSE(dnsname_reverse_addr("amt-05.corp.example", &a));
+	CU_ASSERT_FALSE(dnsname_reverse_addr(NULL, &a));
+}
+
 int main(void)
 {
 	CU_initialize_registry();
@@ -459,6 +481,7 @@ int main(void)
 	CU_add_test(s, "nxdomain", test_nxdomain);
 	CU_add_test(s, "unanswered", test_unanswered);
 	CU_add_test(s, "ptr and record types", test_ptr_and_types);
+	CU_add_test(s, "reverse names", test_reverse_names);
 	CU_add_test(s, "compression loops", test_compression_loops);
 	CU_add_test(s, "counts and limits", test_counts_and_limits);
 	CU_add_test(s, "tcp stream", test_tcp_stream);

@@ -97,6 +97,17 @@ static void teardown(fixture *f)
 	run_free(&f->run);
 }
 
+/* A root hash the device announced in its hello, as the hello rule records it. */
+static void announce_root(fixture *f, device *amtdev, const char *sha256_hex, evidence ev)
+{
+	uint8_t b[32];
+	for (size_t i = 0; i < sizeof(b); i++)
+		b[i] = (uint8_t)(g_ascii_xdigit_value(sha256_hex[2 * i]) * 16 + g_ascii_xdigit_value(sha256_hex[2 * i + 1]));
+	amt_hash h;
+	CU_ASSERT_TRUE_FATAL(amt_hash_set(&h, AMT_HASH_SHA256, b, sizeof(b)));
+	dev_fact_hash(&f->an.dev, amtdev, FACT_ROOT_HASH, &h, "hello", ev, 0);
+}
+
 static void test_name_from_dns(void)
 {
 	fixture f;
@@ -136,8 +147,7 @@ static void test_self_signed_exemption(void)
 	device *amtdev = dev_by_ip_str(&f.an.dev, "10.0.0.2", true);
 	evidence ev = {0, 1, 0, 0};
 	/* the hello announced the provisioning root's hash */
-	dev_fact(&f.an.dev, amtdev, FACT_ROOT_HASH,
-		 "sha256:5e5a44a8cf7cb864fef64431d82bf2d7a847f14ba2b01499b166688e4943c04e", "hello", ev, 0);
+	announce_root(&f, amtdev, "5e5a44a8cf7cb864fef64431d82bf2d7a847f14ba2b01499b166688e4943c04e", ev);
 	feed(&f, DIR_S2C, cert_record(amt));
 	feed(&f, DIR_C2S, cert_record(prov));
 	analysis_end(&f.an);
@@ -190,8 +200,7 @@ static void test_announced_hashes_rule(void)
 	device *amtdev = dev_by_ip_str(&f.an.dev, "10.0.0.2", true);
 	evidence ev = {0, 1, 0, 0};
 	/* the device announced only other roots: the default list is not consulted */
-	dev_fact(&f.an.dev, amtdev, FACT_ROOT_HASH,
-		 "sha256:c3846bf24b9e93ca64274c0ec67c1ecc5e024ffcacd2d74019350e81fe546ae4", "hello", ev, 0);
+	announce_root(&f, amtdev, "c3846bf24b9e93ca64274c0ec67c1ecc5e024ffcacd2d74019350e81fe546ae4", ev);
 	feed(&f, DIR_C2S, cert_record(prov));
 	analysis_end(&f.an);
 	CU_ASSERT_EQUAL(count_rule(&f, "prov.cert.untrusted_root"), 1);
