@@ -71,6 +71,10 @@ static void header(FILE *f, analysis *an, const report_opts *o)
 				RESET(o), amt_limits[i].name, (unsigned long long)an->cfg->limit[i],
 				(unsigned long long)run->stats.limit_hits[i], run->stats.limit_hits[i] == 1 ? "" : "s",
 				amt_limits[i].option);
+	if (run->stats.dissector_misuse)
+		fprintf(f, "  %sinternal%s %llu dissector result%s broke the contract (a bug in amtscope: see the "
+			"internal notes, please report it)\n", C(o, "\033[31m"), RESET(o),
+			(unsigned long long)run->stats.dissector_misuse, run->stats.dissector_misuse == 1 ? "" : "s");
 }
 
 /* " frames 3, 9" or " line 40": numbers of one input as cited. */

@@ -241,6 +241,8 @@ void finding_event(finding *x, const event *e)
 static gint cmp_finding(gconstpointer a, gconstpointer b)
 {
 	const finding *x = *(finding *const *)a, *y = *(finding *const *)b;
+	if (x->first != y->first)
+		return x->first ? -1 : 1;
 	if (x->sev != y->sev)
 		return (int)y->sev - (int)x->sev;
 	int c = g_strcmp0(x->device, y->device);

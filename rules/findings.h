@@ -40,6 +40,8 @@ typedef struct finding {
 	char *remedy;
 	GArray *evidence;  /* evidence */
 	char *key;         /* de-duplication identifier */
+	bool first;        /* listed before every other finding: what the whole report rests on
+			    * (capture.no_amt_traffic: the capture was probably taken elsewhere) */
 	/* earliest and latest time of any evidence ever added (also beyond
 	 * FINDING_MAX_EVIDENCE), 0 when no evidence had a time */
 	int64_t first_seen, last_seen;
