@@ -100,6 +100,7 @@ static void on_end(void *st, analysis *an)
 	}
 	if (packets && !r->amt_seen) {
 		finding *x = finding_add(&an->fnd, "capture.no_amt_traffic", SEV_INFO, NULL, "no_amt", NULL);
+		x->first = true;  /* said first: every other verdict here is about something else */
 		finding_summary(x, "Nothing in this capture concerns AMT: no AMT port (16992-16995, 623, 664, "
 				"5900, 9971), no hello, WS-Man, RMCP, DHCP or DNS. An empty findings list here "
 				"says nothing about AMT.");
