@@ -391,7 +391,7 @@ static void judge_tls(check_state *st, analysis *an, device_probe *d, uint64_t f
 		const uint8_t *der = g_bytes_get_data(d->chain->pdata[i], &n);
 		certs[i].der = der;
 		certs[i].der_len = n;
-		x509_decode(&a, der, n, &certs[i].x);
+		x509_decode(NULL, &a, der, n, &certs[i].x);
 	}
 	m->from_client = false;
 	m->sni = arena_strdup(&a, d->fqdn);

@@ -73,6 +73,7 @@ typedef struct dis_ctx {
 	size_t *held_total;      /* bytes held by the engine and every dissector
 				  * (--max-total-bytes); NULL in unit tests */
 	void *inner;             /* opaque: inner stream of this direction */
+	struct amt_run *run;     /* its per-run caches (x509_run_cache); NULL in unit tests */
 } dis_ctx;
 
 typedef struct dissector {

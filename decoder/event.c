@@ -100,6 +100,7 @@ const char *note_kind_name(note_kind k)
 	case NOTE_LIMIT: return "limit";
 	case NOTE_UNDECODABLE: return "undecodable";
 	case NOTE_INFO: return "info";
+	case NOTE_INTERNAL: return "internal";
 	}
 	return "unknown";
 }

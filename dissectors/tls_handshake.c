@@ -312,7 +312,7 @@ static void certificate(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t le
 		ev_tls_cert *ct = &certs[m->ncerts++];
 		ct->der = arena_copy(c->scratch, der, l);
 		ct->der_len = l;
-		ct->der_cut = !x509_decode(c->scratch, der, l, &ct->x) && der_cut_short(der, l);
+		ct->der_cut = !x509_decode(x509_run_cache(c->run), c->scratch, der, l, &ct->x) && der_cut_short(der, l);
 	}
 	m->certs = certs;
 	if (m->truncated)

@@ -42,6 +42,7 @@ typedef struct tls_rule {
 	GHashTable *prov_flows;  /* flow key -> 1: a client certificate was offered to AMT:16993 */
 	GArray *pending;
 	tls_facts facts;
+	cert_host_memo *hosts;
 } tls_rule;
 
 static uint64_t flow_key(const event *e)
@@ -61,8 +62,8 @@ static void pending_clear(gpointer p)
 
 static void *init(analysis *an)
 {
-	(void)an;
 	tls_rule *r = g_new0(tls_rule, 1);
+	r->hosts = cert_host_memo_new(x509_run_cache(an->run));
 	r->sni = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
 	r->prov_flows = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	r->pending = g_array_new(FALSE, TRUE, sizeof(pending));
@@ -75,6 +76,7 @@ static void rule_free(void *st)
 {
 	tls_rule *r = st;
 	certcheck_free(r->cc);
+	cert_host_memo_free(r->hosts);
 	amt_hashes_free(r->hashes);
 	g_hash_table_destroy(r->sni);
 	g_hash_table_destroy(r->prov_flows);
@@ -105,6 +107,8 @@ static certcheck *checker(tls_rule *r, analysis *an)
 			g_free(err);
 			r->cc = certcheck_new(NULL, system_ca, &err);
 		}
+		if (r->cc)
+			certcheck_use_x509(r->cc, x509_run_cache(an->run));
 	}
 	return r->cc;
 }
@@ -377,7 +381,7 @@ static const char *wanted_name(tls_rule *r, analysis *an, const event *e, const 
 	*matched = false;
 	if (sni) {
 		*how = "SNI";
-		*matched = cert_der_matches_host(der, len, sni);
+		*matched = cert_der_matches_host(r->hosts, der, len, sni);
 		return sni;
 	}
 	device *d = dev_by_ip(&an->dev, ev_src(e), false);
@@ -387,7 +391,7 @@ static const char *wanted_name(tls_rule *r, analysis *an, const event *e, const 
 		if (f->kind != FACT_FQDN || !f->source || strcmp(f->source, "dns") != 0)
 			continue;
 		last = f->value;
-		if (cert_der_matches_host(der, len, f->value)) {
+		if (cert_der_matches_host(r->hosts, der, len, f->value)) {
 			*matched = true;
 			break;
 		}
