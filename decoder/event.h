@@ -42,7 +42,7 @@ typedef enum ev_kind {
 #include "dissectors.def"
 #undef DISSECTOR
 #undef KIND
-	EV_LOG_RECORD,  /* rules/logread.c: one record of a log file */
+	EV_LOG_RECORD,  /* inputs/logread.c: one record of a log file */
 	EV_KIND_COUNT
 } ev_kind;
 

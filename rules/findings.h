@@ -23,10 +23,11 @@ typedef struct evidence {
  * log lines, each in the order cited, and the frames ascending, each once
  * (what the tshark command of the reports opens). */
 typedef struct finding_cites {
-	unsigned input;         /* run->inputs->len: inputs the run does not know */
-	GArray *frames;         /* uint32_t */
-	GArray *lines;          /* uint32_t: evidence without a frame */
-	GArray *frames_sorted;  /* uint32_t */
+	unsigned input;                 /* run->inputs->len: inputs the run does not know */
+	const uint32_t *frames;         /* nframes of them */
+	const uint32_t *lines;          /* nlines: evidence without a frame */
+	const uint32_t *frames_sorted;  /* nsorted */
+	uint32_t nframes, nlines, nsorted;
 } finding_cites;
 
 struct device;
@@ -51,7 +52,8 @@ typedef struct finding {
 	 * order, the unknown ones last; only inputs something is cited in). */
 	struct device *dev;
 	bool label_is_ip;
-	GArray *cites;
+	finding_cites *cites;  /* ncites of them, one block with their numbers */
+	uint32_t ncites;
 } finding;
 
 typedef struct findings {
