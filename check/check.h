@@ -8,12 +8,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../decoder/amt_ports.h"
 #include "../rules/rule.h"
 #include "dnsclient.h"
 #include "probe.h"
 #include "wsman_get.h"
 
-#define CHECK_SCS_PORT 9971
+#define CHECK_SCS_PORT AMT_PORT_HELLO
 #define CHECK_MAX_ADDRS 8      /* addresses probed per name */
 #define CHECK_MAX_DEVICES 4096
 

@@ -4,11 +4,11 @@
  * checked and what could not be. */
 #include <string.h>
 
+#include "../decoder/amt_ports.h"
 #include "../decoder/events/tls.h"
 #include "../dissectors/x509.h"
 #include "check.h"
 
-enum { AMT_TLS_PORT = 16993 };
 
 static char *resolver_name(const check_opts *o, bool direct)
 {
@@ -380,7 +380,7 @@ static void judge_tls(check_state *st, analysis *an, device_probe *d, uint64_t f
 	flow_info *fl = arena_alloc(&a, sizeof(*fl));
 	fl->id = flow_id;
 	fl->ipproto = 6;
-	fl->sport = AMT_TLS_PORT;
+	fl->sport = AMT_PORT_HTTPS;
 	fl->input = 0;
 	amt_addr_parse(d->addrs->pdata[0], &fl->srv);
 	amt_addr_parse(fl->srv.family == 6 ? "::1" : "127.0.0.1", &fl->cli);
@@ -391,7 +391,7 @@ static void judge_tls(check_state *st, analysis *an, device_probe *d, uint64_t f
 		const uint8_t *der = g_bytes_get_data(d->chain->pdata[i], &n);
 		certs[i].der = der;
 		certs[i].der_len = n;
-		x509_decode(&a, der, n, &certs[i].x);
+		x509_decode(NULL, &a, der, n, &certs[i].x);
 	}
 	m->from_client = false;
 	m->sni = arena_strdup(&a, d->fqdn);
@@ -402,7 +402,7 @@ static void judge_tls(check_state *st, analysis *an, device_probe *d, uint64_t f
 	e->flow = fl;
 	e->dir = DIR_S2C;
 	e->data = m;
-	ev_set_info(e, "Certificate (%u) from %s:%u, checked live", m->ncerts, (char *)d->addrs->pdata[0], AMT_TLS_PORT);
+	ev_set_info(e, "Certificate (%u) from %s:%u, checked live", m->ncerts, (char *)d->addrs->pdata[0], AMT_PORT_HTTPS);
 	bus_emit(&an->run->bus, e);
 	arena_free(&a);
 	(void)st;
@@ -442,17 +442,17 @@ static void judge_device(check_state *st, analysis *an, device_probe *d, uint64_
 	if (!d->tls_tried) {
 		finding *x = finding_add(&an->fnd, "check.skipped", SEV_INFO, lab, "tls", NULL);
 		finding_summary(x, "Not checked: the TLS certificate of %s (TCP %u at %s is closed; AMT opens it "
-				"once TLS is configured).", d->fqdn, AMT_TLS_PORT, (char *)d->addrs->pdata[0]);
+				"once TLS is configured).", d->fqdn, AMT_PORT_HTTPS, (char *)d->addrs->pdata[0]);
 	} else if (!d->tls_ok) {
 		finding *x = finding_add(&an->fnd, "check.device.tls_failed", SEV_WARNING, lab, NULL, NULL);
 		finding_summary(x, "%s accepts TCP %u but its TLS certificate could not be read: %s.", d->fqdn,
-				AMT_TLS_PORT, d->tls_detail ? d->tls_detail : "unknown error");
+				AMT_PORT_HTTPS, d->tls_detail ? d->tls_detail : "unknown error");
 		finding_remedy(x, "Check that AMT's TLS is configured on %s (or that nothing else holds port %u "
-			       "there), then run the check again.", d->fqdn, AMT_TLS_PORT);
+			       "there), then run the check again.", d->fqdn, AMT_PORT_HTTPS);
 	} else {
 		finding *x = finding_add(&an->fnd, "check.device.tls", SEV_INFO, lab, NULL, NULL);
 		finding_summary(x, "%s on TCP %u: %s; certificate checked for name %s, chain, dates and strength.",
-				d->fqdn, AMT_TLS_PORT, d->tls_detail, d->fqdn);
+				d->fqdn, AMT_PORT_HTTPS, d->tls_detail, d->fqdn);
 		judge_tls(st, an, d, n);
 	}
 	g_free(lab);

@@ -5,10 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../decoder/amt_ports.h"
 #include "check.h"
 
-static const uint16_t amt_tcp_ports[] = {16992, 16993, 16994, 16995, 623};
-enum { AMT_HTTP_PORT = 16992, AMT_TLS_PORT = 16993, MAX_REVERSE = 2 };
+static const uint16_t amt_tcp_ports[] = {AMT_PORT_HTTP, AMT_PORT_HTTPS, AMT_PORT_REDIR, AMT_PORT_REDIR_TLS, AMT_PORT_RMCP};
+enum { MAX_REVERSE = 2 };
 
 static GMutex progress_lock;
 
@@ -225,13 +226,13 @@ static void probe_device(gpointer data, gpointer user)
 		bool tls_open = false, http_open = false;
 		for (size_t i = 0; i < G_N_ELEMENTS(amt_tcp_ports); i++) {
 			port_probe *p = probe_port(o, ip, amt_tcp_ports[i], false);
-			tls_open |= p->port == AMT_TLS_PORT && p->st == PORT_OPEN;
-			http_open |= p->port == AMT_HTTP_PORT && p->st == PORT_OPEN;
+			tls_open |= p->port == AMT_PORT_HTTPS && p->st == PORT_OPEN;
+			http_open |= p->port == AMT_PORT_HTTP && p->st == PORT_OPEN;
 			g_ptr_array_add(d->ports, p);
 		}
 		if (o->user && (http_open || tls_open)) {
 			/* plain HTTP when AMT offers it, else its TLS port */
-			uint16_t port = http_open ? AMT_HTTP_PORT : AMT_TLS_PORT;
+			uint16_t port = http_open ? AMT_PORT_HTTP : AMT_PORT_HTTPS;
 			check_progress(o, "device %s: reading AMT settings as %s", d->fqdn, o->user);
 			d->wsman_tried = true;
 			d->wsman_port = port;
@@ -240,13 +241,13 @@ static void probe_device(gpointer data, gpointer user)
 				wsman_get(ip, port, !http_open, o->user, o->amt_password, "AMT_SetupAndConfigurationService",
 					  o->timeout_ms, &d->setup);
 		}
-		g_ptr_array_add(d->ports, probe_port(o, ip, 623, true));
+		g_ptr_array_add(d->ports, probe_port(o, ip, AMT_PORT_RMCP, true));
 		if (tls_open) {
-			check_progress(o, "device %s: TLS handshake on %u", d->fqdn, AMT_TLS_PORT);
+			check_progress(o, "device %s: TLS handshake on %u", d->fqdn, AMT_PORT_HTTPS);
 			int fd;
 			char *detail = NULL;
 			d->tls_tried = true;
-			if (probe_tcp(ip, AMT_TLS_PORT, o->timeout_ms, &fd, &detail) == PORT_OPEN) {
+			if (probe_tcp(ip, AMT_PORT_HTTPS, o->timeout_ms, &fd, &detail) == PORT_OPEN) {
 				g_free(detail);
 				d->tls_ok = probe_tls_chain(fd, d->fqdn, o->timeout_ms, &d->chain, &d->tls_version, &detail);
 			}

@@ -10,6 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../decoder/amt_ports.h"
 #include "../decoder/wire.h"
 #include "probe.h"
 
@@ -218,7 +219,7 @@ port_state probe_rmcp(const char *addr, int timeout_ms, char **detail)
 {
 	struct sockaddr_storage ss;
 	socklen_t sl;
-	if (!fill_addr(addr, 623, &ss, &sl)) {
+	if (!fill_addr(addr, AMT_PORT_RMCP, &ss, &sl)) {
 		*detail = g_strdup_printf("'%s' is not an IP address", addr);
 		return PORT_ERROR;
 	}

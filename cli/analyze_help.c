@@ -11,7 +11,7 @@ void analyze_help(bool decode)
 	puts("input:\n"
 	     "  -r FILE            read a pcap or pcapng file, also .gz/.zst/.xz (repeatable; '-' = stdin)\n"
 	     "  -i IFACE           capture live on IFACE (Ctrl-C ends it, the report follows)\n"
-	     "  -f EXPR            BPF filter (tcpdump syntax); live default: the AMT ports\n"
+	     "  -f EXPR            BPF filter (tcpdump syntax); live default: the dissectors' ports\n"
 	     "  -c N               stop after N packets;  --duration S  stop after S seconds (live)\n"
 	     "  -w FILE            save the packets read (after -f, -c) to FILE as pcap, mode 0600\n"
 	     "  -Z USER            drop privileges to USER after opening (default nobody)\n"

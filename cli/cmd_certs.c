@@ -198,7 +198,7 @@ static void describe_all(file_report *r, X509 **c, int n)
 		int len = i2d_X509(c[i], &der);
 		/* OpenSSL parsed it already: one past the decoder's size cap is
 		 * still described, from the parsed certificate */
-		if (len <= 0 || !x509_decode(&r->a, der, (size_t)len, &r->info[i]))
+		if (len <= 0 || !x509_decode(NULL, &r->a, der, (size_t)len, &r->info[i]))
 			x509_describe(&r->a, c[i], &r->info[i]);
 		OPENSSL_free(der);
 	}

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "capfile.h"
+#include "dispatch.h"
 #include "engine_int.h"
 #include "packet.h"
 
@@ -253,10 +254,60 @@ void engine_close_sources(engine *e)
 
 /* ---- live ---- */
 
+/* The default live filter: every port a dissector of the table claims
+ * (decoder/dissectors.def), on its transports, so a dissector's ports are
+ * captured the day it is added. Sorted, runs of ports merged. */
+enum { FILTER_TCP = 1, FILTER_UDP = 2 };
+
+static void claim_ports(uint8_t *mask, const uint16_t *ports, size_t n, uint8_t ipproto)
+{
+	uint8_t bit = ipproto == 6 ? FILTER_TCP : ipproto == 17 ? FILTER_UDP : 0;
+	for (size_t i = 0; i < n && ports[i]; i++)
+		mask[ports[i]] |= bit;
+}
+
+static void append_clause(GString *f, uint8_t mask, unsigned first, unsigned last)
+{
+	const char *proto = mask == FILTER_TCP ? "tcp " : mask == FILTER_UDP ? "udp " : "";
+	if (f->len)
+		g_string_append(f, " or ");
+	if (first == last)
+		g_string_append_printf(f, "%sport %u", proto, first);
+	else
+		g_string_append_printf(f, "%sportrange %u-%u", proto, first, last);
+}
+
+char *engine_filter_for(const dissector *const *table)
+{
+	uint8_t *mask = g_malloc0(65536);
+	for (size_t i = 0; table[i]; i++) {
+		const dissector *d = table[i];
+		size_t np = sizeof(d->ports) / sizeof(d->ports[0]);
+		claim_ports(mask, d->ports, np, d->ipproto);
+		claim_ports(mask, d->ports, np, d->also_ipproto);
+		/* inside TLS: the TLS dissector's TCP ports */
+		claim_ports(mask, d->tls_ports, sizeof(d->tls_ports) / sizeof(d->tls_ports[0]), 6);
+	}
+	GString *f = g_string_new(NULL);
+	for (unsigned port = 1; port < 65536; port++) {
+		if (!mask[port])
+			continue;
+		unsigned last = port;
+		while (last + 1 < 65536 && mask[last + 1] == mask[port])
+			last++;
+		append_clause(f, mask[port], port, last);
+		port = last;
+	}
+	g_free(mask);
+	return g_string_free(f, FALSE);
+}
+
 const char *engine_default_filter(void)
 {
-	return "tcp port 9971 or tcp portrange 16992-16995 or tcp port 5900 or port 623 or port 664 "
-	       "or port 53 or udp portrange 67-68 or udp portrange 546-547";
+	static char *filter;
+	if (!filter)
+		filter = engine_filter_for(amt_dissectors);
+	return filter;
 }
 
 void engine_stop(engine *e)
@@ -352,13 +403,14 @@ static void drain_live(pcap_t *p, int fd, live_ctx *l, uint64_t count)
 	}
 }
 
-bool engine_run_live(engine *e, const live_opts *o, char **err)
+/* An activated handle on o->iface with the capture filter set, or NULL. */
+static pcap_t *live_open(const live_opts *o, char **err)
 {
 	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	pcap_t *p = pcap_create(o->iface, ebuf);
 	if (!p) {
 		*err = g_strdup_printf("cannot capture on %s: %s", o->iface, ebuf);
-		return false;
+		return NULL;
 	}
 	pcap_set_snaplen(p, 262144);
 	pcap_set_promisc(p, 1);
@@ -379,46 +431,97 @@ bool engine_run_live(engine *e, const live_opts *o, char **err)
 		else
 			*err = g_strdup_printf("cannot capture on %s: %s", o->iface, pcap_geterr(p));
 		pcap_close(p);
-		return false;
+		return NULL;
 	}
 	const char *filter = o->filter ? o->filter : engine_default_filter();
 	struct bpf_program prog;
 	if (pcap_compile(p, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) != 0) {
 		*err = g_strdup_printf("bad capture filter '%s': %s", filter, pcap_geterr(p));
 		pcap_close(p);
-		return false;
+		return NULL;
 	}
 	if (pcap_setfilter(p, &prog) != 0) {
 		*err = g_strdup_printf("cannot set the capture filter: %s", pcap_geterr(p));
 		pcap_freecode(&prog);
 		pcap_close(p);
-		return false;
+		return NULL;
 	}
 	pcap_freecode(&prog);
-	if (o->before_drop && !o->before_drop(o->before_drop_user, err)) {
-		pcap_close(p);
-		return false;
-	}
-	/* the output file is opened before privileges go, with mode 0600 */
-	pcap_dumper_t *dump = NULL;
+	return p;
+}
+
+/* The -w output, opened before privileges go, with mode 0600; *dump stays
+ * NULL without -w. False (with *err) when it cannot be written. */
+static bool live_open_dump(pcap_t *p, const live_opts *o, pcap_dumper_t **dump, char **err)
+{
+	*dump = NULL;
 	if (o->write_fp) {
-		if (!(dump = pcap_dump_fopen(p, o->write_fp))) {
+		if (!(*dump = pcap_dump_fopen(p, o->write_fp))) {
 			*err = g_strdup_printf("cannot write %s: %s", o->write_file, pcap_geterr(p));
-			pcap_close(p);
 			return false;
 		}
 	} else if (o->write_file) {
 		int fd = open(o->write_file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 		FILE *fp = fd >= 0 ? fdopen(fd, "wb") : NULL;
-		if (!fp || !(dump = pcap_dump_fopen(p, fp))) {
+		if (!fp || !(*dump = pcap_dump_fopen(p, fp))) {
 			*err = g_strdup_printf("cannot write %s: %s", o->write_file, fp ? pcap_geterr(p) : strerror(errno));
 			if (fp)
 				fclose(fp);
 			else if (fd >= 0)
 				close(fd);
-			pcap_close(p);
 			return false;
 		}
+	}
+	return true;
+}
+
+/* Reads until Ctrl-C, -c or --duration; false when the capture failed and
+ * what the kernel still holds is not worth waiting for. */
+static bool live_loop(engine *e, pcap_t *p, int fd, live_ctx *l, const live_opts *o)
+{
+	time_t start = time(NULL);
+	while (!e->stop) {
+		if (e->progress)  /* the running count on a terminal; the callback paces itself */
+			e->progress(e->progress_user, e);
+		if (fd >= 0) {
+			struct pollfd pfd = {fd, POLLIN, 0};
+			int pr = poll(&pfd, 1, 200);
+			if (pr < 0 && errno != EINTR)
+				return false;
+			if (pr <= 0) {
+				if (o->duration_s && (uint64_t)(time(NULL) - start) >= o->duration_s)
+					break;
+				continue;
+			}
+		}
+		int n = pcap_dispatch(p, batch_size(o->count, l->frame), on_packet, (u_char *)l);
+		if (n == PCAP_ERROR) {
+			l->in->error = g_strdup_printf("capture stopped: %s", pcap_geterr(p));
+			return false;
+		}
+		if (n == PCAP_ERROR_BREAK)
+			break;
+		if (o->count && l->frame >= o->count)
+			break;
+		if (o->duration_s && (uint64_t)(time(NULL) - start) >= o->duration_s)
+			break;
+	}
+	return true;
+}
+
+bool engine_run_live(engine *e, const live_opts *o, char **err)
+{
+	pcap_t *p = live_open(o, err);
+	if (!p)
+		return false;
+	if (o->before_drop && !o->before_drop(o->before_drop_user, err)) {
+		pcap_close(p);
+		return false;
+	}
+	pcap_dumper_t *dump;
+	if (!live_open_dump(p, o, &dump, err)) {
+		pcap_close(p);
+		return false;
 	}
 	if (!drop_privileges(o->user ? o->user : "nobody", o->user != NULL, err)) {
 		if (dump && !o->write_fp)
@@ -431,43 +534,13 @@ bool engine_run_live(engine *e, const live_opts *o, char **err)
 	in->snaplen = pcap_snapshot(p) > 0 ? (uint32_t)pcap_snapshot(p) : 0;
 	live_ctx l = {e, dump, (uint16_t)(e->run->inputs->len - 1), 0, pcap_datalink(p), in};
 	e->live = p;
-	time_t start = time(NULL);
 	/* libpcap's own timeout may never fire on an idle interface: poll the
 	 * descriptor ourselves so --duration and Ctrl-C are honoured */
 	int fd = pcap_get_selectable_fd(p);
+	char ebuf[PCAP_ERRBUF_SIZE] = "";
 	if (fd >= 0)
 		pcap_setnonblock(p, 1, ebuf);
-	bool drain = true;
-	while (!e->stop) {
-		if (e->progress)  /* the running count on a terminal; the callback paces itself */
-			e->progress(e->progress_user, e);
-		if (fd >= 0) {
-			struct pollfd pfd = {fd, POLLIN, 0};
-			int pr = poll(&pfd, 1, 200);
-			if (pr < 0 && errno != EINTR) {
-				drain = false;
-				break;
-			}
-			if (pr <= 0) {
-				if (o->duration_s && (uint64_t)(time(NULL) - start) >= o->duration_s)
-					break;
-				continue;
-			}
-		}
-		int n = pcap_dispatch(p, batch_size(o->count, l.frame), on_packet, (u_char *)&l);
-		if (n == PCAP_ERROR) {
-			in->error = g_strdup_printf("capture stopped: %s", pcap_geterr(p));
-			drain = false;
-			break;
-		}
-		if (n == PCAP_ERROR_BREAK)
-			break;
-		if (o->count && l.frame >= o->count)
-			break;
-		if (o->duration_s && (uint64_t)(time(NULL) - start) >= o->duration_s)
-			break;
-	}
-	if (drain)
+	if (live_loop(e, p, fd, &l, o))
 		drain_live(p, fd, &l, o->count);
 	struct pcap_stat ps;
 	if (pcap_stats(p, &ps) == 0)

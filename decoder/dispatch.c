@@ -1,52 +1,63 @@
-/* The one place that names every dissector. Ports first (a table lookup),
- * then the heuristics of each dissector that has a probe. */
+/* The one place that names every dissector: the table in dissectors.def.
+ * Ports first (a table lookup), then the heuristics of each dissector that
+ * has a probe, in the table's order. */
 #include "dispatch.h"
 
 #include <string.h>
 
-extern const dissector dissector_dns, dissector_dhcp, dissector_hello, dissector_redir,
-	dissector_rmcp, dissector_http, dissector_tls, dissector_starttls;
+#define DISSECTOR(dis, lane, kinds) extern const dissector dissector_##dis;
+#include "dissectors.def"
+#undef DISSECTOR
 
 /* Probe order matters: the strictest signatures first. */
 const dissector *const amt_dissectors[] = {
-	&dissector_tls,
-	&dissector_redir,
-	&dissector_http,
-	&dissector_hello,
-	&dissector_dns,
-	&dissector_dhcp,
-	&dissector_rmcp,
-	&dissector_starttls,
+#define DISSECTOR(dis, lane, kinds) &dissector_##dis,
+#include "dissectors.def"
+#undef DISSECTOR
 	NULL,
 };
 
-static const dissector *by_port(uint8_t ipproto, uint16_t port)
+static bool claims_port(const dissector *d, uint16_t port)
+{
+	for (size_t j = 0; j < sizeof(d->ports) / sizeof(d->ports[0]) && d->ports[j]; j++)
+		if (d->ports[j] == port)
+			return true;
+	return false;
+}
+
+/* also: match the dissectors that run on this transport as their second */
+static const dissector *by_port(uint8_t ipproto, uint16_t port, bool also)
 {
 	for (size_t i = 0; amt_dissectors[i]; i++) {
 		const dissector *d = amt_dissectors[i];
-		if (d->ipproto != ipproto)
-			continue;
-		for (size_t j = 0; j < sizeof(d->ports) / sizeof(d->ports[0]) && d->ports[j]; j++)
-			if (d->ports[j] == port)
-				return d;
+		if ((also ? d->also_ipproto : d->ipproto) == ipproto && claims_port(d, port))
+			return d;
 	}
 	return NULL;
 }
 
-/* DNS over TCP shares the UDP dissector: it knows the length prefix. */
+/* A dissector's own transport wins over another's second one, on either
+ * port (DNS over TCP shares the UDP dissector: it knows the length prefix). */
 const dissector *dispatch_by_port(uint8_t ipproto, uint16_t sport, uint16_t cport)
 {
-	const dissector *d = by_port(ipproto, sport);
+	const dissector *d = by_port(ipproto, sport, false);
 	if (!d)
-		d = by_port(ipproto, cport);
-	if (!d && ipproto == 6 && (sport == 53 || cport == 53))
-		d = &dissector_dns;
+		d = by_port(ipproto, cport, false);
+	if (!d)
+		d = by_port(ipproto, sport, true);
+	if (!d)
+		d = by_port(ipproto, cport, true);
 	return d;
 }
 
 bool dispatch_known_port(uint8_t ipproto, uint16_t port)
 {
-	return by_port(ipproto, port) != NULL || port == 53;
+	for (size_t i = 0; amt_dissectors[i]; i++) {
+		const dissector *d = amt_dissectors[i];
+		if ((d->ipproto == ipproto || d->also_ipproto == ipproto) && claims_port(d, port))
+			return true;
+	}
+	return false;
 }
 
 const dissector *dispatch_by_probe(uint8_t ipproto, const uint8_t *p, size_t len, uint8_t dir,

@@ -1,6 +1,7 @@
 /* The dissector interface: one const struct per protocol, in the spirit of
- * Suricata's app-layer parser contract. The dispatch table (dispatch.c) is
- * the one place that names them all.
+ * Suricata's app-layer parser contract. The table of dissectors
+ * (decoder/dissectors.def, read by dispatch.c) is the one place that names
+ * them all.
  *
  * Stream dissectors (TCP) get the reassembled, in-order bytes of one
  * direction that they have not consumed yet; datagram dissectors (UDP) get
@@ -17,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "amt_ports.h"  /* the ports a dissector claims, named */
 #include "config.h"
 #include "event.h"
 #include "events/flow.h"
@@ -71,11 +73,16 @@ typedef struct dis_ctx {
 	size_t *held_total;      /* bytes held by the engine and every dissector
 				  * (--max-total-bytes); NULL in unit tests */
 	void *inner;             /* opaque: inner stream of this direction */
+	struct amt_run *run;     /* its per-run caches (x509_run_cache); NULL in unit tests */
 } dis_ctx;
 
 typedef struct dissector {
 	const char *name;
 	uint8_t ipproto;                /* 6 TCP, 17 UDP */
+	/* A second transport on the same ports, tried after every dissector's
+	 * own (DNS over TCP, RFC 1035 4.2.2: 6); parse() tells them apart by
+	 * c->flow->ipproto. 0: none. */
+	uint8_t also_ipproto;
 	uint16_t ports[8];              /* server ports, 0-terminated */
 	uint16_t tls_ports[4];          /* server ports where it runs inside TLS */
 	probe_result (*probe)(const uint8_t *p, size_t len, uint8_t dir);

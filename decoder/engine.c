@@ -144,6 +144,7 @@ void engine_finish(engine *e)
 			c.limit_hits = e->run->stats.limit_hits;
 			c.global = e->globals[i];
 			c.engine = e;
+			c.run = e->run;
 			c.input = e->cur_input;
 			amt_dissectors[i]->global_end(e->globals[i], &c);
 		}

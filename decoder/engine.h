@@ -55,7 +55,12 @@ typedef struct live_opts {
 	void *before_drop_user;
 	const char *user;      /* drop privileges to this user; NULL = "nobody" when root */
 } live_opts;
+/* The live default: every port the table of dissectors claims, e.g.
+ * "port 53 or udp portrange 67-68 or ... or tcp portrange 16992-16995". */
 const char *engine_default_filter(void);
+struct dissector;
+/* The same for a NULL-terminated table (tests); g_free it. */
+char *engine_filter_for(const struct dissector *const *table);
 bool engine_run_live(engine *e, const live_opts *o, char **err);
 void engine_stop(engine *e);  /* async-signal-safe: ends a live capture */
 

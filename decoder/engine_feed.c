@@ -2,6 +2,7 @@
  * dissector, what the dissector made of them, and the streams a dissector
  * unwraps (decrypted TLS). */
 #include <glib.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -33,6 +34,7 @@ void eng_ctx_init(engine *e, flow *f, const dissector *d, uint8_t dir, dis_ctx *
 	c->limit_hits = e->run->stats.limit_hits;
 	c->global = d ? e->globals[dissector_index(d)] : NULL;
 	c->engine = e;
+	c->run = e->run;
 	c->held_total = &e->buffered;
 }
 
@@ -100,6 +102,32 @@ void eng_give_up(engine *e, flow *f, const dissector *d, flow_dir *fd, uint8_t d
 	eng_buf_free(e, fd);
 }
 
+/* The misuses said in a note each; every one is counted. */
+#define MISUSE_NOTES 10
+
+/* A dissector broke its contract (dissector.h): amtscope's own bug, not the
+ * input's. Counted (run->stats.dissector_misuse), said in a note, and made
+ * safe: a claim past the end is clamped, an unknown status is an error, an
+ * absurd need is forgotten. A fuzz build aborts so the fuzzer keeps the input. */
+dis_result eng_result_misuse(engine *e, dis_ctx *c, const dissector *d, dis_result r, size_t len)
+{
+	if (e->run->stats.dissector_misuse++ < MISUSE_NOTES)
+		dis_note(c, d->name, NOTE_INTERNAL, 0,
+			 "the %s dissector broke its contract (status %d, %zu byte(s) consumed of %zu, %zu more "
+			 "needed): a bug in amtscope; the result was made safe, please report it",
+			 d->name, (int)r.status, r.consumed, len, r.needed);
+#ifdef FUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION
+	abort();
+#endif
+	if (r.consumed > len)
+		r.consumed = len;
+	if (r.status != DIS_OK && r.status != DIS_ERROR && r.status != DIS_INCOMPLETE)
+		r.status = DIS_ERROR;
+	if (r.status == DIS_INCOMPLETE && r.needed > ENG_NEED_MAX)
+		r.needed = 0;
+	return r;
+}
+
 /* Runs the dissector over the buffered bytes. */
 static void run_parser(engine *e, flow *f, const dissector *d, void *st, flow_dir *fd, uint8_t dir,
 		       const uint8_t *p, size_t len, const dis_mark *marks, size_t nmarks, bool eof,
@@ -109,8 +137,8 @@ static void run_parser(engine *e, flow *f, const dissector *d, void *st, flow_di
 	eng_ctx_init(e, f, d, dir, &c, marks, nmarks);
 	c.at_eof = eof;
 	c.inner = NULL;
-	dis_result r = d->parse(st, &c, p, len);
-	size_t used = r.consumed > len ? len : r.consumed;
+	dis_result r = eng_parse(e, &c, d, st, p, len);
+	size_t used = r.consumed;
 	if (r.status == DIS_ERROR) {
 		eng_give_up(e, f, d, fd, dir, used, NOTE_UNDECODABLE, "the bytes do not follow the protocol");
 		return;

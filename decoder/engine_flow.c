@@ -355,5 +355,5 @@ void eng_transport_packet(engine *e, pkt *p, uint32_t frame, int64_t ts)
 	if (p->payload_missing)
 		dis_note(&c, f->dis->name, NOTE_TRUNCATED, 0, "datagram cut by the capture's snaplen (%u bytes missing)",
 			 p->payload_missing);
-	f->dis->parse(f->st, &c, p->payload, p->payload_len);
+	eng_parse(e, &c, f->dis, f->st, p->payload, p->payload_len);
 }

@@ -5,6 +5,7 @@
 #define AMT_ENGINE_INT_H
 #include <pcap/pcap.h>
 #include <signal.h>
+#include <stdint.h>
 
 #include "engine.h"
 #include "events/flow.h"
@@ -78,6 +79,24 @@ void eng_feed_eof(engine *e, flow *f, const dissector *d, void *st, flow_dir *fd
 void eng_give_up(engine *e, flow *f, const dissector *d, flow_dir *fd, uint8_t dir, size_t off,
 		 note_kind k, const char *why);
 void eng_buf_free(engine *e, flow_dir *d);
+dis_result eng_result_misuse(engine *e, dis_ctx *c, const dissector *d, dis_result r, size_t len);
+/* How many more bytes a dissector may sanely ask for: more is a length
+ * computed by a subtraction that went below zero. */
+#define ENG_NEED_MAX (SIZE_MAX / 4)
+
+/* d->parse, its result checked (consumed <= len, a known status, a sane
+ * need): a misuse is counted, noted and made safe (eng_result_misuse). Inline:
+ * it runs for every parse. */
+static inline dis_result eng_parse(engine *e, dis_ctx *c, const dissector *d, void *st, const uint8_t *p,
+				   size_t len)
+{
+	dis_result r = d->parse(st, c, p, len);
+	bool sane = r.consumed <= len && (r.status == DIS_OK || r.status == DIS_ERROR ||
+					  (r.status == DIS_INCOMPLETE && r.needed <= ENG_NEED_MAX));
+	if (__builtin_expect(!sane, 0))
+		r = eng_result_misuse(e, c, d, r, len);
+	return r;
+}
 /* The inner stream's dissector sees its end and its state is freed. */
 void eng_inner_free(engine *e, flow *f);
 

@@ -10,37 +10,70 @@ static const char *const kind_names[EV_KIND_COUNT] = {
 	[EV_FLOW_OPEN] = "flow_open",
 	[EV_FLOW_CLOSE] = "flow_close",
 	[EV_NOTE] = "note",
-	[EV_DNS_QUERY] = "dns_query",
-	[EV_DNS_ANSWER] = "dns_answer",
-	[EV_DNS_FAILURE] = "dns_failure",
-	[EV_DHCP_MESSAGE] = "dhcp_message",
-	[EV_DHCP_LEASE] = "dhcp_lease",
-	[EV_HELLO] = "hello",
-	[EV_TLS_CLIENT_HELLO] = "tls_client_hello",
-	[EV_TLS_SERVER_HELLO] = "tls_server_hello",
-	[EV_TLS_CERTIFICATES] = "tls_certificates",
-	[EV_TLS_CERT_REQUEST] = "tls_cert_request",
-	[EV_TLS_ALERT] = "tls_alert",
-	[EV_TLS_DECRYPT] = "tls_decrypt",
-	[EV_HTTP_REQUEST] = "http_request",
-	[EV_HTTP_RESPONSE] = "http_response",
-	[EV_WSMAN_REQUEST] = "wsman_request",
-	[EV_WSMAN_RESPONSE] = "wsman_response",
-	[EV_REDIR_MESSAGE] = "redir_message",
-	[EV_REDIR_SESSION] = "redir_session",
-	[EV_RFB_MESSAGE] = "rfb_message",
-	[EV_RMCP_PING] = "rmcp_ping",
-	[EV_RMCP_PONG] = "rmcp_pong",
+#define KIND(id, name) [EV_##id] = #name,
+#define DISSECTOR(dis, lane, kinds) kinds
+#include "dissectors.def"
+#undef DISSECTOR
+#undef KIND
 	[EV_LOG_RECORD] = "log_record",
-	[EV_SOAP_REQUEST] = "soap_request",
-	[EV_SOAP_RESPONSE] = "soap_response",
 };
+
+/* Each table line's kinds with its name and lane, ended by EV_KIND_COUNT. */
+typedef struct line_kinds {
+	const char *dissector;
+	ev_lane lane;
+	const ev_kind *kinds;
+} line_kinds;
+
+static const line_kinds table_lines[] = {
+#define KIND(id, name) EV_##id,
+#define DISSECTOR(dis, lane, kinds) {#dis, EV_LANE_##lane, (const ev_kind[]){kinds EV_KIND_COUNT}},
+#include "dissectors.def"
+#undef DISSECTOR
+#undef KIND
+};
+
+static const line_kinds *line_of(ev_kind k)
+{
+	for (size_t i = 0; i < sizeof(table_lines) / sizeof(table_lines[0]); i++)
+		for (const ev_kind *p = table_lines[i].kinds; *p != EV_KIND_COUNT; p++)
+			if (*p == k)
+				return &table_lines[i];
+	return NULL;
+}
 
 const char *ev_kind_name(ev_kind k)
 {
 	if ((unsigned)k < EV_KIND_COUNT && kind_names[k])
 		return kind_names[k];
 	return "unknown";
+}
+
+ev_lane ev_kind_lane(ev_kind k)
+{
+	switch (k) {
+	case EV_FLOW_OPEN: case EV_FLOW_CLOSE: return EV_LANE_CONN;
+	case EV_LOG_RECORD: return EV_LANE_LOG;
+	default: break;
+	}
+	const line_kinds *l = line_of(k);
+	return l ? l->lane : EV_LANE_NOTE;
+}
+
+const char *ev_lane_name(ev_lane l)
+{
+	static const char *const names[EV_LANE_COUNT] = {
+#define EV_LANE_NAME(id, label) [EV_LANE_##id] = label,
+		EV_LANES(EV_LANE_NAME)
+#undef EV_LANE_NAME
+	};
+	return (unsigned)l < EV_LANE_COUNT ? names[l] : names[EV_LANE_NOTE];
+}
+
+const char *ev_kind_dissector(ev_kind k)
+{
+	const line_kinds *l = line_of(k);
+	return l ? l->dissector : NULL;
 }
 
 const char *flow_state_name(flow_state s)
@@ -67,6 +100,7 @@ const char *note_kind_name(note_kind k)
 	case NOTE_LIMIT: return "limit";
 	case NOTE_UNDECODABLE: return "undecodable";
 	case NOTE_INFO: return "info";
+	case NOTE_INTERNAL: return "internal";
 	}
 	return "unknown";
 }

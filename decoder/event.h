@@ -16,49 +16,42 @@
 #include "addr.h"
 #include "arena.h"
 
+/* Where an event is drawn on the HTML timeline: a lane per kind of exchange,
+ * top to bottom in this order. A dissector picks one in its table line. */
+#define EV_LANES(X) \
+	X(DHCP, "DHCP") X(DNS, "DNS") X(HELLO, "hello") X(CONN, "connections") X(TLS, "TLS") \
+	X(WSMAN, "WS-Man / HTTP") X(REDIR, "redirection") X(RMCP, "RMCP") X(OTHER, "other protocols") \
+	X(LOG, "log lines") X(NOTE, "notes")
+
+typedef enum ev_lane {
+#define EV_LANE_ENUM(id, label) EV_LANE_##id,
+	EV_LANES(EV_LANE_ENUM)
+#undef EV_LANE_ENUM
+	EV_LANE_COUNT
+} ev_lane;
+
+/* The decoder's and the log reader's kinds are here; every dissector's come
+ * from its line in decoder/dissectors.def, in the table's order. */
 typedef enum ev_kind {
 	EV_NONE = 0,
-	/* decoder */
 	EV_FLOW_OPEN,   /* data: ev_flow (decoder/events/flow.h) */
 	EV_FLOW_CLOSE,  /* data: ev_flow */
 	EV_NOTE,        /* data: ev_note: malformed input, gap, limit hit */
-	/* dns.c */
-	EV_DNS_QUERY,
-	EV_DNS_ANSWER,
-	EV_DNS_FAILURE,
-	/* dhcp.c */
-	EV_DHCP_MESSAGE,
-	EV_DHCP_LEASE,
-	/* hello.c */
-	EV_HELLO,
-	/* tls.c */
-	EV_TLS_CLIENT_HELLO,
-	EV_TLS_SERVER_HELLO,
-	EV_TLS_CERTIFICATES,
-	EV_TLS_CERT_REQUEST,
-	EV_TLS_ALERT,
-	EV_TLS_DECRYPT,
-	/* http.c / wsman.c */
-	EV_HTTP_REQUEST,
-	EV_HTTP_RESPONSE,
-	EV_WSMAN_REQUEST,
-	EV_WSMAN_RESPONSE,
-	/* redir.c */
-	EV_REDIR_MESSAGE,
-	EV_REDIR_SESSION,
-	EV_RFB_MESSAGE,
-	/* rmcp.c */
-	EV_RMCP_PING,
-	EV_RMCP_PONG,
-	/* rules/logs */
-	EV_LOG_RECORD,
-	/* http_emit.c: a SOAP envelope that is not WS-Management (data: ev_wsman) */
-	EV_SOAP_REQUEST,
-	EV_SOAP_RESPONSE,
+#define KIND(id, name) EV_##id,
+#define DISSECTOR(dis, lane, kinds) kinds
+#include "dissectors.def"
+#undef DISSECTOR
+#undef KIND
+	EV_LOG_RECORD,  /* inputs/logread.c: one record of a log file */
 	EV_KIND_COUNT
 } ev_kind;
 
 const char *ev_kind_name(ev_kind k); /* stable names, e.g. "dns_answer" */
+ev_lane ev_kind_lane(ev_kind k);     /* EV_LANE_NOTE for a kind no line declares */
+const char *ev_lane_name(ev_lane l); /* "DNS", "WS-Man / HTTP", ... */
+/* The dissector whose table line declares k ("dns"), or NULL for the
+ * decoder's and the log reader's kinds. */
+const char *ev_kind_dissector(ev_kind k);
 
 /* A flow as everyone else sees it. cli/srv: the initiator (SYN sender, or the
  * sender of the first packet seen) and the responder. */

@@ -11,6 +11,11 @@ static void input_free(gpointer p)
 	g_free(in);
 }
 
+typedef struct run_owned {
+	void *p;
+	void (*free_fn)(void *p);
+} run_owned;
+
 void run_init(amt_run *r)
 {
 	memset(r, 0, sizeof(*r));
@@ -18,10 +23,27 @@ void run_init(amt_run *r)
 	bus_init(&r->bus);
 	r->inputs = g_ptr_array_new_with_free_func(input_free);
 	arena_init(&r->strings, 65536);
+	r->owned = g_array_new(FALSE, FALSE, sizeof(run_owned));
+}
+
+void run_own(amt_run *r, void *p, void (*free_fn)(void *p))
+{
+	run_owned o = {p, free_fn};
+	if (!r->owned)  /* a run not made by run_init (a test's) */
+		r->owned = g_array_new(FALSE, FALSE, sizeof(run_owned));
+	g_array_append_val(r->owned, o);
 }
 
 void run_free(amt_run *r)
 {
+	for (guint i = r->owned ? r->owned->len : 0; i-- > 0;) {
+		run_owned *o = &g_array_index(r->owned, run_owned, i);
+		o->free_fn(o->p);
+	}
+	if (r->owned)
+		g_array_free(r->owned, TRUE);
+	r->owned = NULL;
+	r->x509 = NULL;
 	g_ptr_array_free(r->inputs, TRUE);
 	arena_free(&r->strings);
 }

@@ -30,7 +30,10 @@ typedef struct amt_stats {
 	uint64_t non_ip, malformed, ip_fragments, ip_reassembled;
 	uint64_t limit_hits[LIM_COUNT];
 	uint64_t kernel_drops;      /* live capture: pcap_stats */
+	uint64_t dissector_misuse;  /* dissector results that broke the contract (engine_feed.c) */
 } amt_stats;
+
+struct x509_cache;
 
 typedef struct amt_run {
 	amt_config cfg;
@@ -38,10 +41,16 @@ typedef struct amt_run {
 	GPtrArray *inputs;  /* amt_input* */
 	amt_stats stats;
 	arena strings;      /* lives as long as the run */
+	GArray *owned;      /* run_owned: what run_free frees */
+	struct x509_cache *x509;  /* the certificates decoded (dissectors/x509.h: x509_run_cache) */
 } amt_run;
 
 void run_init(amt_run *r);
+/* Frees what the run owns, the last given first. */
 void run_free(amt_run *r);
+/* p lives as long as the run: run_free calls free_fn(p). For the per-run
+ * caches of the layers above, which this one cannot name. */
+void run_own(amt_run *r, void *p, void (*free_fn)(void *p));
 amt_input *run_add_input(amt_run *r, const char *path, input_kind k);
 /* The time the inputs cover so far: the earliest first time and the latest
  * last time of any input; both 0 when no input had a time. */

@@ -461,6 +461,7 @@ static void flow_end(void *p_st, dis_ctx *c)
 const dissector dissector_dns = {
 	.name = "dns",
 	.ipproto = 17,
+	.also_ipproto = 6,  /* DNS over TCP: the same parser, after a length prefix */
 	.ports = {53, 0},
 	.tls_ports = {0},
 	.state_new = state_new,

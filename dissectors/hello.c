@@ -205,7 +205,7 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 const dissector dissector_hello = {
 	.name = "hello",
 	.ipproto = 6,
-	.ports = {9971, 0},
+	.ports = {AMT_PORT_HELLO, 0},
 	.tls_ports = {0},
 	.state_new = state_new,
 	.state_free = state_free,

@@ -506,8 +506,8 @@ static void gap(void *st, dis_ctx *c, size_t len)
 const dissector dissector_http = {
 	.name = "http",
 	.ipproto = 6,
-	.ports = {16992, 623, 0},
-	.tls_ports = {16993, 664, 0},
+	.ports = {AMT_PORT_HTTP, AMT_PORT_RMCP, 0},
+	.tls_ports = {AMT_PORT_HTTPS, AMT_PORT_RMCP_SECURE, 0},
 	.probe = probe,
 	.state_new = state_new,
 	.state_free = state_free,

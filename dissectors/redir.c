@@ -557,8 +557,8 @@ static void flow_end(void *st, dis_ctx *c)
 const dissector dissector_redir = {
 	.name = "redir",
 	.ipproto = 6,
-	.ports = {16994, 0},
-	.tls_ports = {16995, 0},
+	.ports = {AMT_PORT_REDIR, 0},
+	.tls_ports = {AMT_PORT_REDIR_TLS, 0},
 	.probe = probe,
 	.state_new = state_new,
 	.state_free = state_free,

@@ -3,6 +3,7 @@
  * the handshake and the message framing (so that every message is seen) and
  * recognises Intel's CutText extensions; it does not decode pixels.
  * RFC 6143, with Intel's extensions as MeshCommander's amt-desktop reads them. */
+#include <glib.h>
 #include <stdio.h>
 
 #include "redir_int.h"
@@ -475,3 +476,35 @@ dis_result rfb_parse(rfb_state *r, dis_ctx *c, const uint8_t *buf, size_t start,
 	r->bytes[c->dir] += len - start;
 	return dis_ok(len);
 }
+
+/* ---- plain RFB on the standard VNC port ----
+ * With the standard VNC port enabled, AMT's KVM listens on 5900 and speaks
+ * RFB from the first byte, without the redirection protocol around it. */
+
+static void *rfb_state_new(dis_ctx *c)
+{
+	(void)c;
+	rfb_state *r = g_malloc(sizeof(*r));
+	rfb_init(r);
+	return r;
+}
+
+static void rfb_state_free(void *st)
+{
+	g_free(st);
+}
+
+static dis_result rfb_port_parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
+{
+	return rfb_parse(st, c, p, 0, len);
+}
+
+const dissector dissector_rfb = {
+	.name = "rfb",
+	.ipproto = 6,
+	.ports = {AMT_PORT_VNC, 0},
+	.tls_ports = {0},
+	.state_new = rfb_state_new,
+	.state_free = rfb_state_free,
+	.parse = rfb_port_parse,
+};

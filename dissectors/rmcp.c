@@ -66,7 +66,7 @@ static void emit_pong(dis_ctx *c, event *e, ev_rmcp *r)
 	}
 	ev_uint(e, "amt.open_port", r->open_port);
 	ev_str(e, "amt.prov_state", rmcp_prov_state_name(r->prov_state));
-	ev_bool(e, "amt.tls", r->dual_ports || r->open_port == 16993);
+	ev_bool(e, "amt.tls", r->dual_ports || r->open_port == AMT_PORT_HTTPS);
 	const char *ver = "?";
 	if (r->has_version) {
 		ver = arena_printf(c->scratch, "%u.%u", r->ver_major, r->ver_minor);
@@ -137,7 +137,7 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 const dissector dissector_rmcp = {
 	.name = "rmcp",
 	.ipproto = 17,
-	.ports = {623, 664, 0},
+	.ports = {AMT_PORT_RMCP, AMT_PORT_RMCP_SECURE, 0},
 	.tls_ports = {0},
 	.parse = parse,
 };

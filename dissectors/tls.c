@@ -269,7 +269,7 @@ static probe_result probe(const uint8_t *p, size_t len, uint8_t dir)
 const dissector dissector_tls = {
 	.name = "tls",
 	.ipproto = 6,
-	.ports = {16993, 16995, 664, 4433, 443, 0},
+	.ports = {AMT_PORT_HTTPS, AMT_PORT_REDIR_TLS, AMT_PORT_RMCP_SECURE, 4433, 443, 0},
 	.tls_ports = {0},
 	.probe = probe,
 	.state_new = state_new,

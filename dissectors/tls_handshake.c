@@ -245,7 +245,8 @@ static void cert_fields(event *e, const ev_tls_cert *ct, arena *a)
 	const x509_info *x = &ct->x;
 	ev_uint(e, "tls.handshake.certificate_length", ct->der_len);
 	if (!x->decoded) {
-		ev_str_ref(e, "x509.error", "DER does not parse");
+		ev_str_ref(e, "x509.error", ct->der_cut ? "DER cut short (it announces more bytes than were sent)"
+							: "DER does not parse");
 	} else {
 		ev_str_ref(e, "x509.subject", x->subject);
 		ev_str_ref(e, "x509.issuer", x->issuer);
@@ -263,6 +264,24 @@ static void cert_fields(event *e, const ev_tls_cert *ct, arena *a)
 	}
 	ev_str_ref(e, "x509.fingerprint.sha1", x->sha1);
 	ev_str_ref(e, "x509.fingerprint.sha256", x->sha256);
+}
+
+/* Does the DER's outer length announce more bytes than the entry holds? Then
+ * the certificate was cut short (a rule does not judge it); an entry that
+ * holds all it announces and still does not parse is a broken certificate. */
+static bool der_cut_short(const uint8_t *der, size_t len)
+{
+	wire w = wire_init(der, len);
+	wire_u8(&w);  /* the tag */
+	uint8_t l = wire_u8(&w);
+	size_t body = l;
+	if (l & 0x80) {
+		uint8_t n = l & 0x7f;
+		if (n == 0 || n > 4)
+			return false;  /* indefinite or absurd: malformed, not cut */
+		body = n == 1 ? wire_u8(&w) : n == 2 ? wire_u16be(&w) : n == 3 ? wire_u24be(&w) : wire_u32be(&w);
+	}
+	return w.err || body > wire_left(&w);
 }
 
 static void certificate(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t len, uint32_t first)
@@ -293,7 +312,7 @@ static void certificate(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t le
 		ev_tls_cert *ct = &certs[m->ncerts++];
 		ct->der = arena_copy(c->scratch, der, l);
 		ct->der_len = l;
-		x509_decode(c->scratch, der, l, &ct->x);
+		ct->der_cut = !x509_decode(x509_run_cache(c->run), c->scratch, der, l, &ct->x) && der_cut_short(der, l);
 	}
 	m->certs = certs;
 	if (m->truncated)

@@ -234,11 +234,12 @@ void x509_describe(arena *a, X509 *x, x509_info *out)
 }
 
 /* The same few certificates come in every handshake of a capture: each
- * distinct DER is hashed, decoded and parsed once. An entry is found by a
- * cheap 64-bit hash of the DER and confirmed by comparing the bytes, so a
- * hit costs one pass over the certificate and no digest. Entries live for the
- * whole process in their own arena; the cache stops growing at CACHE_MAX
- * entries or CACHE_MAX_BYTES of DER, whichever comes first. */
+ * distinct DER is hashed, decoded and parsed once per run. An entry is found
+ * by a cheap 64-bit hash of the DER and confirmed by comparing the bytes, so
+ * a hit costs one pass over the certificate and no digest. The cache belongs
+ * to the run (x509_run_cache), its entries to the cache's arena; it stops
+ * growing at CACHE_MAX entries or CACHE_MAX_BYTES of DER, whichever comes
+ * first. */
 #define CACHE_MAX 1024
 #define CACHE_MAX_BYTES (4u << 20)
 
@@ -246,14 +247,15 @@ typedef struct cert_entry {
 	uint64_t h;
 	size_t len;
 	const uint8_t *der;
-	x509_info info;  /* strings in cache_arena */
-	X509 *x;         /* parsed certificate, owned by the cache */
+	x509_info info;  /* strings in the cache's arena */
+	X509 *x;         /* parsed certificate: the cache holds one reference */
 } cert_entry;
 
-static GHashTable *cert_cache;  /* set of cert_entry* */
-static arena cache_arena;
-static size_t cache_bytes;
-
+struct x509_cache {
+	GHashTable *entries;  /* set of cert_entry* */
+	arena a;
+	size_t bytes;
+};
 static uint64_t der_hash(const uint8_t *p, size_t n)
 {
 	uint64_t h = 0x9E3779B97F4A7C15ull ^ n;
@@ -292,41 +294,76 @@ static gboolean entry_equal(gconstpointer a, gconstpointer b)
 	return x->h == y->h && x->len == y->len && memcmp(x->der, y->der, x->len) == 0;
 }
 
-static const cert_entry *cache_find(const uint8_t *der, size_t len)
+x509_cache *x509_cache_new(void)
 {
-	if (!cert_cache || !der)
-		return NULL;
-	cert_entry probe = {.h = der_hash(der, len), .len = len, .der = der};
-	return g_hash_table_lookup(cert_cache, &probe);
+	x509_cache *c = g_new0(x509_cache, 1);
+	c->entries = g_hash_table_new(entry_hash, entry_equal);
+	arena_init(&c->a, 65536);
+	return c;
 }
 
-static void cache_put(const uint8_t *der, size_t len, const x509_info *x, X509 *cert)
+void x509_cache_free(x509_cache *c)
 {
-	if (!cert_cache) {
-		cert_cache = g_hash_table_new(entry_hash, entry_equal);
-		arena_init(&cache_arena, 65536);
+	if (!c)
+		return;
+	GHashTableIter it;
+	gpointer k;
+	g_hash_table_iter_init(&it, c->entries);
+	while (g_hash_table_iter_next(&it, &k, NULL))
+		X509_free(((cert_entry *)k)->x);
+	g_hash_table_destroy(c->entries);
+	arena_free(&c->a);
+	g_free(c);
+}
+
+static void cache_free_cb(void *c)
+{
+	x509_cache_free(c);
+}
+
+x509_cache *x509_run_cache(amt_run *run)
+{
+	if (!run)
+		return NULL;
+	if (!run->x509) {
+		run->x509 = x509_cache_new();
+		run_own(run, run->x509, cache_free_cb);
 	}
-	if (g_hash_table_size(cert_cache) >= CACHE_MAX || cache_bytes + len > CACHE_MAX_BYTES) {
+	return run->x509;
+}
+
+static const cert_entry *cache_find(const x509_cache *c, const uint8_t *der, size_t len)
+{
+	if (!c || !der)
+		return NULL;
+	cert_entry probe = {.h = der_hash(der, len), .len = len, .der = der};
+	return g_hash_table_lookup(c->entries, &probe);
+}
+
+/* Takes the reference to cert: kept in the cache, or freed when it is full. */
+static void cache_put(x509_cache *c, const uint8_t *der, size_t len, const x509_info *x, X509 *cert)
+{
+	if (!c || g_hash_table_size(c->entries) >= CACHE_MAX || c->bytes + len > CACHE_MAX_BYTES) {
 		X509_free(cert);
 		return;
 	}
-	cache_bytes += len;
-	cert_entry *k = arena_alloc(&cache_arena, sizeof(*k));
+	c->bytes += len;
+	cert_entry *k = arena_alloc(&c->a, sizeof(*k));
 	k->h = der_hash(der, len);
 	k->len = len;
-	uint8_t *copy = arena_alloc(&cache_arena, len);
+	uint8_t *copy = arena_alloc(&c->a, len);
 	memcpy(copy, der, len);
 	k->der = copy;
-	x509_describe(&cache_arena, cert, &k->info);
+	x509_describe(&c->a, cert, &k->info);
 	memcpy(k->info.sha1, x->sha1, sizeof(k->info.sha1));
 	memcpy(k->info.sha256, x->sha256, sizeof(k->info.sha256));
 	k->x = cert;
-	g_hash_table_add(cert_cache, k);
+	g_hash_table_add(c->entries, k);
 }
 
-bool x509_decode(arena *a, const uint8_t *der, size_t len, x509_info *out)
+bool x509_decode(x509_cache *c, arena *a, const uint8_t *der, size_t len, x509_info *out)
 {
-	const cert_entry *hit = cache_find(der, len);
+	const cert_entry *hit = cache_find(c, der, len);
 	if (hit) {
 		*out = hit->info;
 		return true;
@@ -344,29 +381,27 @@ bool x509_decode(arena *a, const uint8_t *der, size_t len, x509_info *out)
 		return false;
 	}
 	x509_describe(a, x, out);
-	cache_put(der, len, out, x);  /* keeps x, or frees it when full */
+	cache_put(c, der, len, out, x);
 	ERR_clear_error();
 	return true;
 }
 
-X509 *x509_parse_der(const uint8_t *der, size_t len, bool *owned)
+X509 *x509_parse_der(x509_cache *c, const uint8_t *der, size_t len)
 {
-	*owned = false;
 	if (!der || len == 0 || len > X509_MAX_DER)
 		return NULL;
-	const cert_entry *hit = cache_find(der, len);
-	if (hit)
+	const cert_entry *hit = cache_find(c, der, len);
+	if (hit && X509_up_ref(hit->x))
 		return hit->x;
 	const unsigned char *q = der;
 	X509 *x = d2i_X509(NULL, &q, (long)len);
 	ERR_clear_error();
-	*owned = x != NULL;
 	return x;
 }
 
-void x509_der_sha256_hex(const uint8_t *der, size_t len, char out[65])
+void x509_der_sha256_hex(const x509_cache *c, const uint8_t *der, size_t len, char out[65])
 {
-	const cert_entry *hit = cache_find(der, len);
+	const cert_entry *hit = cache_find(c, der, len);
 	if (hit)
 		memcpy(out, hit->info.sha256, 65);
 	else

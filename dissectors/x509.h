@@ -6,6 +6,7 @@
 
 #include "../decoder/arena.h"
 #include "../decoder/events/tls.h"
+#include "../decoder/run.h"
 
 /* Caps on what one certificate contributes, so a hostile one stays small. */
 #define X509_MAX_SANS 64
@@ -16,16 +17,25 @@
  * certificate is reported undecoded, not parsed. */
 #define X509_MAX_DER (1u << 20)
 
+/* The certificates a run has decoded, each distinct DER decoded and parsed
+ * once: the TLS dissector fills it, the certificate rules read it. Every
+ * function taking one accepts NULL (no cache: decoded every time). */
+typedef struct x509_cache x509_cache;
+x509_cache *x509_cache_new(void);
+void x509_cache_free(x509_cache *c);
+/* The run's cache: made on first use, freed by run_free (NULL run: NULL). */
+x509_cache *x509_run_cache(amt_run *run);
+
 /* Decodes der into *out. Returns false (and out->decoded false, fingerprints
  * still set, key_type and sig_alg "unknown") when the DER does not parse or is
- * larger than X509_MAX_DER. */
-bool x509_decode(arena *a, const uint8_t *der, size_t len, x509_info *out);
-/* The parsed certificate: borrowed from the decode cache when der is there
- * (*owned false: do not free), else parsed now (*owned true: X509_free it).
- * NULL when der does not parse. */
-X509 *x509_parse_der(const uint8_t *der, size_t len, bool *owned);
-/* x509_sha256_hex of a DER certificate, from the decode cache when it is there. */
-void x509_der_sha256_hex(const uint8_t *der, size_t len, char out[65]);
+ * larger than X509_MAX_DER. A hit in c returns its strings, which live as
+ * long as c; otherwise they are in a. */
+bool x509_decode(x509_cache *c, arena *a, const uint8_t *der, size_t len, x509_info *out);
+/* The parsed certificate, a reference of the caller's own (X509_free it):
+ * the cached one's, up-ref'd, or parsed now. NULL when der does not parse. */
+X509 *x509_parse_der(x509_cache *c, const uint8_t *der, size_t len);
+/* x509_sha256_hex of a DER certificate, from the cache when it is there. */
+void x509_der_sha256_hex(const x509_cache *c, const uint8_t *der, size_t len, char out[65]);
 /* Same, from a parsed certificate. */
 void x509_describe(arena *a, X509 *x, x509_info *out);
 /* The weakness thresholds: is this digest too weak to sign with; the

@@ -214,8 +214,8 @@ static void evidence_html(FILE *f, analysis *an, const finding *x)
 			fprintf(f, "line %u</a>", e->line);
 	}
 	fputs("</dd>\n", f);
-	for (guint i = 0; x->cites && i < x->cites->len; i++) {
-		char *cmd = report_open_command(run, &g_array_index(x->cites, finding_cites, i));
+	for (uint32_t i = 0; i < x->ncites; i++) {
+		char *cmd = report_open_command(run, &x->cites[i]);
 		if (cmd) {
 			fputs("<dt>open</dt><dd><code>", f);
 			out_html(f, cmd);

@@ -10,29 +10,8 @@
 #include "html.h"
 #include "jsonw.h"
 
-enum lane { L_DHCP, L_DNS, L_HELLO, L_CONN, L_TLS, L_WSMAN, L_REDIR, L_RMCP, L_LOG, L_NOTE, L_COUNT };
-
-static const char *const lane_names[L_COUNT] = {
-	"DHCP", "DNS", "hello", "connections", "TLS", "WS-Man / HTTP", "redirection", "RMCP", "log lines", "notes",
-};
-
-static enum lane lane_of(ev_kind k)
-{
-	switch (k) {
-	case EV_DHCP_MESSAGE: case EV_DHCP_LEASE: return L_DHCP;
-	case EV_DNS_QUERY: case EV_DNS_ANSWER: case EV_DNS_FAILURE: return L_DNS;
-	case EV_HELLO: return L_HELLO;
-	case EV_FLOW_OPEN: case EV_FLOW_CLOSE: return L_CONN;
-	case EV_TLS_CLIENT_HELLO: case EV_TLS_SERVER_HELLO: case EV_TLS_CERTIFICATES:
-	case EV_TLS_CERT_REQUEST: case EV_TLS_ALERT: case EV_TLS_DECRYPT: return L_TLS;
-	case EV_HTTP_REQUEST: case EV_HTTP_RESPONSE: case EV_WSMAN_REQUEST: case EV_WSMAN_RESPONSE:
-	case EV_SOAP_REQUEST: case EV_SOAP_RESPONSE: return L_WSMAN;
-	case EV_REDIR_MESSAGE: case EV_REDIR_SESSION: case EV_RFB_MESSAGE: return L_REDIR;
-	case EV_RMCP_PING: case EV_RMCP_PONG: return L_RMCP;
-	case EV_LOG_RECORD: return L_LOG;
-	default: return L_NOTE;
-	}
-}
+/* Lanes (rows) come from the event kinds' table: ev_kind_lane(), ev_lane_name()
+ * in decoder/event.h, declared per dissector in decoder/dissectors.def. */
 
 /* A device's share of the timeline is bounded so that the file stays small
  * enough to open; failures are kept first. JSON lines has everything. */
@@ -192,25 +171,25 @@ static void mark(FILE *f, const analysis *an, const tl_entry *x, int64_t t0, int
 
 static void svg_lanes(FILE *f, const analysis *an, const group *g, const bool *show, int64_t t0, int64_t t1)
 {
-	int row_of[L_COUNT], rows = 0;
-	bool used[L_COUNT] = {false};
+	int row_of[EV_LANE_COUNT], rows = 0;
+	bool used[EV_LANE_COUNT] = {false};
 	for (guint i = 0; i < g->entries->len; i++) {
 		const tl_entry *x = entry(an, g_array_index(g->entries, guint, i));
-		used[lane_of(x->kind)] |= x->ts != 0;
+		used[ev_kind_lane(x->kind)] |= x->ts != 0;
 	}
-	for (int l = 0; l < L_COUNT; l++)
+	for (int l = 0; l < EV_LANE_COUNT; l++)
 		row_of[l] = used[l] ? rows++ : -1;
 	int height = AXIS_H + rows * LANE_H + 6;
 	fprintf(f, "<svg class=\"tl\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 %d %d\" "
 		   "role=\"img\" aria-label=\"timeline\">\n",
 		SVG_W, height);
-	for (int l = 0; l < L_COUNT; l++) {
+	for (int l = 0; l < EV_LANE_COUNT; l++) {
 		if (row_of[l] < 0)
 			continue;
 		int y = AXIS_H + row_of[l] * LANE_H;
 		fprintf(f, "<rect class=\"lane%s\" x=\"0\" y=\"%d\" width=\"%d\" height=\"%d\"/>"
 			   "<text x=\"8\" y=\"%d\">%s</text>\n",
-			row_of[l] % 2 ? " alt" : "", y, SVG_W, LANE_H, y + 16, lane_names[l]);
+			row_of[l] % 2 ? " alt" : "", y, SVG_W, LANE_H, y + 16, ev_lane_name((ev_lane)l));
 	}
 	int64_t span = t1 - t0;
 	/* everything at one instant: one tick, in the middle where the marks are */
@@ -228,7 +207,7 @@ static void svg_lanes(FILE *f, const analysis *an, const group *g, const bool *s
 		for (guint i = 0; i < g->entries->len; i++) {
 			const tl_entry *x = entry(an, g_array_index(g->entries, guint, i));
 			if (show[i] && x->ts && x->failure == (pass == 1))
-				mark(f, an, x, t0, span, row_of[lane_of(x->kind)]);
+				mark(f, an, x, t0, span, row_of[ev_kind_lane(x->kind)]);
 		}
 	fputs("</svg>\n", f);
 }
@@ -320,7 +299,7 @@ static void rows(FILE *f, tl_view *v, const group *g, int64_t t0)
 		} else {
 			fputs("><td class=\"nw\">no time", f);
 		}
-		fprintf(f, "</td><td>%s</td><td class=\"mono\">", lane_names[lane_of(x->kind)]);
+		fprintf(f, "</td><td>%s</td><td class=\"mono\">", ev_lane_name(ev_kind_lane(x->kind)));
 		endpoints(f, x);
 		fputs("</td><td title=\"", f);
 		const ev_field *d = tl_details(&an->tl, x);

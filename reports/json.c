@@ -182,6 +182,8 @@ static void write_stats(jsonw *w, analysis *an)
 		jw_kuint(w, "malformed", s->malformed);
 	if (s->kernel_drops)
 		jw_kuint(w, "kernel_drops", s->kernel_drops);
+	if (s->dissector_misuse)
+		jw_kuint(w, "dissector_misuse", s->dissector_misuse);
 	bool any = false;
 	for (int i = 0; i < LIM_COUNT; i++)
 		any |= s->limit_hits[i] != 0;

@@ -10,8 +10,7 @@
 
 char *report_open_command(const amt_run *run, const finding_cites *c)
 {
-	const GArray *frames = c->frames_sorted;
-	if (!frames->len || c->input >= run->inputs->len)
+	if (!c->nsorted || c->input >= run->inputs->len)
 		return NULL;
 	GString *s = g_string_new("tshark -r '");
 	for (const char *p = report_input_path(run, c->input); *p; p++)
@@ -20,11 +19,11 @@ char *report_open_command(const amt_run *run, const finding_cites *c)
 		else
 			g_string_append_c(s, *p);
 	g_string_append(s, "' -Y 'frame.number in {");
-	const uint32_t *f = (const uint32_t *)frames->data;
+	const uint32_t *f = c->frames_sorted;
 	bool first = true;
-	for (guint i = 0; i < frames->len;) {
-		guint j = i;
-		while (j + 1 < frames->len && f[j + 1] <= f[j] + 1)  /* duplicates fold into the run */
+	for (uint32_t i = 0; i < c->nsorted;) {
+		uint32_t j = i;
+		while (j + 1 < c->nsorted && f[j + 1] == f[j] + 1)
 			j++;
 		g_string_append_printf(s, "%s%u", first ? "" : ",", f[i]);
 		if (f[j] >= f[i] + 2)

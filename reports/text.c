@@ -71,16 +71,20 @@ static void header(FILE *f, analysis *an, const report_opts *o)
 				RESET(o), amt_limits[i].name, (unsigned long long)an->cfg->limit[i],
 				(unsigned long long)run->stats.limit_hits[i], run->stats.limit_hits[i] == 1 ? "" : "s",
 				amt_limits[i].option);
+	if (run->stats.dissector_misuse)
+		fprintf(f, "  %sinternal%s %llu dissector result%s broke the contract (a bug in amtscope: see the "
+			"internal notes, please report it)\n", C(o, "\033[31m"), RESET(o),
+			(unsigned long long)run->stats.dissector_misuse, run->stats.dissector_misuse == 1 ? "" : "s");
 }
 
 /* " frames 3, 9" or " line 40": numbers of one input as cited. */
-static void numbers(FILE *f, const GArray *nums, const char *one, const char *many)
+static void numbers(FILE *f, const uint32_t *nums, uint32_t n, const char *one, const char *many)
 {
-	if (!nums->len)
+	if (!n)
 		return;
-	fprintf(f, " %s", nums->len == 1 ? one : many);
-	for (guint k = 0; k < nums->len; k++)
-		fprintf(f, "%s%u", k ? ", " : " ", g_array_index(nums, uint32_t, k));
+	fprintf(f, " %s", n == 1 ? one : many);
+	for (uint32_t k = 0; k < n; k++)
+		fprintf(f, "%s%u", k ? ", " : " ", nums[k]);
 }
 
 static void evidence_lines(FILE *f, analysis *an, const finding *x, const report_opts *o)
@@ -90,18 +94,18 @@ static void evidence_lines(FILE *f, analysis *an, const finding *x, const report
 		return;
 	fputs("    evidence:", f);
 	/* one group per input (finding.cites), the last one for evidence naming no known input */
-	for (guint i = 0; x->cites && i < x->cites->len; i++) {
-		const finding_cites *c = &g_array_index(x->cites, finding_cites, i);
+	for (uint32_t i = 0; i < x->ncites; i++) {
+		const finding_cites *c = &x->cites[i];
 		fputs(i ? "; " : " ", f);
 		out_text(f, report_input_path(run, c->input));
-		numbers(f, c->frames, "frame", "frames");
-		if (c->frames->len && c->lines->len)
+		numbers(f, c->frames, c->nframes, "frame", "frames");
+		if (c->nframes && c->nlines)
 			fputc(',', f);
-		numbers(f, c->lines, "line", "lines");
+		numbers(f, c->lines, c->nlines, "line", "lines");
 	}
 	fputc('\n', f);
-	for (guint i = 0; x->cites && i < x->cites->len; i++) {
-		char *cmd = report_open_command(run, &g_array_index(x->cites, finding_cites, i));
+	for (uint32_t i = 0; i < x->ncites; i++) {
+		char *cmd = report_open_command(run, &x->cites[i]);
 		if (cmd) {
 			fprintf(f, "    %sopen:     ", DIM(o));
 			out_text(f, cmd);

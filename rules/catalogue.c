@@ -192,7 +192,7 @@ E("tls.cert.self_signed", "warning", "analyze, check",
   "the server's certificate is self-signed",
   "the server certificate")
 E("tls.cert.unparseable", "warning", "analyze, check, certs",
-  "a certificate of the chain does not parse: the chain is not judged",
+  "a certificate of the chain was all there (its DER's own length) and does not parse: the chain is not judged; one cut short is not judged at all",
   "the certificate chain")
 E("tls.cert.unsupported_algorithm", "warning", "analyze, check, certs",
   "a certificate uses an algorithm this OpenSSL cannot check (e.g. ML-DSA): the chain is not judged",

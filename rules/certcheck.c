@@ -18,6 +18,7 @@ struct certcheck {
 	STACK_OF(X509) *seen_cas; /* CA certificates other chains sent: known intermediates */
 	GHashTable *cache;  /* chain key -> chain_verdict* */
 	GHashTable *der_alias;  /* DER chain key -> the same verdict (not owned) */
+	x509_cache *x509;       /* the run's decoded certificates (not owned), or NULL */
 };
 
 #define SEEN_CAS_MAX 256
@@ -78,6 +79,11 @@ void certcheck_free(certcheck *cc)
 	g_hash_table_destroy(cc->der_alias);
 	g_hash_table_destroy(cc->cache);
 	g_free(cc);
+}
+
+void certcheck_use_x509(certcheck *cc, x509_cache *x509)
+{
+	cc->x509 = x509;
 }
 
 int certcheck_anchor_count(const certcheck *cc)
@@ -404,13 +410,13 @@ const chain_verdict *certcheck_x509(certcheck *cc, X509 *const *certs, uint32_t 
 
 /* The DER hashes name a chain without parsing it: a chain seen before is
  * answered from the cache at the cost of hashing. */
-static char *der_chain_key(const uint8_t *const *der, const size_t *len, uint32_t n)
+static char *der_chain_key(const x509_cache *x509, const uint8_t *const *der, const size_t *len, uint32_t n)
 {
 	GString *k = g_string_sized_new(4 + 66 * (gsize)n);
 	g_string_append(k, "der:");
 	for (uint32_t i = 0; i < n; i++) {
 		char sha256[65];
-		x509_der_sha256_hex(der[i], len[i], sha256);
+		x509_der_sha256_hex(x509, der[i], len[i], sha256);
 		g_string_append(k, sha256);
 		g_string_append_c(k, '/');
 	}
@@ -420,22 +426,19 @@ static char *der_chain_key(const uint8_t *const *der, const size_t *len, uint32_
 const chain_verdict *certcheck_der(certcheck *cc, const uint8_t *const *der, const size_t *len,
 				   uint32_t n, int64_t at_us)
 {
-	char *dkey = der_chain_key(der, len, n);
+	char *dkey = der_chain_key(cc->x509, der, len, n);
 	const chain_verdict *hit = g_hash_table_lookup(cc->der_alias, dkey);
 	if (hit) {
 		g_free(dkey);
 		return hit;
 	}
 	X509 **certs = g_new0(X509 *, n + 1);
-	bool *owned = g_new0(bool, n + 1);
 	for (uint32_t i = 0; i < n; i++)
-		certs[i] = x509_parse_der(der[i], len[i], &owned[i]);
+		certs[i] = x509_parse_der(cc->x509, der[i], len[i]);
 	const chain_verdict *v = certcheck_x509(cc, certs, n, at_us);
 	for (uint32_t i = 0; i < n; i++)
-		if (owned[i])
-			X509_free(certs[i]);
+		X509_free(certs[i]);
 	g_free(certs);
-	g_free(owned);
 	/* the verdict is owned under its X509 key; this second key shares it */
 	g_hash_table_insert(cc->der_alias, dkey, (gpointer)v);
 	return v;
@@ -468,41 +471,55 @@ int cert_matches_host(X509 *x, const char *host)
 	return r == 1;
 }
 
-static int cert_der_matches_host_uncached(const uint8_t *der, size_t len, const char *host);
-
 /* Rules ask the same (certificate, name) question for every handshake. */
-#define HOST_CACHE_MAX 4096
-static GHashTable *host_cache;  /* "sha256/host" -> GINT_TO_POINTER(result + 1) */
+#define HOST_MEMO_MAX 4096
 
-int cert_der_matches_host(const uint8_t *der, size_t len, const char *host)
+struct cert_host_memo {
+	GHashTable *answers;  /* "sha256/host" -> GINT_TO_POINTER(result + 1) */
+	x509_cache *x509;
+};
+
+cert_host_memo *cert_host_memo_new(x509_cache *x509)
+{
+	cert_host_memo *m = g_new0(cert_host_memo, 1);
+	m->answers = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	m->x509 = x509;
+	return m;
+}
+
+void cert_host_memo_free(cert_host_memo *m)
+{
+	if (!m)
+		return;
+	g_hash_table_destroy(m->answers);
+	g_free(m);
+}
+
+static int cert_der_matches_host_uncached(x509_cache *x509, const uint8_t *der, size_t len, const char *host)
+{
+	X509 *x = x509_parse_der(x509, der, len);
+	int r = cert_matches_host(x, host);
+	X509_free(x);
+	return r;
+}
+
+int cert_der_matches_host(cert_host_memo *m, const uint8_t *der, size_t len, const char *host)
 {
 	if (!host)
 		return 0;
 	char sha256[65];
-	x509_der_sha256_hex(der, len, sha256);
+	x509_der_sha256_hex(m->x509, der, len, sha256);
 	char *k = g_strconcat(sha256, "/", host, NULL);
-	if (!host_cache)
-		host_cache = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-	gpointer hit = g_hash_table_lookup(host_cache, k);
+	gpointer hit = g_hash_table_lookup(m->answers, k);
 	if (hit) {
 		g_free(k);
 		return GPOINTER_TO_INT(hit) - 1;
 	}
-	int r = cert_der_matches_host_uncached(der, len, host);
-	if (g_hash_table_size(host_cache) < HOST_CACHE_MAX)
-		g_hash_table_insert(host_cache, k, GINT_TO_POINTER(r + 1));
+	int r = cert_der_matches_host_uncached(m->x509, der, len, host);
+	if (g_hash_table_size(m->answers) < HOST_MEMO_MAX)
+		g_hash_table_insert(m->answers, k, GINT_TO_POINTER(r + 1));
 	else
 		g_free(k);
-	return r;
-}
-
-static int cert_der_matches_host_uncached(const uint8_t *der, size_t len, const char *host)
-{
-	bool owned;
-	X509 *x = x509_parse_der(der, len, &owned);
-	int r = cert_matches_host(x, host);
-	if (owned)
-		X509_free(x);
 	return r;
 }
 

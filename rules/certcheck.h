@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../dissectors/x509.h"
+
 typedef struct certcheck certcheck;
 
 /* How far the chain could be verified, from what was sent and the anchors
@@ -62,6 +64,9 @@ certcheck *certcheck_new(const char *ca_file, bool system_ca, char **err);
 void certcheck_free(certcheck *cc);
 /* Number of anchors loaded from the CA file. */
 int certcheck_anchor_count(const certcheck *cc);
+/* Certificates by DER are looked up in x509 (the run's; not owned) before
+ * they are parsed. */
+void certcheck_use_x509(certcheck *cc, x509_cache *x509);
 
 /* The chain in the order it was sent (certs[0] is the sender's own). The
  * verdict belongs to cc. at_us is the moment to verify at (the packet's). */
@@ -80,7 +85,12 @@ int chain_not_yet_valid_at(const chain_verdict *v, int64_t at_us);
 
 /* Does the certificate cover host (DNS name or IP literal)? 1 yes, 0 no. */
 int cert_matches_host(X509 *x, const char *host);
-int cert_der_matches_host(const uint8_t *der, size_t len, const char *host);
+/* The same for a DER certificate, the answer remembered in m (the run's:
+ * made and freed by its user) and the certificate taken from m's cache. */
+typedef struct cert_host_memo cert_host_memo;
+cert_host_memo *cert_host_memo_new(x509_cache *x509);
+void cert_host_memo_free(cert_host_memo *m);
+int cert_der_matches_host(cert_host_memo *m, const uint8_t *der, size_t len, const char *host);
 
 /* Domain suffix a provisioning certificate vouches for: its CN without the
  * first label ("prov.corp.example" -> "corp.example"); NULL if none. g_free. */

@@ -91,8 +91,10 @@ static void judge_unusable(GArray *out, const chain_verdict *v, const char *key)
 {
 	if (v->status == CHAIN_UNPARSEABLE)
 		add(out, "tls.cert.unparseable", SEV_WARNING, key,
-		    g_strdup_printf("Certificate %d of the chain of %s does not parse as X.509: the chain was not "
-				    "judged.", v->bad_index + 1, v->bad_index ? dn(v->subjects[0]) : "(its leaf)"),
+		    v->bad_index ? g_strdup_printf("Certificate %d of the chain of %s does not parse as X.509: the "
+						   "chain was not judged.", v->bad_index + 1, dn(v->subjects[0]))
+				 : g_strdup("The chain's first certificate (its leaf) does not parse as X.509: the chain "
+					    "was not judged."),
 		    g_strdup("Look at the certificate (amtscope decode -V, or openssl x509 -text); if it is valid, "
 			     "this build's OpenSSL cannot read it and the chain needs another tool."));
 	else if (v->status == CHAIN_UNSUPPORTED)

@@ -12,8 +12,7 @@ static void finding_free(gpointer p)
 	g_free(x->remedy);
 	g_free(x->key);
 	g_array_free(x->evidence, TRUE);
-	if (x->cites)
-		g_array_free(x->cites, TRUE);
+	g_free(x->cites);
 	g_free(x);
 }
 
@@ -59,8 +58,8 @@ static finding *over_cap(findings *f, uint64_t *counter, const char *rule, sever
 	x->key = g_strdup(key);
 	x->sev = sev;
 	g_array_set_size(x->evidence, 0);
-	if (x->cites)
-		g_array_set_size(x->cites, 0);
+	g_clear_pointer(&x->cites, g_free);
+	x->ncites = 0;
 	x->first_seen = x->last_seen = 0;
 	if (is_new)
 		*is_new = true;
@@ -242,6 +241,8 @@ void finding_event(finding *x, const event *e)
 static gint cmp_finding(gconstpointer a, gconstpointer b)
 {
 	const finding *x = *(finding *const *)a, *y = *(finding *const *)b;
+	if (x->first != y->first)
+		return x->first ? -1 : 1;
 	if (x->sev != y->sev)
 		return (int)y->sev - (int)x->sev;
 	int c = g_strcmp0(x->device, y->device);
@@ -301,72 +302,81 @@ void findings_remove(findings *f, GHashTable *gone)
 	g_ptr_array_set_free_func(f->list, finding_free);
 }
 
-static void cites_clear(gpointer p)
+/* Sorts v[0..n) ascending, each value once; returns how many are left. A
+ * finding cites a handful of places: insertion sort. */
+static uint32_t sort_once(uint32_t *v, uint32_t n)
 {
-	finding_cites *c = p;
-	g_array_free(c->frames, TRUE);
-	g_array_free(c->lines, TRUE);
-	g_array_free(c->frames_sorted, TRUE);
+	for (uint32_t i = 1; i < n; i++) {
+		uint32_t k = v[i], j = i;
+		for (; j && v[j - 1] > k; j--)
+			v[j] = v[j - 1];
+		v[j] = k;
+	}
+	uint32_t kept = 0;
+	for (uint32_t i = 0; i < n; i++)
+		if (!kept || v[kept - 1] != v[i])
+			v[kept++] = v[i];
+	return kept;
 }
 
-static gint cmp_u32(gconstpointer a, gconstpointer b)
+static bool cites_in(const evidence *e, unsigned input, unsigned ninputs)
 {
-	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
-	return x < y ? -1 : x > y;
+	return (e->frame || e->line) && (input < ninputs ? e->input == input : e->input >= ninputs);
 }
 
-static void sort_once(GArray *frames, GArray *out)
+/* One input's numbers into num (frames, lines, frames sorted); returns the
+ * room they took. */
+static uint32_t fill_cites(finding_cites *c, const GArray *ev, unsigned ninputs, uint32_t *num)
 {
-	g_array_append_vals(out, frames->data, frames->len);
-	g_array_sort(out, cmp_u32);
-	guint kept = 0;
-	for (guint i = 0; i < out->len; i++)
-		if (!kept || g_array_index(out, uint32_t, kept - 1) != g_array_index(out, uint32_t, i))
-			g_array_index(out, uint32_t, kept++) = g_array_index(out, uint32_t, i);
-	g_array_set_size(out, kept);
+	uint32_t used = 0;
+	c->frames = num;
+	for (guint k = 0; k < ev->len; k++) {
+		const evidence *e = &g_array_index(ev, evidence, k);
+		if (cites_in(e, c->input, ninputs) && e->frame)
+			num[used++] = e->frame;
+	}
+	c->nframes = used;
+	c->lines = num + used;
+	for (guint k = 0; k < ev->len; k++) {
+		const evidence *e = &g_array_index(ev, evidence, k);
+		if (cites_in(e, c->input, ninputs) && !e->frame)
+			num[used++] = e->line;
+	}
+	c->nlines = used - c->nframes;
+	uint32_t *sorted = num + used;
+	memcpy(sorted, c->frames, c->nframes * sizeof(uint32_t));
+	c->nsorted = sort_once(sorted, c->nframes);
+	c->frames_sorted = sorted;
+	return used + c->nsorted;
 }
 
 void finding_list_cites(finding *x, unsigned ninputs)
 {
-	if (!x->cites) {
-		x->cites = g_array_new(FALSE, TRUE, sizeof(finding_cites));
-		g_array_set_clear_func(x->cites, cites_clear);
+	g_clear_pointer(&x->cites, g_free);
+	x->ncites = 0;
+	const GArray *ev = x->evidence;
+	uint32_t stack[FINDING_MAX_EVIDENCE], *in = ev->len <= FINDING_MAX_EVIDENCE ? stack : g_new(uint32_t, ev->len);
+	uint32_t cited = 0;
+	for (guint k = 0; k < ev->len; k++) {
+		const evidence *e = &g_array_index(ev, evidence, k);
+		if (e->frame || e->line)
+			in[cited++] = e->input < ninputs ? e->input : ninputs;
 	}
-	g_array_set_size(x->cites, 0);
 	/* one entry per input cited, in input order; inputs the run does not
 	 * know share the last one */
-	GArray *inputs = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-	for (guint k = 0; k < x->evidence->len; k++) {
-		const evidence *e = &g_array_index(x->evidence, evidence, k);
-		uint32_t in = e->input < ninputs ? e->input : ninputs;
-		g_array_append_val(inputs, in);
-	}
-	GArray *sorted = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-	sort_once(inputs, sorted);
-	g_array_free(inputs, TRUE);
-	for (guint i = 0; i < sorted->len; i++) {
-		unsigned in = g_array_index(sorted, uint32_t, i);
-		finding_cites c = {in, NULL, NULL, NULL};
-		for (guint k = 0; k < x->evidence->len; k++) {
-			const evidence *e = &g_array_index(x->evidence, evidence, k);
-			if (in < ninputs ? e->input != in : e->input < ninputs)
-				continue;
-			if (!e->frame && !e->line)
-				continue;
-			if (!c.frames) {
-				c.frames = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-				c.lines = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-				c.frames_sorted = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-			}
-			if (e->frame)
-				g_array_append_val(c.frames, e->frame);
-			else
-				g_array_append_val(c.lines, e->line);
+	uint32_t ncites = sort_once(in, cited);
+	if (ncites) {
+		/* one block: the entries, then their numbers (as cited: `cited`
+		 * of them in all; sorted: at most as many again) */
+		size_t head = ncites * sizeof(finding_cites);
+		x->cites = g_malloc(head + 2 * (size_t)cited * sizeof(uint32_t));
+		uint32_t *num = (uint32_t *)(void *)((char *)x->cites + head);
+		for (uint32_t i = 0; i < ncites; i++) {
+			x->cites[i].input = in[i];
+			num += fill_cites(&x->cites[i], ev, ninputs, num);
 		}
-		if (!c.frames)
-			continue;
-		sort_once(c.frames, c.frames_sorted);
-		g_array_append_val(x->cites, c);
+		x->ncites = ncites;
 	}
-	g_array_free(sorted, TRUE);
+	if (in != stack)
+		g_free(in);
 }

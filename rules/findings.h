@@ -23,10 +23,11 @@ typedef struct evidence {
  * log lines, each in the order cited, and the frames ascending, each once
  * (what the tshark command of the reports opens). */
 typedef struct finding_cites {
-	unsigned input;         /* run->inputs->len: inputs the run does not know */
-	GArray *frames;         /* uint32_t */
-	GArray *lines;          /* uint32_t: evidence without a frame */
-	GArray *frames_sorted;  /* uint32_t */
+	unsigned input;                 /* run->inputs->len: inputs the run does not know */
+	const uint32_t *frames;         /* nframes of them */
+	const uint32_t *lines;          /* nlines: evidence without a frame */
+	const uint32_t *frames_sorted;  /* nsorted */
+	uint32_t nframes, nlines, nsorted;
 } finding_cites;
 
 struct device;
@@ -39,6 +40,8 @@ typedef struct finding {
 	char *remedy;
 	GArray *evidence;  /* evidence */
 	char *key;         /* de-duplication identifier */
+	bool first;        /* listed before every other finding: what the whole report rests on
+			    * (capture.no_amt_traffic: the capture was probably taken elsewhere) */
 	/* earliest and latest time of any evidence ever added (also beyond
 	 * FINDING_MAX_EVIDENCE), 0 when no evidence had a time */
 	int64_t first_seen, last_seen;
@@ -49,7 +52,8 @@ typedef struct finding {
 	 * order, the unknown ones last; only inputs something is cited in). */
 	struct device *dev;
 	bool label_is_ip;
-	GArray *cites;
+	finding_cites *cites;  /* ncites of them, one block with their numbers */
+	uint32_t ncites;
 } finding;
 
 typedef struct findings {

@@ -4,6 +4,7 @@
 #define AMT_RULE_INFRA_H
 #include <glib.h>
 
+#include "../decoder/amt_ports.h"
 #include "rule.h"
 
 /* Everything a name resolved to, over all answers for it. */
@@ -53,7 +54,7 @@ typedef struct infra_state {
 	GHashTable *hello_dst;    /* address text -> evidence* of the first hello to it */
 } infra_state;
 
-#define SETUP_SERVICE_PORT 9971
+#define SETUP_SERVICE_PORT AMT_PORT_HELLO
 
 bool infra_is_provisionserver(const char *qname);
 /* The zone a record for this name lives in: everything after the first label. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../decoder/amt_ports.h"
 #include "../inputs/logs.h"
 #include "rule_logs.h"
 
@@ -241,7 +242,7 @@ static void contact_back(logs_state *s, analysis *an, GPtrArray *lines)
 	int backs = 0;
 	for (guint i = 0; i < s->conns->len; i++) {
 		const wire_mark *c = &g_array_index(s->conns, wire_mark, i);
-		if (!logs_same_host(&m->ip, NULL, c) || c->port != 16993)
+		if (!logs_same_host(&m->ip, NULL, c) || c->port != AMT_PORT_HTTPS)
 			continue;
 		if (timed && (c->ts < (hellos ? first_hello : first - HELLO_LOOKBACK_US) ||
 			      c->ts > last + an->cfg->hello_window_us))

@@ -4,6 +4,7 @@
  * (analysis_one_direction, analysis_input_cut) before they conclude. */
 #include <string.h>
 
+#include "../decoder/amt_ports.h"
 #include "../decoder/events/flow.h"
 #include "rule.h"
 
@@ -20,7 +21,8 @@ static void *init(analysis *an)
 
 static bool amt_port(uint16_t p)
 {
-	return (p >= 16992 && p <= 16995) || p == 623 || p == 664 || p == 9971 || p == 5900;
+	return (p >= AMT_PORT_HTTP && p <= AMT_PORT_REDIR_TLS) || p == AMT_PORT_RMCP || p == AMT_PORT_RMCP_SECURE ||
+	       p == AMT_PORT_HELLO || p == AMT_PORT_VNC;
 }
 
 static bool amt_related(const event *e)
@@ -98,6 +100,7 @@ static void on_end(void *st, analysis *an)
 	}
 	if (packets && !r->amt_seen) {
 		finding *x = finding_add(&an->fnd, "capture.no_amt_traffic", SEV_INFO, NULL, "no_amt", NULL);
+		x->first = true;  /* said first: every other verdict here is about something else */
 		finding_summary(x, "Nothing in this capture concerns AMT: no AMT port (16992-16995, 623, 664, "
 				"5900, 9971), no hello, WS-Man, RMCP, DHCP or DNS. An empty findings list here "
 				"says nothing about AMT.");

@@ -9,12 +9,13 @@
  * an info finding, because the hello window may have closed. */
 #include <string.h>
 
+#include "../decoder/amt_ports.h"
 #include "../decoder/events/flow.h"
 #include "../decoder/events/hello.h"
 #include "../decoder/events/rmcp.h"
 #include "rule.h"
 
-#define CONNECT_BACK_PORT 16993
+#define CONNECT_BACK_PORT AMT_PORT_HTTPS
 #define MAX_BACKS 256     /* connections from the setup service to a device's 16993 */
 #define MAX_EARLY_BACKS 8 /* the latest ones kept before its first hello */
 #define MAX_EVIDENCE 20
@@ -195,7 +196,7 @@ static void on_pong(hello_rules *s, analysis *an, const event *e)
 		d = dev_fact(&an->dev, d, FACT_AMT_VERSION, v, "rmcp", ev, e->ts);
 		g_free(v);
 	}
-	const char *tls = r->dual_ports || r->open_port == 16993 ? "16993"
+	const char *tls = r->dual_ports || r->open_port == AMT_PORT_HTTPS ? "16993"
 			  : r->open_port ? "16992" : NULL;
 	if (tls)
 		d = dev_fact(&an->dev, d, FACT_TLS, tls, "rmcp", ev, e->ts);

@@ -4,6 +4,7 @@
  * capture's events, so everything is matched in on_end. */
 #include <string.h>
 
+#include "../decoder/amt_ports.h"
 #include "../decoder/events/flow.h"
 #include "../decoder/events/hello.h"
 #include "../decoder/events/log.h"
@@ -97,14 +98,14 @@ static void on_wire(logs_state *s, const event *e)
 		return;
 	const flow_info *fl = e->flow;
 	const ev_flow *f = e->data;
-	if (fl->ipproto == 6 && fl->sport == 9971 && f->state != FLOW_REFUSED && f->state != FLOW_NO_ANSWER) {
+	if (fl->ipproto == 6 && fl->sport == AMT_PORT_HELLO && f->state != FLOW_REFUSED && f->state != FLOW_NO_ANSWER) {
 		/* port 9971 carries only hellos: the connection stands for one */
 		wire_mark h = {.ts = fl->first_ts, .input = fl->input, .frame_first = fl->first_frame,
 			       .frame_last = f->last_frame ? f->last_frame : fl->first_frame, .ip = fl->cli};
 		g_array_append_val(s->hello_flows, h);
 		return;
 	}
-	if (fl->ipproto != 6 || (fl->sport != 16993 && fl->sport != 16992)) {
+	if (fl->ipproto != 6 || (fl->sport != AMT_PORT_HTTPS && fl->sport != AMT_PORT_HTTP)) {
 		if (s->flows->len + 2 > s->cap)
 			return;
 		wire_mark o = {.ts = fl->first_ts, .input = fl->input, .frame_first = fl->first_frame,

@@ -3,6 +3,7 @@
  * domain a provisioning certificate vouches for (FACT_PROV_DOMAIN). */
 #include <string.h>
 
+#include "../decoder/amt_ports.h"
 #include "../decoder/events/tls.h"
 #include "../dissectors/x509.h"
 #include "../inputs/amthashes.h"
@@ -11,12 +12,10 @@
 #include "rule.h"
 #include "tls_facts.h"
 
-enum { AMT_TLS_PORT = 16993 };
-
 /* AMT's TLS ports: 16993 (WS-Man), 16995 (redirection), 664 (secure RMCP/ASF). */
 static bool amt_tls_port(uint16_t p)
 {
-	return p == AMT_TLS_PORT || p == 16995 || p == 664;
+	return p == AMT_PORT_HTTPS || p == AMT_PORT_REDIR_TLS || p == AMT_PORT_RMCP_SECURE;
 }
 
 /* A server-certificate finding on AMT's TLS port that is by design when the
@@ -43,6 +42,7 @@ typedef struct tls_rule {
 	GHashTable *prov_flows;  /* flow key -> 1: a client certificate was offered to AMT:16993 */
 	GArray *pending;
 	tls_facts facts;
+	cert_host_memo *hosts;
 } tls_rule;
 
 static uint64_t flow_key(const event *e)
@@ -62,8 +62,8 @@ static void pending_clear(gpointer p)
 
 static void *init(analysis *an)
 {
-	(void)an;
 	tls_rule *r = g_new0(tls_rule, 1);
+	r->hosts = cert_host_memo_new(x509_run_cache(an->run));
 	r->sni = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, g_free);
 	r->prov_flows = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
 	r->pending = g_array_new(FALSE, TRUE, sizeof(pending));
@@ -76,6 +76,7 @@ static void rule_free(void *st)
 {
 	tls_rule *r = st;
 	certcheck_free(r->cc);
+	cert_host_memo_free(r->hosts);
 	amt_hashes_free(r->hashes);
 	g_hash_table_destroy(r->sni);
 	g_hash_table_destroy(r->prov_flows);
@@ -106,6 +107,8 @@ static certcheck *checker(tls_rule *r, analysis *an)
 			g_free(err);
 			r->cc = certcheck_new(NULL, system_ca, &err);
 		}
+		if (r->cc)
+			certcheck_use_x509(r->cc, x509_run_cache(an->run));
 	}
 	return r->cc;
 }
@@ -217,7 +220,7 @@ static void on_alert(tls_rule *r, analysis *an, const event *e)
 	const char *who = a->from_client ? "client" : "server";
 	const char *name = a->description_name ? a->description_name : "unknown";
 	device *srv = e->flow ? dev_by_ip(&an->dev, &e->flow->srv, true) : NULL;
-	bool prov = !a->from_client && e->flow && e->flow->sport == AMT_TLS_PORT &&
+	bool prov = !a->from_client && e->flow && e->flow->sport == AMT_PORT_HTTPS &&
 		    g_hash_table_contains(r->prov_flows, &(uint64_t){flow_key(e)});
 	char *key = g_strdup_printf("%s/%s/%s", name, who, src);
 	bool is_new;
@@ -378,7 +381,7 @@ static const char *wanted_name(tls_rule *r, analysis *an, const event *e, const 
 	*matched = false;
 	if (sni) {
 		*how = "SNI";
-		*matched = cert_der_matches_host(der, len, sni);
+		*matched = cert_der_matches_host(r->hosts, der, len, sni);
 		return sni;
 	}
 	device *d = dev_by_ip(&an->dev, ev_src(e), false);
@@ -388,7 +391,7 @@ static const char *wanted_name(tls_rule *r, analysis *an, const event *e, const 
 		if (f->kind != FACT_FQDN || !f->source || strcmp(f->source, "dns") != 0)
 			continue;
 		last = f->value;
-		if (cert_der_matches_host(der, len, f->value)) {
+		if (cert_der_matches_host(r->hosts, der, len, f->value)) {
 			*matched = true;
 			break;
 		}
@@ -492,8 +495,15 @@ static const char *provisioning_setup(tls_rule *r, analysis *an, const chain_ctx
 static void on_certificates(tls_rule *r, analysis *an, const event *e)
 {
 	const ev_tls_certificates *m = e->data;
-	if (!m || m->ncerts == 0 || !m->certs[0].x.decoded)
+	if (!m || m->ncerts == 0)
 		return;
+	/* a certificate cut short (its DER announces more than was sent) is not
+	 * judged: the dissector's note and capture.truncated say why. One whose
+	 * bytes were all there and do not parse is judged: reported as that. */
+	for (uint32_t i = 0; i < m->ncerts; i++)
+		if (m->certs[i].der_cut)
+			return;
+	bool leaf_parsed = m->certs[0].x.decoded;
 	const uint8_t **der = g_new0(const uint8_t *, m->ncerts);
 	size_t *len = g_new0(size_t, m->ncerts);
 	for (uint32_t i = 0; i < m->ncerts; i++) {
@@ -507,16 +517,22 @@ static void on_certificates(tls_rule *r, analysis *an, const event *e)
 	g_free(len);
 	amt_addr_str(ev_src(e), k.src);
 	device *sender = dev_by_ip(&an->dev, ev_src(e), true);
+	if (!leaf_parsed) {  /* nothing of the leaf to learn from: only the judge's word on it */
+		k.device = dev_label(dev_resolve(sender));
+		k.deferrable = !m->from_client && e->flow && e->flow->sport == AMT_PORT_HTTPS;
+		judge_chain(r, an, &k, &(chain_judge_in){.v = k.v, .root_trusted = -1}, NULL);
+		return;
+	}
 	tls_facts_certs(&r->facts, an, sender, e, m, "tls.cert");
 	if (!m->from_client && e->flow && amt_tls_port(e->flow->sport))
 		sender = tls_facts_server_name(an, dev_resolve(sender), e, m);
 	k.device = dev_label(dev_resolve(sender));
 	/* AMT's own certificate (self-signed, or from its On-Die CA) is judged
 	 * only when the flow turns out not to be remote configuration */
-	k.deferrable = !m->from_client && e->flow && e->flow->sport == AMT_TLS_PORT;
+	k.deferrable = !m->from_client && e->flow && e->flow->sport == AMT_PORT_HTTPS;
 	chain_judge_in in = {.v = k.v, .root_trusted = -1, .dates = true, .at_us = e->ts};
 	const char *prov_label = NULL;
-	if (m->from_client && e->flow && e->flow->sport == AMT_TLS_PORT)
+	if (m->from_client && e->flow && e->flow->sport == AMT_PORT_HTTPS)
 		prov_label = provisioning_setup(r, an, &k, &in);
 	judge_chain(r, an, &k, &in, prov_label);
 	if (!m->from_client)

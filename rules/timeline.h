@@ -46,7 +46,8 @@ typedef struct tl_entry {
 } tl_entry;
 
 /* Caps on what the timeline copies of an event's fields (reports show them on
- * hover, the first dozen, and certificate events as whole chains). */
+ * hover: a mark the first dozen, a row all kept; a certificate event's are
+ * its chain's, which is kept typed besides: tl_certs). */
 #define TL_MAX_DETAILS 48        /* certificate events */
 #define TL_MAX_DETAILS_OTHER 12  /* every other event */
 #define TL_MAX_DETAIL_LEN 512

@@ -40,6 +40,7 @@ typedef enum note_kind {
 	NOTE_LIMIT,        /* a resource limit was hit */
 	NOTE_UNDECODABLE,  /* stream given up from here */
 	NOTE_INFO,
+	NOTE_INTERNAL,     /* amtscope's own bug caught (a dissector broke its contract) */
 } note_kind;
 
 typedef struct ev_note {

@@ -62,6 +62,8 @@ typedef struct ev_tls_server_hello {
 typedef struct ev_tls_cert {
 	const uint8_t *der;
 	size_t der_len;
+	bool der_cut;   /* the DER announces more bytes than the entry holds: cut short, not judged;
+			 * undecoded and not cut: all its bytes were there and do not parse */
 	x509_info x;
 } ev_tls_cert;
 

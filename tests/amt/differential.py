@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Differential test against tshark (a test oracle only): the RMCP/ASF header
-fields of every presence ping/pong, and the frame numbers of the hellos (the
-frame that carries the AMT->service payload). Skips (77) without tshark."""
+fields of every presence ping/pong, the frame numbers of the hellos (the
+frame that carries the AMT->service payload), and plain RFB on port 5900. Skips (77) without tshark."""
 import json
 import os
 import shutil
@@ -47,6 +47,22 @@ for cap in ("captures/hello-unanswered.pcap", "captures/hello-answered.pcap", "c
         print("FAIL %s: hello frames tshark %s, amtscope %s" % (cap, theirs, mine))
         failed += 1
     checked += len(theirs)
+
+# Plain RFB on 5900 (KVM on the standard VNC port): tshark's VNC dissector
+# claims the port as amtscope's RFB dissector now does; the ServerInit fields
+# and the version frames must agree.
+cap = "captures/rfb-5900.pcap"
+init = ["vnc.width", "vnc.height", "vnc.desktop_name"]
+theirs = {int(r[0]): [int(r[1]), int(r[2]), r[3]] for r in tshark(cap, "vnc.width", ["frame.number"] + init)}
+mine = {e["frame"]: [e["fields"][f] for f in init] for e in ours(cap, ("rfb_message",)) if "vnc.width" in e["fields"]}
+versions_theirs = [int(r[0]) for r in tshark(cap, "vnc.server_proto_ver or vnc.client_proto_ver", ["frame.number"])]
+versions_mine = [e["frame"] for e in ours(cap, ("rfb_message",))
+                 if "vnc.server_proto_ver" in e["fields"] or "vnc.client_proto_ver" in e["fields"]]
+if not theirs or theirs != mine or not versions_theirs or versions_theirs != versions_mine:
+    print("FAIL %s: ServerInit tshark %s, amtscope %s; versions tshark %s, amtscope %s"
+          % (cap, theirs, mine, versions_theirs, versions_mine))
+    failed += 1
+checked += len(theirs) + len(versions_theirs)
 
 print("%s: %d messages compared with tshark" % ("FAIL" if failed else "ok", checked))
 sys.exit(1 if failed else 0)

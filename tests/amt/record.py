@@ -437,6 +437,14 @@ def scenario_redir_kvm(s, addr="127.0.5.32", size=(1024, 768)):
         raise RuntimeError("KVM login failed")
     c.sendall(bytes([0x40]) + bytes(7))
     recv_exact(c, 8)
+    rfb_console(c)
+    c.close()
+    t.join()
+    amt.done()
+
+
+def rfb_console(c):
+    """The console's side of RFB 3.8 with security None, up to one update."""
     recv_exact(c, 12)
     c.sendall(b"RFB 003.008\n")
     recv_exact(c, 2)
@@ -450,9 +458,26 @@ def scenario_redir_kvm(s, addr="127.0.5.32", size=(1024, 768)):
     c.sendall(bytes([3, 0]) + struct.pack(">HHHH", 0, 0, 1024, 768))
     recv_exact(c, 4 + 12 + 16)
     recv_exact(c, 8 + 16)
+
+
+def scenario_rfb_5900(s, addr="127.0.5.40"):
+    """KVM with the standard VNC port enabled: plain RFB on 5900, no
+    redirection protocol around it."""
+    amt = AmtRedirection(addr)
+    vnc = listener(addr, 5900)
+
+    def serve():
+        c, _peer = vnc.accept()
+        amt.rfb_server(c, b"")
+        c.close()
+    t = threading.Thread(target=serve)
+    t.start()
+    c = connect(CONSOLE1, addr, 5900)
+    rfb_console(c)
     c.close()
     t.join()
-    amt.done()
+    vnc.close()
+    amt.sock.close()
 
 
 def scenario_redir_wrong_password(s):
@@ -566,6 +591,7 @@ SCENARIOS = {
     "redir-wrong-password": scenario_redir_wrong_password,
     "redir-busy": scenario_redir_busy,
     "rmcp": scenario_rmcp,
+    "rfb-5900": scenario_rfb_5900,
     "bad-input": scenario_bad_input,
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "decoder/engine.h"
+#include "decoder/engine_int.h"
 #include "decoder/events/flow.h"
 #include "decoder/packet.h"
 
@@ -298,6 +299,92 @@ static void test_describe_budget(void)
 	arena_free(&a);
 }
 
+/* A dissector that breaks the contract of dissector.h in the way the test
+ * sets: the engine counts each misuse, notes it and carries on safely. */
+static dis_result stub_result;
+static unsigned stub_calls;
+
+static dis_result stub_parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
+{
+	(void)st;
+	(void)c;
+	(void)p;
+	stub_calls++;
+	dis_result r = stub_result;
+	if (r.consumed == SIZE_MAX)
+		r.consumed = len + 10;  /* more than it was given */
+	return r;
+}
+
+static const dissector stub = {.name = "stub", .parse = stub_parse};
+
+static GPtrArray *internal_notes;
+
+static void on_note(void *u, const event *e)
+{
+	(void)u;
+	if (e->kind != EV_NOTE)
+		return;
+	const ev_note *n = e->data;
+	if (n->kind == NOTE_INTERNAL)
+		g_ptr_array_add(internal_notes, g_strdup(n->message));
+}
+
+/* One connection to port 9 (no dissector claims it) handed to the stub;
+ * two data segments from the client. */
+static void misuse_run(dis_result r)
+{
+	stub_result = r;
+	stub_calls = 0;
+	send4(C, 40000, S, 9, 100, 0, TH_SYN, NULL);
+	flow *f = eng->ft.lru_head;
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	f->dis = &stub;
+	send4(S, 9, C, 40000, 500, 101, TH_SYN | TH_ACK, NULL);
+	send4(C, 40000, S, 9, 101, 501, TH_ACK, "hello");
+	send4(C, 40000, S, 9, 106, 501, TH_ACK, "world");
+}
+
+static void test_dissector_misuse(void)
+{
+	start();
+	internal_notes = g_ptr_array_new_with_free_func(g_free);
+	bus_subscribe(&run.bus, on_note, NULL);
+	misuse_run(dis_ok(SIZE_MAX));  /* consumed past the end */
+	CU_ASSERT_EQUAL(stub_calls, 2);
+	CU_ASSERT_EQUAL(run.stats.dissector_misuse, 2);
+	CU_ASSERT_EQUAL_FATAL(internal_notes->len, 2);
+	const char *m = internal_notes->pdata[0];
+	CU_ASSERT_PTR_NOT_NULL(strstr(m, "the stub dissector broke its contract"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(m, "15 byte(s) consumed of 5"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(m, "a bug in amtscope"));
+	stop();
+	g_ptr_array_free(internal_notes, TRUE);
+
+	/* an absurd need (an underflowed subtraction): noted, forgotten, and the
+	 * next segment still reaches the dissector */
+	start();
+	internal_notes = g_ptr_array_new_with_free_func(g_free);
+	bus_subscribe(&run.bus, on_note, NULL);
+	misuse_run(dis_incomplete(0, SIZE_MAX - 3));
+	CU_ASSERT_EQUAL(stub_calls, 2);
+	CU_ASSERT_EQUAL(run.stats.dissector_misuse, 2);
+	CU_ASSERT_EQUAL(internal_notes->len, 2);
+	stop();
+	g_ptr_array_free(internal_notes, TRUE);
+
+	/* a contract kept: nothing counted */
+	start();
+	internal_notes = g_ptr_array_new_with_free_func(g_free);
+	bus_subscribe(&run.bus, on_note, NULL);
+	misuse_run(dis_incomplete(0, 3));
+	CU_ASSERT_EQUAL(stub_calls, 2);
+	CU_ASSERT_EQUAL(run.stats.dissector_misuse, 0);
+	CU_ASSERT_EQUAL(internal_notes->len, 0);
+	stop();
+	g_ptr_array_free(internal_notes, TRUE);
+}
+
 int main(void)
 {
 	CU_initialize_registry();
@@ -313,6 +400,7 @@ int main(void)
 	CU_add_test(su, "VLAN tags and Linux cooked v2", test_vlan_and_sll2);
 	CU_add_test(su, "out-of-order cap counted", test_ooo_cap_counted);
 	CU_add_test(su, "describing within a budget of fields", test_describe_budget);
+	CU_add_test(su, "a dissector's misuse counted and noted", test_dissector_misuse);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned failed = CU_get_number_of_failures();

@@ -211,11 +211,6 @@ static void test_find(void)
 	bench_free(&b);
 }
 
-static uint32_t u32(const GArray *a, guint i)
-{
-	return g_array_index(a, uint32_t, i);
-}
-
 static void test_finding_cites_and_device(void)
 {
 	bench b;
@@ -241,26 +236,27 @@ static void test_finding_cites_and_device(void)
 	analysis_conclude(&b.an);
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(x->cites);
-	CU_ASSERT_EQUAL_FATAL(x->cites->len, 3);
-	const finding_cites *c = &g_array_index(x->cites, finding_cites, 0);
+	CU_ASSERT_EQUAL_FATAL(x->ncites, 3);
+	const finding_cites *c = &x->cites[0];
 	CU_ASSERT_EQUAL(c->input, 0);
-	CU_ASSERT_EQUAL_FATAL(c->frames->len, 4);  /* as cited, repeats kept */
-	CU_ASSERT(u32(c->frames, 0) == 9 && u32(c->frames, 1) == 3 && u32(c->frames, 2) == 3 && u32(c->frames, 3) == 5);
-	CU_ASSERT_EQUAL(c->lines->len, 0);
-	CU_ASSERT_EQUAL_FATAL(c->frames_sorted->len, 3);
-	CU_ASSERT(u32(c->frames_sorted, 0) == 3 && u32(c->frames_sorted, 1) == 5 && u32(c->frames_sorted, 2) == 9);
-	c = &g_array_index(x->cites, finding_cites, 1);
+	CU_ASSERT_EQUAL_FATAL(c->nframes, 4);  /* as cited, repeats kept */
+	CU_ASSERT(c->frames[0] == 9 && c->frames[1] == 3 && c->frames[2] == 3 && c->frames[3] == 5);
+	CU_ASSERT_EQUAL(c->nlines, 0);
+	CU_ASSERT_EQUAL_FATAL(c->nsorted, 3);
+	CU_ASSERT(c->frames_sorted[0] == 3 && c->frames_sorted[1] == 5 && c->frames_sorted[2] == 9);
+	c = &x->cites[1];
 	CU_ASSERT_EQUAL(c->input, 1);
-	CU_ASSERT(c->frames->len == 0 && c->lines->len == 1 && u32(c->lines, 0) == 40);
-	c = &g_array_index(x->cites, finding_cites, 2);
+	CU_ASSERT(c->nframes == 0 && c->nlines == 1 && c->lines[0] == 40);
+	c = &x->cites[2];
 	CU_ASSERT_EQUAL(c->input, 2);  /* = the number of inputs: the unknown ones */
-	CU_ASSERT(c->frames->len == 1 && u32(c->frames, 0) == 7);
+	CU_ASSERT(c->nframes == 1 && c->frames[0] == 7 && c->nsorted == 1);
 
 	CU_ASSERT(x->dev == d && x->label_is_ip);
 	CU_ASSERT(y->dev == named && !y->label_is_ip);
 	CU_ASSERT(z->dev == NULL && !z->label_is_ip);
 	CU_ASSERT(w->dev == NULL);
-	CU_ASSERT_EQUAL(w->cites->len, 0);
+	CU_ASSERT_EQUAL(w->ncites, 0);
+	CU_ASSERT_PTR_NULL(w->cites);
 
 	size_t n[3];
 	findings_tally(&b.an.fnd, n);

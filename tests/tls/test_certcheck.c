@@ -10,6 +10,7 @@
 #include "inputs/amthashes.h"
 #include "rules/certcheck.h"
 #include "inputs/certfile.h"
+#include "decoder/run.h"
 #include "dissectors/x509.h"
 #include "rules/chainjudge.h"
 
@@ -325,6 +326,52 @@ static void test_rfc4514_names(void)
 	X509_free(x);
 }
 
+/* The run's X.509 cache: a decoded certificate is parsed once, every
+ * x509_parse_der hands out a reference of the caller's own (it outlives the
+ * cache), and the run frees the cache. */
+static void test_x509_cache(void)
+{
+	X509 *leaf = load("leaf.pem");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(leaf);
+	unsigned char *der = NULL;
+	int len = i2d_X509(leaf, &der);
+	CU_ASSERT_FATAL(len > 0);
+	amt_run run;
+	run_init(&run);
+	x509_cache *c = x509_run_cache(&run);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	CU_ASSERT_PTR_EQUAL(x509_run_cache(&run), c);
+	CU_ASSERT_PTR_NULL(x509_run_cache(NULL));
+	arena a;
+	arena_init(&a, 0);
+	x509_info info, again;
+	CU_ASSERT_TRUE(x509_decode(c, &a, der, (size_t)len, &info));
+	CU_ASSERT_TRUE(x509_decode(c, &a, der, (size_t)len, &again));
+	CU_ASSERT_STRING_EQUAL(again.subject, info.subject);
+	X509 *x1 = x509_parse_der(c, der, (size_t)len);
+	X509 *x2 = x509_parse_der(c, der, (size_t)len);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(x1);
+	CU_ASSERT_PTR_EQUAL(x1, x2);  /* the cached certificate, not a new parse */
+	CU_ASSERT_EQUAL(X509_cmp(x1, leaf), 0);
+	X509 *fresh = x509_parse_der(NULL, der, (size_t)len);  /* no cache: parsed now */
+	CU_ASSERT_PTR_NOT_NULL(fresh);
+	CU_ASSERT_PTR_NOT_EQUAL(fresh, x1);
+	X509_free(fresh);
+	X509_free(x2);
+	char h1[65], h2[65];
+	x509_der_sha256_hex(c, der, (size_t)len, h1);
+	x509_der_sha256_hex(NULL, der, (size_t)len, h2);
+	CU_ASSERT_STRING_EQUAL(h1, h2);
+	run_free(&run);  /* frees the cache and drops its reference */
+	CU_ASSERT_PTR_NULL(run.x509);
+	/* x1 is still ours: readable after the cache is gone */
+	CU_ASSERT_EQUAL(X509_cmp(x1, leaf), 0);
+	X509_free(x1);
+	arena_free(&a);
+	OPENSSL_free(der);
+	X509_free(leaf);
+}
+
 int main(void)
 {
 	const char *src = getenv("SRCDIR");
@@ -338,6 +385,7 @@ int main(void)
 	CU_add_test(s, "host names and provisioning domain suffix", test_names);
 	CU_add_test(s, "AMT root hash lists", test_hash_lists);
 	CU_add_test(s, "certificate files: PEM, DER, PKCS#12, broken", test_cert_files);
+	CU_add_test(s, "the run's X.509 cache: one parse, references up-ref'd, freed with the run", test_x509_cache);
 	CU_basic_set_mode(CU_BRM_VERBOSE);
 	CU_basic_run_tests();
 	unsigned failed = CU_get_number_of_failures() + CU_get_number_of_tests_failed();
