@@ -4,6 +4,7 @@
  * table under its name without a port (it must never run on a capture). */
 #include "../amt/amt_test.h"
 #include "decoder/dispatch.h"
+#include "decoder/engine.h"
 
 extern const dissector dissector_template;
 
@@ -79,6 +80,30 @@ static void test_table_line(void)
 	CU_ASSERT_PTR_NULL(dissector_template.probe);
 }
 
+/* What a copy's ports make of the live default filter: its transport, a
+ * second one (as DNS has TCP), ports inside TLS on TCP, runs merged. */
+static void test_copy_in_live_filter(void)
+{
+	dissector copy = dissector_template;
+	copy.ports[0] = 7000;
+	const dissector *one[] = {&copy, NULL};
+	char *f = engine_filter_for(one);
+	CU_ASSERT_STRING_EQUAL(f, "tcp port 7000");
+	g_free(f);
+	dissector both = dissector_template;
+	both.ipproto = 17;
+	both.also_ipproto = 6;
+	both.ports[0] = 53;
+	dissector amt = dissector_template;
+	amt.ports[0] = AMT_PORT_HTTP;
+	amt.ports[1] = AMT_PORT_HTTPS;
+	amt.tls_ports[0] = AMT_PORT_REDIR;
+	const dissector *two[] = {&amt, &both, NULL};
+	f = engine_filter_for(two);
+	CU_ASSERT_STRING_EQUAL(f, "port 53 or tcp portrange 16992-16994");
+	g_free(f);
+}
+
 int main(void)
 {
 	static const CU_TestInfo tests[] = {
@@ -86,6 +111,7 @@ int main(void)
 		{"three bytes at a time", test_byte_by_byte},
 		{"cut short, oversized", test_cut_and_oversized},
 		{"its table line", test_table_line},
+		{"a copy's ports in the live filter", test_copy_in_live_filter},
 		CU_TEST_INFO_NULL,
 	};
 	return run_suite("template", tests);
