@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "tok.h"
+
 typedef enum amt_hash_alg {
 	AMT_HASH_NONE = 0, AMT_HASH_SHA1 = 1, AMT_HASH_SHA256 = 2, AMT_HASH_SHA384 = 3,
 } amt_hash_alg;
@@ -25,12 +27,10 @@ typedef struct amt_hash {
 /* "sha1", "sha256", "sha384", or NULL for another number. */
 static inline const char *amt_hash_alg_name(unsigned alg)
 {
-	switch (alg) {
-	case AMT_HASH_SHA1: return "sha1";
-	case AMT_HASH_SHA256: return "sha256";
-	case AMT_HASH_SHA384: return "sha384";
-	default: return NULL;
-	}
+	static const tok names[] = {
+		{AMT_HASH_SHA1, "sha1"}, {AMT_HASH_SHA256, "sha256"}, {AMT_HASH_SHA384, "sha384"}, {0, NULL},
+	};
+	return tok_name(names, alg, NULL);
 }
 
 /* Bytes of a digest of that algorithm, 0 for an unknown one. */

@@ -307,13 +307,13 @@ static void parse_message(dns_state *st, dis_ctx *c, const uint8_t *msg, size_t 
 }
 
 /* Could a DNS message of mlen bytes start at m (avail bytes present)?
- * 1 yes, 0 no, -1 not enough bytes to tell. */
-static int plausible_message(const uint8_t *m, size_t avail, size_t mlen)
+ * ok (len mlen) yes, error no, incomplete: not enough bytes to tell. */
+static frame_result plausible_message(const uint8_t *m, size_t avail, size_t mlen)
 {
 	if (mlen < 12)
-		return 0;
+		return frame_error("not a DNS message");
 	if (avail < 12)
-		return -1;
+		return frame_incomplete(12);
 	wire w = wire_init(m, avail);
 	uint16_t flags = wire_peek_u16be(&w, 2);
 	uint16_t qd = wire_peek_u16be(&w, 4);
@@ -323,21 +323,22 @@ static int plausible_message(const uint8_t *m, size_t avail, size_t mlen)
 	 * messages of a zone transfer */
 	if ((opcode != DNS_OP_QUERY && opcode != DNS_OP_NOTIFY && opcode != DNS_OP_UPDATE) ||
 	    (flags & 0x0040) || (flags & 0xf) > 10 || qd > 1 || (!qd && (!(flags & 0x8000) || !rrs)))
-		return 0;
+		return frame_error("not a DNS message");
 	/* a record takes at least 11 bytes, a question 5 */
 	if (qd * 5u + rrs * 11u > mlen - 12)
-		return 0;
+		return frame_error("not a DNS message");
 	size_t pos = 12;
 	char name[DNSNAME_MAX];
 	size_t have = avail < mlen ? avail : mlen;
 	dnsname_status ns = dnsname_read(m, have, &pos, name, sizeof(name), 1);
 	if (ns != DNSNAME_OK)
-		return have < mlen ? -1 : 0;
+		return have < mlen ? frame_incomplete(mlen) : frame_error("not a DNS message");
 	size_t cls_at = pos + 2;  /* after the type, of the question or the first record */
 	if (cls_at + 2 > have)
-		return have < mlen ? -1 : 0;
+		return have < mlen ? frame_incomplete(mlen) : frame_error("not a DNS message");
 	uint16_t cls = wire_peek_u16be(&w, cls_at) & 0x7fff;
-	return cls == DNS_C_IN || cls == 3 || cls == 4 || cls == DNS_C_NONE || cls == DNS_C_ANY;
+	bool known = cls == DNS_C_IN || cls == 3 || cls == 4 || cls == DNS_C_NONE || cls == DNS_C_ANY;
+	return known ? frame_ok(mlen) : frame_error("unknown class");
 }
 
 /* Finds the next message boundary after a gap. Returns the offset of the
@@ -349,10 +350,10 @@ static size_t find_boundary(const uint8_t *p, size_t len, bool eof, size_t *need
 	wire w = wire_init(p, len);
 	for (size_t i = 0; i + 2 <= len; i++) {
 		size_t mlen = wire_peek_u16be(&w, i);
-		int ok = plausible_message(p + i + 2, len - i - 2, mlen);
-		if (ok == 1)
+		frame_result f = plausible_message(p + i + 2, len - i - 2, mlen);
+		if (f.status == FRAME_OK)
 			return i;
-		if (ok < 0 && !eof) {
+		if (f.status == FRAME_INCOMPLETE && !eof) {
 			*need = 1;
 			return i;
 		}

@@ -23,16 +23,13 @@ typedef struct hello_state {
 	bool service_bytes_noted;
 } hello_state;
 
-static const tok hash_names[] = {
-	{HELLO_HASH_SHA1, "sha1"}, {HELLO_HASH_SHA256, "sha256"}, {HELLO_HASH_SHA384, "sha384"}, {0, NULL},
-};
 static const tok hash_titles[] = {
 	{HELLO_HASH_SHA1, "SHA-1"}, {HELLO_HASH_SHA256, "SHA-256"}, {HELLO_HASH_SHA384, "SHA-384"}, {0, NULL},
 };
 
 const char *hello_hash_name(uint8_t type)
 {
-	return tok_name(hash_names, type, NULL);
+	return amt_hash_alg_name(type);
 }
 
 static uint8_t hash_len_of(uint8_t type)
