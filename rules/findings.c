@@ -29,6 +29,7 @@ void findings_init(findings *f, uint64_t cap, uint64_t cap_per_device)
 	f->list = g_ptr_array_new_with_free_func(finding_free);
 	f->by_key = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	f->per_device = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+	f->dropped = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	f->cap = cap;
 	f->cap_per_device = cap_per_device;
 	f->sink = finding_new();
@@ -38,15 +39,31 @@ void findings_free(findings *f)
 {
 	g_hash_table_destroy(f->by_key);
 	g_hash_table_destroy(f->per_device);
+	g_hash_table_destroy(f->dropped);
 	g_ptr_array_free(f->list, TRUE);
 	finding_free(f->sink);
 }
 
-/* The scratch finding, emptied, for a finding over a cap. */
-static finding *over_cap(findings *f, uint64_t *counter, const char *rule, severity sev, const char *device,
-			 const char *key, bool *is_new)
+/* A cap counts the findings it kept out, not how often rules raised them
+ * again: a dropped key is remembered (up to FINDINGS_DROPPED_REMEMBERED keys,
+ * so hostile input cannot grow the set without bound; past that every raise
+ * counts, and the count is an upper bound). */
+#define FINDINGS_DROPPED_REMEMBERED 65536
+
+static void count_dropped(findings *f, uint64_t *counter, const char *k)
 {
+	if (g_hash_table_contains(f->dropped, k))
+		return;
+	if (g_hash_table_size(f->dropped) < FINDINGS_DROPPED_REMEMBERED)
+		g_hash_table_add(f->dropped, g_strdup(k));
 	(*counter)++;
+}
+
+/* The scratch finding, emptied, for a finding over a cap. */
+static finding *over_cap(findings *f, uint64_t *counter, const char *k, const char *rule, severity sev,
+			 const char *device, const char *key, bool *is_new)
+{
+	count_dropped(f, counter, k);
 	finding *x = f->sink;
 	g_clear_pointer(&x->summary, g_free);
 	g_clear_pointer(&x->remedy, g_free);
@@ -114,10 +131,14 @@ finding *finding_add(findings *f, const char *rule, severity sev, const char *de
 	char *k = compose_key(buf, sizeof(buf), rule, device, key);
 	finding *x = g_hash_table_lookup(f->by_key, k);
 	if (x || f->list->len >= f->cap) {
+		if (!x) {
+			x = over_cap(f, &f->over_cap, k, rule, sev, device, key, is_new);
+			if (k != buf)
+				g_free(k);
+			return x;
+		}
 		if (k != buf)
 			g_free(k);
-		if (!x)
-			return over_cap(f, &f->over_cap, rule, sev, device, key, is_new);
 		if (is_new)
 			*is_new = false;
 		return x;
@@ -126,9 +147,10 @@ finding *finding_add(findings *f, const char *rule, severity sev, const char *de
 	gpointer n = g_hash_table_lookup(f->per_device, group);
 	if ((uint64_t)GPOINTER_TO_SIZE(n) >= f->cap_per_device) {
 		g_free(group);
+		x = over_cap(f, &f->over_cap_per_device, k, rule, sev, device, key, is_new);
 		if (k != buf)
 			g_free(k);
-		return over_cap(f, &f->over_cap_per_device, rule, sev, device, key, is_new);
+		return x;
 	}
 	g_hash_table_insert(f->per_device, group, GSIZE_TO_POINTER(GPOINTER_TO_SIZE(n) + 1));
 	x = finding_new();

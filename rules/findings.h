@@ -61,7 +61,8 @@ typedef struct findings {
 	GHashTable *by_key;
 	GHashTable *per_device;  /* "rule|device" -> findings kept for it */
 	uint64_t cap, cap_per_device;
-	uint64_t over_cap, over_cap_per_device;  /* findings not kept */
+	uint64_t over_cap, over_cap_per_device;  /* findings not kept (distinct keys) */
+	GHashTable *dropped;                      /* their keys, to count each once */
 	finding *sink;     /* handed out for findings over a cap, never reported */
 } findings;
 
