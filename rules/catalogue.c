@@ -144,7 +144,7 @@ E("redir.session.busy", "warning", "analyze",
   "a redirection session is refused while another console holds one to the same device",
   "both consoles' redirection sessions in the capture")
 E("redir.session.refused", "warning", "analyze",
-  "a redirection session start is refused with a status other than busy and no other console holds the device",
+  "a redirection session start is refused with a status other than busy and no other console holds the device; or a login refused in a capture of one direction, where busy cannot be told from a wrong password",
   "the redirection session start and its answer")
 E("rpcgo.error.<code>", "from the KB", "analyze",
   "an rpc-go log line carries an exit or error code the knowledge base explains",

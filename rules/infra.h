@@ -17,6 +17,7 @@ typedef struct name_answer {
 typedef struct name_failure {
 	GArray *ev;               /* evidence: queries and failed responses */
 	GPtrArray *reasons;       /* char*: "No such name", "no response", ... */
+	bool answered;            /* a server said so (not only silence, which a one-sided capture fakes) */
 } name_failure;
 
 /* What one client learnt about ProvisionServer. */
@@ -29,6 +30,7 @@ typedef struct ps_lookup {
 	GPtrArray *answered_names;
 	GArray *answer_ev;        /* evidence of the answers */
 	GPtrArray *servers;       /* char*: DNS servers asked */
+	bool failure_answered;    /* some failure was an answer, not only silence */
 } ps_lookup;
 
 /* Connection attempts to a setup service port (TCP 9971) at one address. */
@@ -36,6 +38,7 @@ typedef struct svc_probe {
 	bool answered;
 	GArray *failed_ev;        /* evidence of refused / unanswered attempts */
 	const char *how;          /* "refused (RST)" / "not answered" */
+	bool refused;             /* a reset came back: seen, not inferred from silence */
 } svc_probe;
 
 /* The first PTR answer for an address: where, and the address itself. */

@@ -136,7 +136,7 @@ static void check_wrong_host(infra_state *st, ps_lookup *l, analysis *an)
 	for (guint i = 0; i < l->addrs->len; i++) {
 		const amt_addr *a = &g_array_index(l->addrs, amt_addr, i);
 		svc_probe *s = g_hash_table_lookup(st->svc, amt_addr_str(a, buf));
-		if (!s || s->answered || !s->failed_ev->len)
+		if (!s || s->answered || !s->failed_ev->len || (!s->refused && analysis_one_direction(an)))
 			continue;
 		finding *x = finding_add(&an->fnd, "dns.provisionserver.wrong_host", SEV_ERROR, dev_label(dev), buf, NULL);
 		finding_summary(x, "%s resolves to %s, but the setup service port there (TCP %d) %s: "
@@ -175,7 +175,8 @@ void infra_check_provisionserver(infra_state *st, analysis *an)
 	GList *keys = g_list_sort(g_hash_table_get_keys(st->ps), (GCompareFunc)g_strcmp0);
 	for (GList *k = keys; k; k = k->next) {
 		ps_lookup *l = g_hash_table_lookup(st->ps, k->data);
-		if (!l->addrs->len && l->failed_names->len)
+		/* one direction only: silence may be the answer the capture lacks */
+		if (!l->addrs->len && l->failed_names->len && (l->failure_answered || !analysis_one_direction(an)))
 			check_missing(l, an);
 		else if (l->addrs->len)
 			check_wrong_host(st, l, an);
@@ -326,7 +327,7 @@ void infra_check_fqdn(infra_state *st, analysis *an)
 			g_free(key);
 			if (n && n->addrs->len)
 				fqdn_mismatch(an, d, f, n);
-			else if (nf)
+			else if (nf && (nf->answered || !analysis_one_direction(an)))
 				fqdn_unresolved(an, d, f, nf);
 		}
 	}

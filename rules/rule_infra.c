@@ -96,7 +96,7 @@ static void add_ev(GArray *a, uint16_t input, uint32_t frame, int64_t ts)
 	g_array_append_val(a, ev);
 }
 
-static void note_failure(infra_state *st, const char *name, const char *reason, const event *e,
+static void note_failure(infra_state *st, const char *name, const char *reason, bool answered, const event *e,
 			 uint32_t query_frame)
 {
 	char *key = g_ascii_strdown(name, -1);
@@ -110,6 +110,7 @@ static void note_failure(infra_state *st, const char *name, const char *reason, 
 		g_free(key);
 	}
 	add_str_once(f->reasons, reason);
+	f->answered |= answered;
 	add_ev(f->ev, e->input, query_frame, 0);
 	add_ev(f->ev, e->input, e->frame_first, e->ts);
 }
@@ -209,7 +210,7 @@ static void on_dns_answer(infra_state *st, analysis *an, const event *e, const e
 	if (!d->naddrs && (d->truncated || d->qtype == DNS_T_AAAA))
 		return;  /* TC: asked again over TCP; no AAAA is normal for IPv4 hosts */
 	if (!d->naddrs)
-		note_failure(st, d->qname, "no address record", e, d->query_frame);
+		note_failure(st, d->qname, "no address record", true, e, d->query_frame);
 	if (!d->naddrs) {
 		/* NOERROR without an address (NODATA) fails the lookup as surely */
 		add_str_once(l->failed_names, d->qname);
@@ -251,7 +252,8 @@ static void on_dns_failure(infra_state *st, analysis *an, const event *e, const 
 				 (double)after / 1e6);
 		reason = window;
 	}
-	note_failure(st, d->qname, reason, e, d->query_frame);
+	bool answered = d->failure != DNS_FAIL_NO_ANSWER;
+	note_failure(st, d->qname, reason, answered, e, d->query_frame);
 	if (!infra_is_provisionserver(d->qname))
 		return;
 	char buf[AMT_ADDRSTRLEN];
@@ -260,6 +262,7 @@ static void on_dns_failure(infra_state *st, analysis *an, const event *e, const 
 		add_str_once(l->servers, amt_addr_str(&d->server, buf));
 	add_str_once(l->failed_names, d->qname);
 	add_str_once(l->reasons, reason);
+	l->failure_answered |= answered;
 	add_ev(l->failed_ev, e->input, d->query_frame, 0);
 	add_ev(l->failed_ev, e->input, e->frame_first, e->ts);
 }
@@ -305,6 +308,7 @@ static void on_flow_close(infra_state *st, const event *e)
 	}
 	if (f->state == FLOW_REFUSED || f->state == FLOW_NO_ANSWER) {
 		s->how = f->state == FLOW_REFUSED ? "refused the connection (TCP reset)" : "did not answer the connection attempts";
+		s->refused |= f->state == FLOW_REFUSED;
 		add_ev(s->failed_ev, e->input, e->frame_first, e->ts);
 		if (f->last_frame != e->frame_first)
 			add_ev(s->failed_ev, e->input, f->last_frame, 0);

@@ -24,8 +24,22 @@ typedef struct held_session {
 	evidence ev;
 } held_session;
 
+/* A login refusal with no other session known: an authentication failure
+ * only if the capture holds both directions (decided at the end). */
+typedef struct refusal {
+	char console[AMT_ADDRSTRLEN], device[AMT_ADDRSTRLEN];
+	redir_type type;
+	uint8_t auth_type;
+	uint16_t status;
+	char *user;
+	uint16_t input;
+	uint32_t frame_first, frame_last;
+	int64_t ts;
+} refusal;
+
 typedef struct redir_rules {
 	GArray *sessions;  /* held_session */
+	GArray *refusals;  /* refusal */
 } redir_rules;
 
 static void *init(analysis *an)
@@ -33,6 +47,7 @@ static void *init(analysis *an)
 	(void)an;
 	redir_rules *s = g_new0(redir_rules, 1);
 	s->sessions = g_array_new(FALSE, TRUE, sizeof(held_session));
+	s->refusals = g_array_new(FALSE, TRUE, sizeof(refusal));
 	return s;
 }
 
@@ -40,6 +55,9 @@ static void rules_free(void *st)
 {
 	redir_rules *s = st;
 	g_array_free(s->sessions, TRUE);
+	for (guint i = 0; i < s->refusals->len; i++)
+		g_free(g_array_index(s->refusals, refusal, i).user);
+	g_array_free(s->refusals, TRUE);
 	g_free(s);
 }
 
@@ -112,20 +130,52 @@ static void report_busy(analysis *an, const event *e, const ev_redir_session *x,
 	finding_event(f, e);
 }
 
-static void report_auth_failed(analysis *an, const event *e, const ev_redir_session *x,
-			       const held_session *me)
+static void refusal_frames(finding *f, const refusal *r)
 {
-	char *key = g_strdup_printf("auth|%s|%s", me->console, x->user ? x->user : "");
-	finding *f = finding_add(&an->fnd, "redir.auth.failed", SEV_ERROR, device_label(an, me->device), key, NULL);
+	finding_frame_at(f, r->input, r->frame_first, r->ts);
+	if (r->frame_last != r->frame_first)
+		finding_frame_at(f, r->input, r->frame_last, r->ts);
+}
+
+static void report_auth_failed(analysis *an, const refusal *r)
+{
+	char *key = g_strdup_printf("auth|%s|%s", r->console, r->user ? r->user : "");
+	finding *f = finding_add(&an->fnd, "redir.auth.failed", SEV_ERROR, device_label(an, r->device), key, NULL);
 	g_free(key);
 	finding_summary(f, "%s redirection login from console %s to %s failed (%s, user \"%s\", status %u)",
-			redir_type_name(x->type), me->console, me->device,
-			x->auth_type == 0xff ? "no method" : redir_auth_name(x->auth_type),
-			x->user ? x->user : "", x->status);
+			redir_type_name(r->type), r->console, r->device,
+			r->auth_type == 0xff ? "no method" : redir_auth_name(r->auth_type),
+			r->user ? r->user : "", r->status);
 	finding_remedy(f, "Check the user name and password of the AMT account the console uses (digest "
 			  "realm and user are in the evidence frames) and that the account has the redirection "
 			  "realm; for Kerberos, the console's ticket and the clock.");
-	finding_event(f, e);
+	refusal_frames(f, r);
+}
+
+/* One direction only: another console's session (busy) may be in the half
+ * the capture lacks, so the refusal is not called a wrong password. */
+static void report_auth_unknown(analysis *an, const refusal *r)
+{
+	char *key = g_strdup_printf("refused-auth|%s|%s", r->console, r->user ? r->user : "");
+	finding *f = finding_add(&an->fnd, "redir.session.refused", SEV_WARNING, device_label(an, r->device), key,
+				 NULL);
+	g_free(key);
+	finding_summary(f, "%s redirection login from console %s to %s was refused (status %u); the capture holds "
+			"one direction only, so whether the password was wrong or another console held the "
+			"session cannot be told", redir_type_name(r->type), r->console, r->device, r->status);
+	finding_remedy(f, "Capture both directions (see capture.one_direction) to tell a wrong password from a "
+			  "busy device; meanwhile check the account's password and close other consoles' sessions.");
+	refusal_frames(f, r);
+}
+
+static void defer_auth_failed(redir_rules *s, const event *e, const ev_redir_session *x, const held_session *me)
+{
+	refusal r = {.type = x->type, .auth_type = x->auth_type, .status = x->status,
+		     .user = g_strdup(x->user), .input = e->input, .frame_first = e->frame_first,
+		     .frame_last = e->frame_last, .ts = e->ts};
+	memcpy(r.console, me->console, sizeof(r.console));
+	memcpy(r.device, me->device, sizeof(r.device));
+	g_array_append_val(s->refusals, r);
 }
 
 static void report_refused(analysis *an, const event *e, const ev_redir_session *x, const held_session *me)
@@ -172,16 +222,30 @@ static void on_event(void *st, analysis *an, const event *e)
 	if (holder)
 		report_busy(an, e, x, me, holder);
 	else if (x->refused_at == REDIR_REFUSED_AUTH)
-		report_auth_failed(an, e, x, me);
+		defer_auth_failed(s, e, x, me);
 	else if (x->status == STATUS_BUSY)
 		report_busy(an, e, x, me, NULL);
 	else
 		report_refused(an, e, x, me);
 }
 
+static void on_end(void *st, analysis *an)
+{
+	redir_rules *s = st;
+	bool one_way = analysis_one_direction(an);
+	for (guint i = 0; i < s->refusals->len; i++) {
+		const refusal *r = &g_array_index(s->refusals, refusal, i);
+		if (one_way)
+			report_auth_unknown(an, r);
+		else
+			report_auth_failed(an, r);
+	}
+}
+
 const rule rule_redir = {
 	.name = "redir",
 	.init = init,
 	.on_event = on_event,
+	.on_end = on_end,
 	.free = rules_free,
 };

@@ -24,7 +24,8 @@ fail() { echo "FAIL $*"; rc=1; }
 findings() {
 	local name=$1 cap=$2
 	shift 2
-	"$AMTSCOPE" analyze --no-system-ca --format json -r "captures/$cap" "$@" >"$work/$name.json" 2>"$work/$name.err"
+	[ "${cap#/}" = "$cap" ] && cap=captures/$cap  # a capture made by this run: its full path
+	"$AMTSCOPE" analyze --no-system-ca --format json -r "$cap" "$@" >"$work/$name.json" 2>"$work/$name.err"
 	echo $? >"$work/$name.rc"
 	python3 -c '
 import json, sys
@@ -291,6 +292,43 @@ if [ "$(paste -sd' ' "$work/amt-name-stale")" = "dns.fqdn.mismatch error" ] && [
 	echo "ok   amt-name-stale: dns.fqdn.mismatch from the name in AMT's certificate"
 else
 	fail "amt-name-stale: want dns.fqdn.mismatch error naming the certificate, got $(paste -sd' ' "$work/amt-name-stale")"
+fi
+
+# ---- 5. one direction only: no verdict that needs the other one ----
+# the demo capture (samples/, real peers) cut with tshark into what each side sent: the asking
+# side (client ports above server ports: queries, requests, hellos, connect-backs) and the
+# answering side. Before: the asks alone made dns.provisionserver.missing (an unanswered query
+# read as a failure) and the answers alone made redir.auth.failed (a busy refusal, whose other
+# console's session start is in the missing half, read as a wrong password).
+if command -v tshark >/dev/null; then
+	demo=$SRCDIR/samples/provisioning-demo.pcap
+	tshark -r "$demo" -Y '(tcp && tcp.srcport > tcp.dstport) || (udp && udp.srcport > udp.dstport)' \
+		-w "$work/demo-asks.pcap" 2>/dev/null
+	tshark -r "$demo" -Y '(tcp && tcp.srcport < tcp.dstport) || (udp && udp.srcport < udp.dstport)' \
+		-w "$work/demo-answers.pcap" 2>/dev/null
+	findings demo-full "$demo"
+	findings demo-asks "$work/demo-asks.pcap"
+	findings demo-answers "$work/demo-answers.pcap"
+	errors() { grep ' error$' "$work/$1" | cut -d' ' -f1 | sort -u | paste -sd' '; }
+	if [ -z "$(errors demo-asks)" ] && [ "$(cat "$work/demo-asks.rc")" = 0 ] &&
+		grep -qx 'capture.one_direction info' "$work/demo-asks"; then
+		echo "ok   demo-asks: one direction (the asking side): no error, exit 0, capture.one_direction"
+	else
+		fail "demo-asks: errors '$(errors demo-asks)', exit $(cat "$work/demo-asks.rc"), want none, 0 and capture.one_direction"
+	fi
+	# the answering side still shows what the answers themselves say (an NXDOMAIN for
+	# ProvisionServer, an A record at odds with the device's own name): errors of the whole capture too
+	want="dns.fqdn.mismatch dns.provisionserver.missing"
+	if [ "$(errors demo-answers)" = "$want" ] && grep -qx 'capture.one_direction info' "$work/demo-answers" &&
+		grep -q "whether the password was wrong or another console held the session cannot be told" \
+			"$work/demo-answers.json" &&
+		[ -z "$(comm -23 <(errors demo-answers | tr ' ' '\n') <(errors demo-full | tr ' ' '\n'))" ]; then
+		echo "ok   demo-answers: one direction (the answers): only the errors the answers show, no redir.auth.failed"
+	else
+		fail "demo-answers: errors '$(errors demo-answers)', want '$want' (a subset of the whole capture's '$(errors demo-full)'), capture.one_direction and the refusal told apart"
+	fi
+else
+	echo "note one direction: no tshark to cut the demo capture"
 fi
 
 # ---- 5. nothing analysed is not "no findings": exit 2, one line naming the link type, no report ----
