@@ -70,27 +70,29 @@ static bool client_asks(starttls_state *s, const uint8_t *p, size_t n)
 	return false;
 }
 
-/* A server reply line: 1 accepted, 0 refused, -1 not the final answer yet. */
-static int server_answers(const starttls_state *s, const uint8_t *p, size_t n)
+/* What a server reply line says about the upgrade. */
+typedef enum server_answer { ANSWER_NOT_YET, ANSWER_REFUSED, ANSWER_ACCEPTED } server_answer;
+
+static server_answer server_answers(const starttls_state *s, const uint8_t *p, size_t n)
 {
 	switch (s->proto) {
 	case ST_SMTP:
 	case ST_FTP:
 		if (n < 4 || !g_ascii_isdigit(p[0]) || !g_ascii_isdigit(p[1]) || !g_ascii_isdigit(p[2]))
-			return -1;
+			return ANSWER_NOT_YET;
 		if (p[3] == '-')
-			return -1;  /* a multi-line reply goes on */
-		return !memcmp(p, s->proto == ST_SMTP ? "220" : "234", 3) ? 1 : 0;
+			return ANSWER_NOT_YET;  /* a multi-line reply goes on */
+		return !memcmp(p, s->proto == ST_SMTP ? "220" : "234", 3) ? ANSWER_ACCEPTED : ANSWER_REFUSED;
 	case ST_POP3:
-		return word_is(p, n, "+OK") ? 1 : word_is(p, n, "-ERR") ? 0 : -1;
+		return word_is(p, n, "+OK") ? ANSWER_ACCEPTED : word_is(p, n, "-ERR") ? ANSWER_REFUSED : ANSWER_NOT_YET;
 	case ST_IMAP: {
 		size_t tl = strlen(s->tag);
 		if (n <= tl || memcmp(p, s->tag, tl) != 0 || p[tl] != ' ')
-			return -1;  /* untagged (*) lines, other commands' answers */
-		return word_is(p + tl + 1, n - tl - 1, "OK") ? 1 : 0;
+			return ANSWER_NOT_YET;  /* untagged (*) lines, other commands' answers */
+		return word_is(p + tl + 1, n - tl - 1, "OK") ? ANSWER_ACCEPTED : ANSWER_REFUSED;
 	}
 	}
-	return -1;
+	return ANSWER_NOT_YET;
 }
 
 static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
@@ -109,8 +111,9 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 			dis_inner_feed_at(c, pos, p + pos, len - pos);
 			return dis_ok(len);
 		}
-		const uint8_t *lf = memchr(p + pos, '\n', len - pos);
-		if (!lf) {
+		wire rest = wire_init(p + pos, len - pos);
+		size_t n;  /* the line up to its LF (a CR before it kept) */
+		if (!wire_find(&rest, '\n', &n)) {
 			if (len - pos >= LINE_MAX_BYTES) {
 				dis_note(c, "starttls", NOTE_MALFORMED, pos, "%s line longer than %d bytes: skipped",
 					 proto_names[s->proto], LINE_MAX_BYTES);
@@ -118,7 +121,6 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 			}
 			return c->at_eof ? dis_ok(len) : dis_incomplete(pos, 0);
 		}
-		size_t n = (size_t)(lf - (p + pos));
 		const uint8_t *line = p + pos;
 		size_t at = pos;
 		pos += n + 1;
@@ -130,11 +132,11 @@ static dis_result parse(void *st, dis_ctx *c, const uint8_t *p, size_t len)
 		}
 		if (!s->asked)
 			continue;
-		int r = server_answers(s, line, n);
-		if (r < 0)
+		server_answer r = server_answers(s, line, n);
+		if (r == ANSWER_NOT_YET)
 			continue;
 		s->asked = false;
-		if (r == 0) {
+		if (r == ANSWER_REFUSED) {
 			dis_note(c, "starttls", NOTE_INFO, at, "%s: the server refused TLS; the session goes on in plaintext",
 				 proto_names[s->proto]);
 			continue;
