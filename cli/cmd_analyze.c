@@ -355,6 +355,7 @@ static int analyze_session(session *s)
 	read_captures(s);
 	read_logs(s);
 	if (!s->decode_mode) {
+		s->an.skip_placement = s->o->format != FMT_HTML;
 		analysis_end(&s->an);
 		volume_apply(&s->vol, &s->an);
 		s->by_rule = rule_summaries(&s->an.fnd);

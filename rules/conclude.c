@@ -142,7 +142,8 @@ static void finding_device(analysis *an, finding *x, GHashTable *seen)
 void analysis_conclude(analysis *an)
 {
 	timeline_sort(&an->tl);
-	timeline_place(&an->tl, &an->dev);
+	if (!an->skip_placement)
+		timeline_place(&an->tl, &an->dev);
 	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
 	for (guint i = 0; i < an->fnd.list->len; i++)
 		finding_device(an, an->fnd.list->pdata[i], seen);

@@ -29,6 +29,10 @@ struct analysis {
 	void **state;     /* per rule, same order as the registry */
 	kb *kb;           /* rules/kb, loaded once per analysis: what codes mean */
 	bool ended;
+	/* only the HTML report draws the timeline per device: a run that renders
+	 * no HTML (`analyze` says so before analysis_end) skips placing entries
+	 * on devices, 1-2% of an analysis; tl_devices then finds none */
+	bool skip_placement;
 	/* what the capture can show, kept by rule_capture (first in the
 	 * registry) for the rules whose verdicts need both directions */
 	uint64_t tcp_two_way, tcp_one_way;  /* TCP flows with packets both ways / one way only */
