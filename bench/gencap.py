@@ -415,7 +415,9 @@ def generate(out, size_bytes, seed, fmt):
     dns_x = [dns_exchange(rng, i) for i in range(256)]
     dhcp_x = [dhcp_exchange(rng, i) for i in range(64)]
     w = (PcapngWriter if fmt == "pcapng" else PcapWriter)(out)
-    ts = 1795435200 * 1000000  # 2026-11-23 12:00 UTC
+    # 2026-11-24 12:00 UTC: a day after bench/certs became valid (2026-11-23
+    # 12:57:56), so the chains are judged as a healthy run would see them
+    ts = 1795521600 * 1000000
     cport = 49152
     devices = [bytes([10, 9, 2 + i // 250, i % 250 + 1]) for i in range(1000)]
     consoles = [bytes([10, 9, 1, i + 10]) for i in range(40)]
