@@ -9,9 +9,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$here"
 python3 -c '
-import record
+import record, standin
 print(record.PASSWORD); print(record.WRONG_PASSWORD); print(record.PID)
-print(record.digest_response(record.PASSWORD)); print(record.digest_response(record.WRONG_PASSWORD))
+print(standin.digest_response(record.PASSWORD)); print(standin.digest_response(record.WRONG_PASSWORD))
 ' >"$tmp/secrets" || exit 1
 [ "$(wc -l <"$tmp/secrets")" -eq 5 ] || { echo "FAIL secrets list"; exit 1; }
 caps=(captures/*.pcap)

@@ -78,6 +78,74 @@ def measured_run(measure, cmd, timeout):
     return int(code), int(rss_kb) / 1024, float(wall), r.stderr
 
 
+def report_problems(name, report, problems, notes):
+    """What the JSON report of a hostile capture must say: the limits hit, the packets read."""
+    try:
+        with open(report) as fh:
+            doc = json.load(fh)
+        hit = {h.get("limit") for h in (find_key(doc, "limits_hit") or [])}
+        missing = EXPECTED_LIMITS.get(name, set()) - hit
+        if missing:
+            problems.append("limit(s) %s not reported as hit (got %s)" % (sorted(missing), sorted(hit)))
+        stats = doc.get("stats") or {}
+        if stats.get("messages"):
+            missing = DISSECTOR_LIMITS.get(name, set()) - hit
+            if missing:
+                problems.append("limit(s) %s not reported as hit though the capture decodes (got %s)"
+                                % (sorted(missing), sorted(hit)))
+        elif name in DISSECTOR_LIMITS:
+            notes.append("note: nothing decoded, so %s not checked" % ", ".join(sorted(DISSECTOR_LIMITS[name])))
+        known = KNOWN_MISSING.get(name, set()) - hit
+        if known:
+            notes.append("note: known gap, %s not reported" % ", ".join(sorted(known)))
+        if name in EXPECTED_PACKETS and stats.get("packets") != EXPECTED_PACKETS[name]:
+            problems.append("%s packets analysed, expected %d" % (stats.get("packets"), EXPECTED_PACKETS[name]))
+    except (OSError, ValueError) as e:
+        problems.append("JSON report unreadable: %s" % e)
+
+
+def run_log_variants(amtscope, measure, samples, logdir, gen_mtime, time_bound, rss_bound, names, failures):
+    """Damaged copies of the real log samples, through `analyze -l`: never a crash, exit 2 only naming the format."""
+    import hostile  # main put its folder on sys.path
+    if not os.path.exists(os.path.join(logdir, ".generated")) or \
+            os.path.getmtime(os.path.join(logdir, ".generated")) < gen_mtime:
+        os.makedirs(logdir, exist_ok=True)
+        for sample in samples:
+            hostile.log_variants(sample, logdir)
+        open(os.path.join(logdir, ".generated"), "w").close()
+    for name in sorted(n for n in os.listdir(logdir) if n.endswith(".log")):
+        path = os.path.join(logdir, name)
+        report = path + ".json"
+        cmd = [amtscope, "analyze", "-l", path, "--format", "json", "-o", report]
+        names.append(name)
+        try:
+            code, rss, wall, err = measured_run(measure, cmd, time_bound)
+        except subprocess.TimeoutExpired:
+            failures.append("%s: still running after %d s" % (name, time_bound))
+            print("FAIL %-26s timeout (%d s)" % (name, time_bound))
+            continue
+        problems = []
+        # exit 2: the damage hides the format (said on stderr); never a crash
+        if code not in (0, 1, 2) or (code == 2 and "format" not in err):
+            problems.append("exit %d: %s" % (code, err.strip()[-300:]))
+        if any(m in err for m in SANITIZER_MARKS):
+            problems.append("sanitizer report")
+        if rss > rss_bound:
+            problems.append("peak RSS %.1f MB over %d MB" % (rss, rss_bound))
+        if code in (0, 1) and "long-line" in name:
+            try:
+                with open(report) as fh:
+                    hit = {h.get("limit") for h in (find_key(json.load(fh), "limits_hit") or [])}
+                if "log_line" not in hit:
+                    problems.append("a 20 MB line did not hit the log_line limit (got %s)" % sorted(hit))
+            except (OSError, ValueError) as e:
+                problems.append("JSON report unreadable: %s" % e)
+        print("%-4s %-44s exit %d  %7.1f MB  %6.2f s  %s" % ("FAIL" if problems else "ok", name[4:], code, rss,
+                                                              wall, "; ".join(problems)))
+        if problems:
+            failures.append("%s: %s" % (name, "; ".join(problems)))
+
+
 def main():
     amtscope = os.environ["AMTSCOPE"]
     srcdir = os.environ["SRCDIR"]
@@ -138,28 +206,7 @@ def main():
         if code == 2 and not err.strip():
             problems.append("exit 2 without a message")
         if code in (0, 1):
-            try:
-                with open(report) as fh:
-                    doc = json.load(fh)
-                hit = {h.get("limit") for h in (find_key(doc, "limits_hit") or [])}
-                missing = EXPECTED_LIMITS.get(name, set()) - hit
-                if missing:
-                    problems.append("limit(s) %s not reported as hit (got %s)" % (sorted(missing), sorted(hit)))
-                stats = doc.get("stats") or {}
-                if stats.get("messages"):
-                    missing = DISSECTOR_LIMITS.get(name, set()) - hit
-                    if missing:
-                        problems.append("limit(s) %s not reported as hit though the capture decodes (got %s)"
-                                        % (sorted(missing), sorted(hit)))
-                elif name in DISSECTOR_LIMITS:
-                    notes.append("note: nothing decoded, so %s not checked" % ", ".join(sorted(DISSECTOR_LIMITS[name])))
-                known = KNOWN_MISSING.get(name, set()) - hit
-                if known:
-                    notes.append("note: known gap, %s not reported" % ", ".join(sorted(known)))
-                if name in EXPECTED_PACKETS and stats.get("packets") != EXPECTED_PACKETS[name]:
-                    problems.append("%s packets analysed, expected %d" % (stats.get("packets"), EXPECTED_PACKETS[name]))
-            except (OSError, ValueError) as e:
-                problems.append("JSON report unreadable: %s" % e)
+            report_problems(name, report, problems, notes)
         status = "FAIL" if problems else "ok"
         print("%-4s %-26s exit %d  %7.1f MB  %6.2f s  %s" % (status, name, code, rss, wall,
                                                               "; ".join(problems + notes)))
@@ -184,43 +231,7 @@ def main():
                   % (os.path.basename(samples[0]), probe.returncode))
             samples = []
     if samples and not sys.argv[1:]:
-        if not os.path.exists(os.path.join(logdir, ".generated")) or \
-                os.path.getmtime(os.path.join(logdir, ".generated")) < gen_mtime:
-            os.makedirs(logdir, exist_ok=True)
-            for sample in samples:
-                hostile.log_variants(sample, logdir)
-            open(os.path.join(logdir, ".generated"), "w").close()
-        for name in sorted(n for n in os.listdir(logdir) if n.endswith(".log")):
-            path = os.path.join(logdir, name)
-            report = path + ".json"
-            cmd = [amtscope, "analyze", "-l", path, "--format", "json", "-o", report]
-            names.append(name)
-            try:
-                code, rss, wall, err = measured_run(measure, cmd, time_bound)
-            except subprocess.TimeoutExpired:
-                failures.append("%s: still running after %d s" % (name, time_bound))
-                print("FAIL %-26s timeout (%d s)" % (name, time_bound))
-                continue
-            problems = []
-            # exit 2: the damage hides the format (said on stderr); never a crash
-            if code not in (0, 1, 2) or (code == 2 and "format" not in err):
-                problems.append("exit %d: %s" % (code, err.strip()[-300:]))
-            if any(m in err for m in SANITIZER_MARKS):
-                problems.append("sanitizer report")
-            if rss > rss_bound:
-                problems.append("peak RSS %.1f MB over %d MB" % (rss, rss_bound))
-            if code in (0, 1) and "long-line" in name:
-                try:
-                    with open(report) as fh:
-                        hit = {h.get("limit") for h in (find_key(json.load(fh), "limits_hit") or [])}
-                    if "log_line" not in hit:
-                        problems.append("a 20 MB line did not hit the log_line limit (got %s)" % sorted(hit))
-                except (OSError, ValueError) as e:
-                    problems.append("JSON report unreadable: %s" % e)
-            print("%-4s %-44s exit %d  %7.1f MB  %6.2f s  %s" % ("FAIL" if problems else "ok", name[4:], code, rss,
-                                                                  wall, "; ".join(problems)))
-            if problems:
-                failures.append("%s: %s" % (name, "; ".join(problems)))
+        run_log_variants(amtscope, measure, samples, logdir, gen_mtime, time_bound, rss_bound, names, failures)
 
     print("bounds: %d MB peak RSS, %d s per capture%s" % (rss_bound, time_bound, " (ASan build)" if asan else ""))
     if failures:
