@@ -214,6 +214,19 @@ static void svg_lanes(FILE *f, const analysis *an, const group *g, const bool *s
 
 /* A chain as the analysis kept it (tl_certs), one certificate per box in
  * the order sent. */
+
+/* who sent the chain: mutual TLS (AMT's remote configuration) has the
+ * provisioning chain come from the client */
+static const char *role_label(tl_cert_role role)
+{
+	switch (role) {
+	case TL_CERT_SERVER: return " (server)";
+	case TL_CERT_CLIENT: return " (client)";
+	case TL_CERT_ISSUER: break;
+	}
+	return "";
+}
+
 static void chain(FILE *f, const analysis *an, const tl_entry *x)
 {
 	const tl_cert *c = tl_certs(&an->tl, x);
@@ -233,7 +246,7 @@ static void chain(FILE *f, const analysis *an, const tl_entry *x)
 	for (uint32_t i = 0; c && i < x->ncerts; i++) {
 		marked |= c[i].failed;
 		fprintf(f, "%s<div class=\"cert%s\"><div class=\"n\">#%u%s%s</div><div>", i ? "<span class=\"arrow\">→</span>" : "",
-			c[i].failed ? " fail" : "", i, c[i].role == TL_CERT_SENDER ? " (server)" : "",
+			c[i].failed ? " fail" : "", i, role_label(c[i].role),
 			c[i].failed ? " · this link fails" : "");
 		out_html(f, c[i].decoded ? c[i].subject : "(does not parse)");
 		fputs("</div>", f);

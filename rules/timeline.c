@@ -97,7 +97,7 @@ static void keep_chain(timeline *t, tl_entry *x, const event *e)
 	for (uint32_t i = 0; m && i < m->ncerts; i++) {
 		const x509_info *c = &m->certs[i].x;
 		tl_cert k = {
-			.role = i == 0 ? TL_CERT_SENDER : TL_CERT_ISSUER,
+			.role = i ? TL_CERT_ISSUER : m->from_client ? TL_CERT_CLIENT : TL_CERT_SERVER,
 			.decoded = c->decoded,
 			.subject = c->decoded && c->subject ? keep_string(t, c->subject) : NULL,
 			.issuer = c->decoded && c->issuer ? keep_string(t, c->issuer) : NULL,

@@ -14,7 +14,9 @@ struct device;
  * report shows it: taken from the event's typed payload (not its fields),
  * strings in the timeline's chunk. */
 typedef enum tl_cert_role {
-	TL_CERT_SENDER,  /* the sender's own, sent first */
+	TL_CERT_SERVER,  /* the sender's own, sent first, by the TLS server */
+	TL_CERT_CLIENT,  /* the same, sent by the client (mutual TLS: AMT's remote
+			  * configuration, where the setup service is the client) */
 	TL_CERT_ISSUER,  /* a certificate of the chain behind it */
 } tl_cert_role;
 

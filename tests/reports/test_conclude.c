@@ -156,8 +156,16 @@ static void test_typed_chain(void)
 	const tl_cert *c = tl_certs(&b.an.tl, x);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
 	CU_ASSERT_EQUAL(x->ncerts, 3);
-	CU_ASSERT_EQUAL(c[0].role, TL_CERT_SENDER);
+	CU_ASSERT_EQUAL(c[0].role, TL_CERT_SERVER);
 	CU_ASSERT_EQUAL(c[1].role, TL_CERT_ISSUER);
+	/* the chain a client sent (the setup service's provisioning chain) is not the server's */
+	event *client_chain = chain_ev(&b, 10);
+	((ev_tls_certificates *)client_chain->data)->from_client = true;
+	analysis_keep(&b.an, client_chain, false);
+	const tl_entry *xc = tl_find(&b.an.tl, 0, 10, 0, EV_TLS_CERTIFICATES);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(xc);
+	CU_ASSERT_EQUAL(tl_certs(&b.an.tl, xc)[0].role, TL_CERT_CLIENT);
+	CU_ASSERT_EQUAL(tl_certs(&b.an.tl, xc)[1].role, TL_CERT_ISSUER);
 	CU_ASSERT(c[0].decoded && !c[1].decoded && c[2].decoded);
 	CU_ASSERT_STRING_EQUAL(c[0].subject, "CN=amt.corp.example");
 	CU_ASSERT_STRING_EQUAL(c[0].issuer, "CN=Corp CA");

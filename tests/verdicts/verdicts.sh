@@ -120,6 +120,11 @@ PY
 grep -q '<div class="cert fail"><div class="n">#1 · this link fails</div><div>CN=Verdicts Provisioning Issuing CA' "$work/prov.html" &&
 	echo "ok   html: the provisioning chain marks the top certificate, whose root was not sent" ||
 	fail "html: prov-no-root marks no failing certificate"
+# the provisioning chain comes from the setup service, the TLS client of mutual TLS
+grep -q '<div class="n">#0 (client)</div><div>CN=setup.verdicts.test,OU=Intel(R) Client Setup Certificate' "$work/prov.html" &&
+	grep -q '<div class="n">#0 (server)</div><div>CN=Intel(R) AMT stand-in' "$work/prov.html" &&
+	echo "ok   html: the provisioning chain is labelled as the client's" ||
+	fail "html: the provisioning chain the client sent is not labelled (client)"
 "$AMTSCOPE" analyze --no-system-ca "${ca[@]}" -r captures/rejected.pcap --format html -o "$work/rej.html" --fail-on never
 grep -q '<div class="cert fail"><div class="n">#0 (server) · this link fails</div><div>CN=www.verdicts.test' "$work/rej.html" &&
 	echo "ok   html: the rejected chain marks its leaf" || fail "html: rejected marks no failing certificate"
