@@ -322,10 +322,23 @@ static void certificate(tls_state *s, dis_ctx *c, wire *w, size_t off, size_t le
 		dis_note(c, "tls", NOTE_MALFORMED, off, "certificate list overruns its length (%zu bytes claimed)",
 			 claimed);
 	}
-	uint32_t broken = 0, first_broken = 0;
-	for (uint32_t i = 0; i < m->ncerts; i++)
-		if (!m->certs[i].x.decoded && !broken++)
+	/* cut short (the DER announces more than was sent) and whole but not DER
+	 * are told apart: only the second is a verdict on the certificate */
+	uint32_t broken = 0, first_broken = 0, cut = 0, first_cut = 0;
+	for (uint32_t i = 0; i < m->ncerts; i++) {
+		if (m->certs[i].x.decoded)
+			continue;
+		if (m->certs[i].der_cut) {
+			if (!cut++)
+				first_cut = i + 1;
+		} else if (!broken++) {
 			first_broken = i + 1;
+		}
+	}
+	if (cut)
+		dis_note(c, "tls", NOTE_MALFORMED, off,
+			 "%u of %u decoded certificate(s) are cut short: their DER announces more bytes than were sent (first: #%u)",
+			 cut, m->ncerts, first_cut);
 	if (broken)
 		dis_note(c, "tls", NOTE_MALFORMED, off, "%u of %u decoded certificate(s) are not valid DER (first: #%u)",
 			 broken, m->ncerts, first_broken);
