@@ -11,18 +11,11 @@
 # usage: record.sh OUTDIR
 set -euo pipefail
 out=$(realpath -m "${1:?outdir}")
-if [ "${IN_NETNS:-}" != 1 ]; then
-	exec env IN_NETNS=1 unshare -n "$0" "$out"
-fi
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../lib/netns.sh"
+netns_enter "$0" "$out"
 mkdir -p "$out"
-work=$(mktemp -d /tmp/linktypes.XXXXXX)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+netns_begin linktypes
 ip link set lo up
 nft add table inet amtscope_test
 nft add chain inet amtscope_test out '{ type filter hook output priority 0; }'

@@ -23,18 +23,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(realpath -m "${1:?outdir}")
-if [ "${IN_NETNS:-}" != 1 ]; then
-	exec env IN_NETNS=1 unshare -n "$0" "$out"
-fi
+. "$here/../../lib/netns.sh"
+netns_enter "$0" "$out"
 mkdir -p "$out"
-work=$(mktemp -d /tmp/decsuites.XXXXXX)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+netns_begin decsuites
 ip link set lo up
 srv=127.0.12.10
 openssl genpkey -genparam -algorithm DSA -pkeyopt dsa_paramgen_bits:2048 -out "$work/dsaparam.pem" 2>/dev/null

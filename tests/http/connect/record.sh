@@ -9,17 +9,9 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(realpath -m "${1:?out.pcap}")
-if [ "${IN_NETNS:-}" != 1 ]; then
-	exec env IN_NETNS=1 unshare -n "$0" "$out"
-fi
-work=$(mktemp -d /tmp/connect.XXXXXX)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+. "$here/../../lib/netns.sh"
+netns_enter "$0" "$out"
+netns_begin connect
 ip link set lo up
 proxy=127.0.13.2 web=127.0.13.10
 certs=$here/../../tls/certs

@@ -9,18 +9,10 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(realpath -m "${1:?outdir}")
-if [ "${IN_NETNS:-}" != 1 ]; then
-	exec env IN_NETNS=1 unshare -n "$0" "$out"
-fi
+. "$here/../../lib/netns.sh"
+netns_enter "$0" "$out"
 mkdir -p "$out"
-work=$(mktemp -d /tmp/starttls.XXXXXX)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+netns_begin starttls
 ip link set lo up
 srv=127.0.14.25
 certs=$here/../certs

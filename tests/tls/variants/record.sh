@@ -18,20 +18,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$(realpath -m "${1:?outdir}")
 shift || true
-if [ "${IN_NETNS:-}" != 1 ]; then
-	exec env IN_NETNS=1 unshare -n "$0" "$out" "$@"
-fi
+. "$here/../../lib/netns.sh"
+netns_enter "$0" "$out" "$@"
 scenarios=${*:-hrr null-cipher sslv2-hello}
 mkdir -p "$out"
-work=$(mktemp -d /tmp/tlsvar.XXXXXX)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	[ -n "${KEEP:-}" ] && cat "$work"/*.log >&2
-	rm -rf "$work"
-}
-trap cleanup EXIT
+netns_begin tlsvar
 ip link set lo up
 certs=$here/../certs
 srv=127.0.7.10

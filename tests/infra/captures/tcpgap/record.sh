@@ -9,17 +9,10 @@
 # usage: record.sh OUT.pcap
 set -euo pipefail
 out=$(realpath -m "${1:?out.pcap}")
-if [ "${IN_NETNS:-}" != 1 ]; then
-	exec env IN_NETNS=1 unshare -n "$0" "$out"
-fi
-work=$(mktemp -d /tmp/dnstcp.XXXXXX)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../../lib/netns.sh"
+netns_enter "$0" "$out"
+netns_begin dnstcp
 ip link set lo mtu 1280 up
 # segments as the wire would carry them, not one GSO super-segment
 ip link set lo gso_max_size 1280 2>/dev/null || true

@@ -12,17 +12,10 @@
 # usage: record.sh OUT.pcap
 set -euo pipefail
 out=$(realpath -m "${1:?out.pcap}")
-if [ "${IN_NETNS:-}" != 1 ]; then
-	exec env IN_NETNS=1 unshare -n "$0" "$out"
-fi
-work=$(mktemp -d /tmp/dnsupdate.XXXXXX)
-pids=()
-cleanup() {
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-	wait 2>/dev/null || true
-	rm -rf "$work"
-}
-trap cleanup EXIT
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/../../../lib/netns.sh"
+netns_enter "$0" "$out"
+netns_begin dnsupdate
 ip link set lo up
 ip addr add 127.0.5.53/8 dev lo 2>/dev/null || true
 cat >"$work/named.conf" <<CONF
