@@ -3,7 +3,8 @@
   hostile-10000-certs.pcap   one Certificate message carrying 10,000 broken certificates
   hostile-1000-records.pcap  a real chain's Certificate message spread over 1,000+ records
   hostile-lengths.pcap       a certificate length past its list, broken DER, a record cut short
-Only the standard library; run it from anywhere."""
+Only the standard library; run it from anywhere. make-unparseable.py builds
+its sessions with the same pieces (Pcap, handshake, certificate, der)."""
 import base64
 import os
 import struct
@@ -46,14 +47,18 @@ def csum(b):
 
 
 class Pcap:
-    def __init__(self):
+    """One capture of TCP sessions between a client and a server port, frames
+    1 ms apart from a fixed start, checksums right."""
+
+    def __init__(self, cli=CLI, srv=SRV, cport=40001, sport=16993):
+        self.cli, self.srv, self.cport, self.sport = cli, srv, cport, sport
         self.frames = []
         self.t = 1795000000.0
         self.seq = {True: 1000, False: 5000}
 
     def tcp(self, c2s, flags, payload=b''):
-        src, dst = (CLI, SRV) if c2s else (SRV, CLI)
-        sport, dport = (40001, 16993) if c2s else (16993, 40001)
+        src, dst = (self.cli, self.srv) if c2s else (self.srv, self.cli)
+        sport, dport = (self.cport, self.sport) if c2s else (self.sport, self.cport)
         ack = self.seq[not c2s]
         hdr = struct.pack('>HHIIBBHHH', sport, dport, self.seq[c2s], ack if flags != 0x02 else 0,
                           5 << 4, flags, 65535, 0, 0)
@@ -79,8 +84,8 @@ class Pcap:
         self.tcp(True, 0x11)
         self.tcp(False, 0x10)
 
-    def write(self, name):
-        with open(os.path.join(HERE, 'captures', name), 'wb') as f:
+    def write(self, path):
+        with open(path, 'wb') as f:
             f.write(struct.pack('<IHHiIII', 0xa1b2c3d4, 2, 4, 0, 0, 262144, 1))
             for t, data in self.frames:
                 f.write(struct.pack('<IIII', int(t), int((t % 1) * 1e6), len(data), len(data)))
@@ -97,17 +102,22 @@ def server_hello():
     return records(handshake(2, body), 16384)
 
 
-p = Pcap()
-broken = b'\x30\x82\xff\xff\x01'
-p.session(server_hello() + records(certificate([broken] * 10000), 16384), client_hello())
-p.write('hostile-10000-certs.pcap')
+def main():
+    p = Pcap()
+    broken = b'\x30\x82\xff\xff\x01'
+    p.session(server_hello() + records(certificate([broken] * 10000), 16384), client_hello())
+    p.write(os.path.join(HERE, 'captures', 'hostile-10000-certs.pcap'))
 
-p = Pcap()
-p.session(server_hello() + records(certificate([der('leaf.pem'), der('issuing.pem')]), 1), client_hello())
-p.write('hostile-1000-records.pcap')
+    p = Pcap()
+    p.session(server_hello() + records(certificate([der('leaf.pem'), der('issuing.pem')]), 1), client_hello())
+    p.write(os.path.join(HERE, 'captures', 'hostile-1000-records.pcap'))
 
-p = Pcap()
-bad_list = u24(50000) + u24(3) + b'\x30\x01\x00'   # list longer than the message, broken DER
-cut = bytes([22, 3, 3, 0x40, 0x00]) + b'\x0b' * 100  # a record that never ends
-p.session(server_hello() + records(handshake(11, bad_list), 16384) + cut, client_hello())
-p.write('hostile-lengths.pcap')
+    p = Pcap()
+    bad_list = u24(50000) + u24(3) + b'\x30\x01\x00'   # list longer than the message, broken DER
+    cut = bytes([22, 3, 3, 0x40, 0x00]) + b'\x0b' * 100  # a record that never ends
+    p.session(server_hello() + records(handshake(11, bad_list), 16384) + cut, client_hello())
+    p.write(os.path.join(HERE, 'captures', 'hostile-lengths.pcap'))
+
+
+if __name__ == '__main__':
+    main()
