@@ -14,6 +14,9 @@ import shutil
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import planted_check  # noqa: E402
+
 MATRIX = """\
 folder        may include (besides its own files)
 decoder/      -
@@ -183,30 +186,13 @@ def self_test(root):
 
 
 def main():
-    root = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("SRCDIR")
-    if not root:
-        print("usage: include_rules.py ROOT (or set SRCDIR)", file=sys.stderr)
-        return 2
-    fail = 0
-    found = violations(root)
-    for v in found:
-        print(f"FAIL: {v}")
-    if found:
-        print("FAIL: the includes above break the folder rules (docs/hacking.md, "
-              "'The folders and who may include whom'); route them or change the matrix "
-              "in tests/repo/include_rules.py and its quote in the doc together")
-        fail = 1
-    else:
-        print(f"ok: every #include of {', '.join(f + '/' for f in ALLOWED)} follows the matrix")
-    failures = self_test(root)
-    for f in failures:
-        print(f"FAIL: self-test: {f}")
-    if failures:
-        fail = 1
-    else:
-        print(f"ok: self-test: {len(PLANTS) + 2} planted violations each caught in a scratch copy")
-    return fail
-
+    return planted_check.run(
+        "include_rules.py", violations, self_test,
+        "the includes above break the folder rules (docs/hacking.md, "
+        "'The folders and who may include whom'); route them or change the matrix "
+        "in tests/repo/include_rules.py and its quote in the doc together",
+        f"every #include of {', '.join(f + '/' for f in ALLOWED)} follows the matrix",
+        f"{len(PLANTS) + 2} planted violations each caught in a scratch copy")
 
 if __name__ == "__main__":
     sys.exit(main())

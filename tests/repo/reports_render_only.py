@@ -22,6 +22,9 @@ import shutil
 import sys
 import tempfile
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import planted_check  # noqa: E402
+
 # The functions of rules/ headers a report may call: they read, decide nothing.
 READERS = {
     "devtab_list": "the live devices, in creation order",
@@ -208,27 +211,12 @@ def self_test(root):
 
 
 def main():
-    root = sys.argv[1] if len(sys.argv) > 1 else os.environ.get("SRCDIR")
-    if not root:
-        print("usage: reports_render_only.py ROOT (or set SRCDIR)", file=sys.stderr)
-        return 2
-    fail = 0
-    found = violations(root)
-    for v in found:
-        print(f"FAIL: {v}")
-    if found:
-        print("FAIL: reports/ calls what rules/ computes; let the analysis work it out "
-              "(rules/conclude.c) and hand it over, or, for a pure reader, list it in READERS")
-        fail = 1
-    else:
-        print(f"ok: reports/ calls no rules/ function but the {len(READERS)} readers")
-    for f in self_test(root):
-        print(f"FAIL (self-test): {f}")
-        fail = 1
-    if not fail:
-        print(f"ok: {len(PLANTS) + 2} planted cases behave as expected")
-    return fail
-
+    return planted_check.run(
+        "reports_render_only.py", violations, self_test,
+        "reports/ calls what rules/ computes; let the analysis work it out "
+        "(rules/conclude.c) and hand it over, or, for a pure reader, list it in READERS",
+        f"reports/ calls no rules/ function but the {len(READERS)} readers",
+        f"{len(PLANTS) + 2} planted cases behave as expected")
 
 if __name__ == "__main__":
     sys.exit(main())
