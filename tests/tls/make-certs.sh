@@ -60,48 +60,7 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 EOF
 
-# ca_conf NAME: a minimal openssl ca configuration for the CA called NAME
-ca_conf() {
-	mkdir -p "db-$1"
-	: >"db-$1/index.txt"
-	cat >"ca-$1.cnf" <<EOF
-[ca]
-default_ca = this
-[this]
-database = db-$1/index.txt
-new_certs_dir = db-$1
-serial = db-$1/serial
-certificate = $1.pem
-private_key = $1.key
-default_md = sha256
-policy = anything
-unique_subject = no
-copy_extensions = none
-[anything]
-commonName = supplied
-organizationalUnitName = optional
-organizationName = optional
-EOF
-	printf '%s\n' "$2" >"db-$1/serial"
-}
-
-key() { openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:${2:-2048}" -out "$1.key" 2>/dev/null; }
-csr() { openssl req -new -key "$1.key" -subj "$2" -out "$1.csr"; }
-
-# sign NAME CA EXT FROM TO [MD]: NAME.pem signed by CA (or "self")
-sign() {
-	local name=$1 ca=$2 ext=$3 from=$4 to=$5 md=${6:-sha256}
-	if [ "$ca" = self ]; then
-		ca_conf "$name" "$(printf '%02X' $((RANDOM % 200 + 16)))01"
-		openssl ca -batch -selfsign -config "ca-$name.cnf" -keyfile "$name.key" -in "$name.csr" \
-			-out "$name.pem" -startdate "$from" -enddate "$to" -md "$md" \
-			-extfile ext.cnf -extensions "$ext" -notext 2>/dev/null
-	else
-		openssl ca -batch -config "ca-$ca.cnf" -in "$name.csr" -out "$name.pem" \
-			-startdate "$from" -enddate "$to" -md "$md" -extfile ext.cnf -extensions "$ext" \
-			-notext 2>/dev/null
-	fi
-}
+. "$here/../lib/pki.sh"  # ca_conf, key, csr, sign
 
 # server PKI: three levels as in the seeds (root, policy CA, issuing CA)
 key root; csr root "/CN=amtscope Test Root CA/O=amtscope tests"; sign root self ca_ext $GOOD_FROM $GOOD_TO

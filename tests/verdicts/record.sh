@@ -59,62 +59,27 @@ extendedKeyUsage = serverAuth, clientAuth, 2.16.840.1.113741.1.2.3
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid:always
 CNF
-	ca_conf() {
-		mkdir -p "db-$1"
-		: >"db-$1/index.txt"
-		printf '%s\n' "$2" >"db-$1/serial"
-		cat >"ca-$1.cnf" <<CNF
-[ca]
-default_ca = this
-[this]
-database = db-$1/index.txt
-new_certs_dir = db-$1
-serial = db-$1/serial
-certificate = $1.pem
-private_key = $1.key
-default_md = sha256
-policy = anything
-unique_subject = no
-copy_extensions = none
-[anything]
-commonName = supplied
-organizationalUnitName = optional
-organizationName = optional
-CNF
-	}
-	key() { openssl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:${2:-2048}" -out "$1.key" 2>/dev/null; }
-	csr() { openssl req -new -key "$1.key" -subj "$2" -out "$1.csr"; }
-	sign() {  # sign NAME CA|self EXT [MD]
-		local md=${4:-sha256}
-		if [ "$2" = self ]; then
-			ca_conf "$1" "$(printf '%02X' $((RANDOM % 200 + 16)))01"
-			openssl ca -batch -selfsign -config "ca-$1.cnf" -keyfile "$1.key" -in "$1.csr" -out "$1.pem" \
-				-startdate 20260101000000Z -enddate 20360101000000Z -md "$md" \
-				-extfile ext.cnf -extensions "$3" -notext 2>/dev/null
-		else
-			openssl ca -batch -config "ca-$2.cnf" -in "$1.csr" -out "$1.pem" \
-				-startdate 20260101000000Z -enddate 20360101000000Z -md "$md" \
-				-extfile ext.cnf -extensions "$3" -notext 2>/dev/null
-		fi
-	}
+	. "$here/../lib/pki.sh"  # ca_conf, key, csr, sign
+	# every certificate valid 2026-2036; sign NAME CA EXT [MD]
+	vsign() { sign "$1" "$2" "$3" 20260101000000Z 20360101000000Z "${4:-sha256}"; }
 	# the O carries a comma: names print once-escaped (RFC 4514)
-	key root; csr root "/CN=Verdicts Root CA/O=amtscope Verdicts, Inc."; sign root self ca_ext
+	key root; csr root "/CN=Verdicts Root CA/O=amtscope Verdicts, Inc."; vsign root self ca_ext
 	ca_conf root 1001
-	key inter; csr inter "/CN=Verdicts Intermediate CA/O=amtscope Verdicts, Inc."; sign inter root ca_ext
+	key inter; csr inter "/CN=Verdicts Intermediate CA/O=amtscope Verdicts, Inc."; vsign inter root ca_ext
 	ca_conf inter 2001
-	key leaf; csr leaf "/CN=www.verdicts.test/O=amtscope Verdicts, Inc."; sign leaf inter server_ext
-	key direct; csr direct "/CN=www.verdicts.test/O=amtscope Verdicts, Inc."; sign direct root server_ext
-	key weak 1024; csr weak "/CN=www.verdicts.test/O=amtscope Verdicts, Inc."; sign weak inter server_ext sha1
-	key amt; csr amt "/CN=Intel(R) AMT stand-in"; sign amt self amt_ext
+	key leaf; csr leaf "/CN=www.verdicts.test/O=amtscope Verdicts, Inc."; vsign leaf inter server_ext
+	key direct; csr direct "/CN=www.verdicts.test/O=amtscope Verdicts, Inc."; vsign direct root server_ext
+	key weak 1024; csr weak "/CN=www.verdicts.test/O=amtscope Verdicts, Inc."; vsign weak inter server_ext sha1
+	key amt; csr amt "/CN=Intel(R) AMT stand-in"; vsign amt self amt_ext
 	# AMT's TLS certificate after configuration: the name the device gives itself
-	key amt-tls; csr amt-tls "/CN=amt.verdicts.test/O=amtscope Verdicts, Inc."; sign amt-tls inter amt_tls_ext
-	key prov-root; csr prov-root "/CN=Verdicts Provisioning Root/O=amtscope Verdicts, Inc."; sign prov-root self ca_ext
+	key amt-tls; csr amt-tls "/CN=amt.verdicts.test/O=amtscope Verdicts, Inc."; vsign amt-tls inter amt_tls_ext
+	key prov-root; csr prov-root "/CN=Verdicts Provisioning Root/O=amtscope Verdicts, Inc."; vsign prov-root self ca_ext
 	ca_conf prov-root 3001
 	key prov-inter; csr prov-inter "/CN=Verdicts Provisioning Issuing CA/O=amtscope Verdicts, Inc."
-	sign prov-inter prov-root ca_ext
+	vsign prov-inter prov-root ca_ext
 	ca_conf prov-inter 4001
 	key prov; csr prov "/CN=setup.verdicts.test/OU=Intel(R) Client Setup Certificate/O=amtscope Verdicts, Inc."
-	sign prov prov-inter prov_ext
+	vsign prov prov-inter prov_ext
 	for f in *.pem; do openssl x509 -in "$f" -out "$pki/$f"; done
 	cp ./*.key "$pki/"
 	cd "$pki"
